@@ -9,6 +9,7 @@ import io.breachwalk.playbook.Window;
 import io.breachwalk.report.CsvReports;
 import io.breachwalk.report.JsonReport;
 import io.breachwalk.report.OutputFiles;
+import io.breachwalk.report.Redactor;
 import io.breachwalk.report.ReportBuilder;
 import io.breachwalk.report.ScanReport;
 import io.breachwalk.report.SummaryText;
@@ -76,6 +77,7 @@ final class ScanRun {
             return Exits.USAGE;
         }
 
+        Redactor redactor = Redactor.forEnvironment(env);
         Findings findings = new Findings();
         Progress progress = quiet || System.console() == null ? Progress.NONE : new TerminalProgress(err);
         ScanContext ctx = new ScanContext(playbook.withWindow(window), window, new IndicatorMatcher(playbook),
@@ -85,17 +87,17 @@ final class ScanRun {
                 source.walk(ctx);
             } catch (SourceException e) {
                 progress.step("");
-                err.println("breachwalk: " + e.getMessage());
+                err.println("breachwalk: " + redactor.redact(e.getMessage()));
                 return Exits.USAGE;
             } catch (RuntimeException e) {
                 // A defect in one provider must not lose what the others found: record it and go on.
                 findings.gap(new Gap(source.provider(), "", "", "", Gap.API_ERROR,
                         "the " + source.provider() + " walk stopped early: " + e, true));
-                err.println("breachwalk: the " + source.provider() + " walk stopped early: " + e);
+                err.println(redactor.redact("breachwalk: the " + source.provider() + " walk stopped early: " + e));
             }
         }
 
-        ScanReport report = ReportBuilder.build(playbook, window, findings);
+        ScanReport report = ReportBuilder.build(playbook, window, findings, redactor);
         List<String> written = List.of(CsvReports.JOBS, CsvReports.EXPOSURES, CsvReports.ROTATION,
                 CsvReports.COVERAGE, JsonReport.FILE);
         try {
