@@ -38,18 +38,12 @@ final class BuildWindow {
     }
 
     Result find(Window window) throws IOException {
-        List<Build> first = page(0, PAGE);
-        if (first.isEmpty()) return new Result(List.of(), null, null, 0, requests);
-        int newest = first.get(0).number();
-        int start;   // index of the newest build that started before the window's end
-        List<Build> current = first;
-        int currentOffset = 0;
-        int inPage = firstIndexBefore(first, window.until());
-        if (inPage >= 0) {
-            start = inPage;
-        } else if (first.size() < PAGE) {
-            return new Result(List.of(), first.get(first.size() - 1), null, newest, requests);
-        } else {
+        List<Build> current = page(0, PAGE);
+        if (current.isEmpty()) return new Result(List.of(), null, null, 0, requests);
+        int newest = current.get(0).number();
+        int offset = 0;
+        int requested = PAGE;
+        if (firstIndexBefore(current, window.until()) < 0 && current.size() == PAGE) {
             // Gallop: every build up to index lo started at or after the window's end.
             int lo = PAGE - 1;
             int step = PAGE;
@@ -61,32 +55,35 @@ final class BuildWindow {
                 lo = hi;
                 step *= 2;
             }
-            // Binary search in (lo, hi]: the smallest index whose build is missing or started before the end.
-            while (hi - lo > 1) {
+            // Narrow (lo, hi] to one page, then read that page: it holds the first build before the end.
+            while (hi - lo > PAGE) {
                 int mid = (lo + hi) >>> 1;
                 Build b = single(mid);
                 if (b == null || b.timestamp().isBefore(window.until())) hi = mid; else lo = mid;
             }
-            start = hi;
-            current = page(start, start + PAGE);
-            currentOffset = start;
-            if (current.isEmpty()) return new Result(List.of(), single(lo), null, newest, requests);
+            offset = lo;
+            requested = PAGE + 1;
+            current = page(lo, lo + requested);
         }
-        Build after = start == 0 ? null : start - currentOffset - 1 >= 0 ? current.get(start - currentOffset - 1) : single(start - 1);
+        Build after = null;
         List<Build> in = new ArrayList<>();
-        int index = start;
         while (true) {
-            for (int i = index - currentOffset; i < current.size(); i++) {
-                Build b = current.get(i);
-                if (b.timestamp().isBefore(window.since())) return new Result(in, after, b, newest, requests);
-                in.add(b);
+            for (Build b : current) {
+                if (!b.timestamp().isBefore(window.until())) {
+                    after = b;
+                } else if (b.timestamp().isBefore(window.since())) {
+                    return new Result(in, after, b, newest, requests);
+                } else {
+                    in.add(b);
+                }
             }
-            if (current.size() < PAGE) return new Result(in, after, null, newest, requests);
-            currentOffset += PAGE;
-            index = currentOffset;
-            current = page(currentOffset, currentOffset + PAGE);
-            if (current.isEmpty()) return new Result(in, after, null, newest, requests);
+            if (current.size() < requested) break;   // the oldest retained build was in this page
+            offset += current.size();
+            requested = PAGE;
+            current = page(offset, offset + PAGE);
+            if (current.isEmpty()) break;
         }
+        return new Result(in, after, null, newest, requests);
     }
 
     private static int firstIndexBefore(List<Build> builds, Instant until) {

@@ -15,6 +15,8 @@ import io.breachwalk.model.JobFinding;
 import io.breachwalk.model.SecretState;
 import io.breachwalk.model.Verdict;
 import io.breachwalk.source.CiSource;
+import io.breachwalk.source.Findings;
+import io.breachwalk.source.Sink;
 import io.breachwalk.source.ScanContext;
 import io.breachwalk.source.SourceException;
 
@@ -288,31 +290,36 @@ public final class JenkinsSource implements CiSource {
         // ------------------------------------------------------------ one job
 
         private void assessJob(JobRef job) {
-            ctx.findings().examinedProject(PROVIDER);
+            // One job is one unit of a resumable scan: recorded whole, skipped when an earlier run finished it.
+            if (ctx.findings().isDone(PROVIDER, job.fullName())) return;
+            Findings.Unit sink = ctx.findings().unit(PROVIDER, job.fullName());
+            sink.examinedProject(PROVIDER);
             ctx.progress().step(job.fullName());
             String path = matrixPath(job);
             BuildWindow.Result found;
             try {
                 found = new BuildWindow(http, path).find(ctx.window());
             } catch (IOException e) {
-                apiGap(job.fullName(), "", e, "builds");
+                apiGap(sink, job.fullName(), "", e, "builds");
+                sink.commit();
                 return;
             }
-            Definition def = new Definition(job);
-            discarded(job, found, def);
+            Definition def = new Definition(job, sink);
+            discarded(sink, job, found, def);
             for (BuildWindow.Build b : found.inWindow()) {
-                ctx.findings().examinedRun(PROVIDER);
-                ctx.findings().examinedJob(PROVIDER);
+                sink.examinedRun(PROVIDER);
+                sink.examinedJob(PROVIDER);
                 try {
-                    assessBuild(job, path, b, def);
+                    assessBuild(sink, job, path, b, def);
                 } catch (IOException e) {
-                    apiGap(job.fullName(), Integer.toString(b.number()), e, "build #" + b.number());
+                    apiGap(sink, job.fullName(), Integer.toString(b.number()), e, "build #" + b.number());
                 }
             }
+            sink.commit();
         }
 
         /** Builds numbered between the retained neighbours of the window that no longer exist. */
-        private void discarded(JobRef job, BuildWindow.Result r, Definition def) {
+        private void discarded(Sink sink, JobRef job, BuildWindow.Result r, Definition def) {
             if (r.newest() == 0) return;
             int low = r.before() == null ? 1 : r.before().number() + 1;
             int high = r.after() == null ? r.newest() : r.after().number() - 1;
@@ -336,13 +343,14 @@ public final class JenkinsSource implements CiSource {
                 text.add(x[0] == x[1] ? "#" + x[0] : "#" + x[0] + "-#" + x[1]);
             }
             boolean references = def.referencesUploader();
-            gap(job.fullName(), "", Gap.BUILDS_DISCARDED, count + " build(s) " + String.join(", ", text)
+            gap(sink, job.fullName(), "", Gap.BUILDS_DISCARDED, count + " build(s) " + String.join(", ", text)
                     + (r.before() == null ? " (no retained build before the window, so some may predate it)" : "")
                     + " no longer exist and may have started in the window"
                     + (references ? "; the job's current definition runs the uploader" : ""), references);
         }
 
-        private void assessBuild(JobRef job, String path, BuildWindow.Build summary, Definition def) throws IOException {
+        private void assessBuild(Sink sink, JobRef job, String path, BuildWindow.Build summary, Definition def)
+                throws IOException {
             String buildPath = path + summary.number() + "/";
             JsonNode build = http.json(buildPath + "api/json?tree=" + BUILD_TREE);
             if (build == null) return;   // discarded between listing and reading
@@ -390,10 +398,10 @@ public final class JenkinsSource implements CiSource {
                         + cut(hit.text()) + uses.where(use);
             } else if (!uses.runs()) {
                 if (log == null) {
-                    gap(job.fullName(), buildId, Gap.LOGS_EXPIRED, "the console log is gone"
+                    gap(sink, job.fullName(), buildId, Gap.LOGS_EXPIRED, "the console log is gone"
                             + (uses.unknown() ? "" : "; the definition does not run the uploader"), uses.unknown());
                     if (uses.unknown()) {
-                        record(job, summary, sha, branch, null, Verdict.UNKNOWN, null,
+                        record(sink, job, summary, sha, branch, null, Verdict.UNKNOWN, Confidence.POSSIBLE,
                                 "console log gone and " + uses.why(), List.of(), List.of(), passwordParams, remotes);
                     }
                 }
@@ -407,7 +415,7 @@ public final class JenkinsSource implements CiSource {
                 stage = use == null ? null : use.stage();
             } else {
                 use = uses.first();
-                gap(job.fullName(), buildId, Gap.LOGS_EXPIRED, "the console log is gone; verdict from the definition", false);
+                gap(sink, job.fullName(), buildId, Gap.LOGS_EXPIRED, "the console log is gone; verdict from the definition", false);
                 verdict = Verdict.RAN;
                 boolean weak = use != null && (use.conditional() || use.possible());
                 confidence = weak ? Confidence.POSSIBLE : Confidence.PROBABLE;
@@ -426,11 +434,11 @@ public final class JenkinsSource implements CiSource {
                 step.addAll(uses.stepBindings(use));
                 other.addAll(uses.jobBindings(use));
                 if (uses.bindingsUnknown() != null) {
-                    gap(job.fullName(), buildId, Gap.CONFIG_NOT_FOUND, uses.bindingsUnknown()
+                    gap(sink, job.fullName(), buildId, Gap.CONFIG_NOT_FOUND, uses.bindingsUnknown()
                             + "; credentials bound around the uploader are not known", false);
                 }
             }
-            record(job, summary, sha, branch, jobName, verdict, confidence, evidence, step, other, passwordParams, remotes);
+            record(sink, job, summary, sha, branch, jobName, verdict, confidence, evidence, step, other, passwordParams, remotes);
         }
 
         private String wfapiStage(JobRef job, int number, String stage) {
@@ -445,14 +453,14 @@ public final class JenkinsSource implements CiSource {
             return null;
         }
 
-        private void record(JobRef job, BuildWindow.Build b, String sha, String branch, String jobName, Verdict verdict,
+        private void record(Sink sink, JobRef job, BuildWindow.Build b, String sha, String branch, String jobName, Verdict verdict,
                             Confidence confidence, String evidence, List<JenkinsfileAnalyzer.Binding> step,
                             List<JenkinsfileAnalyzer.Binding> other, List<String> passwordParams, List<String> remotes) {
             String id = Integer.toString(b.number());
             JobFinding f = new JobFinding(PROVIDER, host, job.fullName(), job.name(), id, 1, id,
                     jobName == null ? job.name() : jobName, branch, sha, "", b.timestamp(), b.url(), verdict,
                     confidence, evidence);
-            ctx.findings().job(f);
+            sink.job(f);
             if (verdict != Verdict.RAN) return;
             Map<String, Exposure> out = new LinkedHashMap<>();
             for (JenkinsfileAnalyzer.Binding s : step) expose(out, f, job, s.credentialsId(), ExposureLevel.STEP, s.via());
@@ -468,7 +476,7 @@ public final class JenkinsSource implements CiSource {
                 out.putIfAbsent("url:" + name, new Exposure(f, name, "literal", job.fullName(), ExposureLevel.STEP,
                         "git remote URL (sent by `git remote -v`)", SecretState.PRESENT, null));
             }
-            out.values().forEach(ctx.findings()::exposure);
+            out.values().forEach(sink::exposure);
         }
 
         private void expose(Map<String, Exposure> out, JobFinding f, JobRef job, String id, ExposureLevel level, String via) {
@@ -498,11 +506,15 @@ public final class JenkinsSource implements CiSource {
         /** What a job's builds ran: config.xml (today's), and the Jenkinsfile at each build's revision. */
         private final class Definition {
             final JobRef job;
+            final Sink sink;
             private boolean loaded;
             private JobConfig config;
             private String configProblem;
 
-            Definition(JobRef job) { this.job = job; }
+            Definition(JobRef job, Sink sink) {
+                this.job = job;
+                this.sink = sink;
+            }
 
             private synchronized void load() {
                 if (loaded) return;
@@ -513,19 +525,19 @@ public final class JenkinsSource implements CiSource {
                     xml = rest.config(names);
                 } catch (RuntimeException e) {
                     configProblem = "config.xml could not be read: " + oneLine(e.toString());
-                    gap(job.fullName(), "", denied(e) ? Gap.ACCESS_DENIED : Gap.API_ERROR, configProblem, false);
+                    gap(sink, job.fullName(), "", denied(e) ? Gap.ACCESS_DENIED : Gap.API_ERROR, configProblem, false);
                     return;
                 }
                 if (xml == null) {
                     configProblem = "config.xml was not found";
-                    gap(job.fullName(), "", Gap.CONFIG_NOT_FOUND, configProblem, false);
+                    gap(sink, job.fullName(), "", Gap.CONFIG_NOT_FOUND, configProblem, false);
                     return;
                 }
                 try {
                     config = JobConfig.parse(xml);
                 } catch (JobConfig.UnreadableConfig e) {
                     configProblem = e.getMessage();
-                    gap(job.fullName(), "", Gap.UNPARSABLE_CONFIG, e.getMessage(), false);
+                    gap(sink, job.fullName(), "", Gap.UNPARSABLE_CONFIG, e.getMessage(), false);
                 }
             }
 
@@ -558,7 +570,7 @@ public final class JenkinsSource implements CiSource {
                         if (text.isPresent()) break;
                     }
                     if (text.isEmpty()) {
-                        gap(job.fullName(), buildId, Gap.CONFIG_NOT_FOUND, why[0], false);
+                        gap(sink, job.fullName(), buildId, Gap.CONFIG_NOT_FOUND, why[0], false);
                         return Uses.unknown(why[0]);
                     }
                     return Uses.pipeline(JenkinsfileAnalyzer.analyze(scriptPath, text.get(), ctx.matcher()),
@@ -571,12 +583,20 @@ public final class JenkinsSource implements CiSource {
         // ------------------------------------------------------------ gaps
 
         private void gap(String project, String runId, String kind, String detail, boolean blocking) {
-            ctx.findings().gap(new Gap(PROVIDER, host, project, runId, kind, detail, blocking));
+            gap(ctx.findings(), project, runId, kind, detail, blocking);
+        }
+
+        private void gap(Sink sink, String project, String runId, String kind, String detail, boolean blocking) {
+            sink.gap(new Gap(PROVIDER, host, project, runId, kind, detail, blocking));
         }
 
         private void apiGap(String project, String runId, IOException e, String what) {
+            apiGap(ctx.findings(), project, runId, e, what);
+        }
+
+        private void apiGap(Sink sink, String project, String runId, IOException e, String what) {
             boolean denied = e instanceof JenkinsHttp.Status s && (s.code == 403 || s.code == 401);
-            gap(project, runId, denied ? Gap.ACCESS_DENIED : Gap.API_ERROR,
+            gap(sink, project, runId, denied ? Gap.ACCESS_DENIED : Gap.API_ERROR,
                     "cannot read the " + what + ": " + reason(e), true);
         }
 

@@ -196,9 +196,11 @@ class JenkinsScanTest {
         });
         assertThat(busy).extracting(j -> Integer.parseInt(j.get("run_id"))).containsExactlyInAnyOrderElementsOf(
                 java.util.stream.IntStream.rangeClosed(51, 200).boxed().toList());
-        // Per build: build JSON, console, wfapi. Listing the window cost a handful of allBuilds pages, not one per build.
-        long allBuilds = sim.requestCount(q -> q.path().equals("/job/platform/job/busy/api/json"));
-        assertThat(allBuilds).isLessThanOrEqualTo(4);
+        // Finding the window: the newest page, two gallop probes, one bisection probe, the two pages holding the
+        // window. Then config.xml once, and per build: build JSON, console, wfapi.
+        long listing = sim.requestCount(q -> q.path().equals("/job/platform/job/busy/api/json"));
+        assertThat(listing).isEqualTo(6);
+        assertThat(sim.requestCount(q -> q.path().startsWith("/job/platform/job/busy/"))).isEqualTo(6 + 1 + 150 * 3);
     }
 
     @Test
