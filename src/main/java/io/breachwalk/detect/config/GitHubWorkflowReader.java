@@ -100,79 +100,86 @@ public final class GitHubWorkflowReader implements ConfigReader {
         String uses = step.get("uses").text();
         if (uses == null) return hits;
         int line = step.get("uses").line();
-        Optional<Indicators.Hit> official = ind.action(uses);
-        if (official.isPresent()) {
-            Indicators.Hit h = official.get();
-            hits.add(new StepHit(h.how(), h.affected(), StepHit.PROBABLE, where + ":" + line + " uses: " + uses));
-            return hits;
-        }
         if (uses.startsWith("./") && depth < 3) {
-            String dir = FileLookup.normalise(uses);
-            Optional<String> action = dir == null ? Optional.empty() : lookup.read(dir + "/action.yml").or(() -> lookup.read(dir + "/action.yaml"));
-            if (action.isPresent()) {
-                try {
-                    YNode a = new SafeYaml().parse(action.get());
-                    for (YNode s : Yaml.flat(a.get("runs").get("steps"))) {
-                        for (StepHit h : stepHits(s, new CiFile(dir + "/action.yml", dir + "/action.yml", action.get()), lookup, ind, depth + 1)) {
-                            hits.add(new StepHit(h.how(), h.affected(), h.confidence(), h.evidence() + " (local action used at " + where + ":" + line + ")"));
-                        }
-                    }
-                } catch (ConfigParseException ignored) {
-                    // an unreadable local action shows as no finding; the workflow itself was read
-                }
-            }
+            hits.addAll(localAction(uses, where, line, lookup, ind, depth));
             return hits;
         }
         if (uses.startsWith("docker://") || !uses.contains("@")) return hits;
-        hits.addAll(thirdParty(uses, where + ":" + line, lookup, ind));
+        Optional<Indicators.Hit> match = ind.action(uses);
+        if (match.isPresent() && !match.get().possible()) {
+            Indicators.Hit h = match.get();
+            hits.add(new StepHit(h.how(), h.affected(), StepHit.PROBABLE, where + ":" + line + " uses: " + uses));
+            return hits;
+        }
+        hits.addAll(thirdParty(uses, match, where + ":" + line, lookup, ind));
         return hits;
     }
 
-    /** A third-party action: follow it where the lookup can read it; else a Codecov-named action is a possible wrapper. */
-    private List<StepHit> thirdParty(String uses, String at, FileLookup lookup, Indicators ind) {
-        String ref = uses.substring(uses.indexOf('@') + 1);
-        String[] parts = uses.substring(0, uses.indexOf('@')).split("/");
+    /** A composite action of the same repository: its steps are part of the job. */
+    private List<StepHit> localAction(String uses, String where, int line, FileLookup lookup, Indicators ind, int depth) {
+        List<StepHit> hits = new ArrayList<>();
+        String dir = FileLookup.normalise(uses);
+        Optional<String> action = dir == null ? Optional.empty() : lookup.read(dir + "/action.yml").or(() -> lookup.read(dir + "/action.yaml"));
+        if (action.isEmpty()) return hits;
+        try {
+            YNode a = new SafeYaml().parse(action.get());
+            for (YNode s : Yaml.flat(a.get("runs").get("steps"))) {
+                for (StepHit h : stepHits(s, new CiFile(dir + "/action.yml", dir + "/action.yml", action.get()), lookup, ind, depth + 1)) {
+                    hits.add(new StepHit(h.how(), h.affected(), h.confidence(), h.evidence() + " (local action used at " + where + ":" + line + ")"));
+                }
+            }
+        } catch (ConfigParseException ignored) {
+            // an unreadable local action shows as no finding; the workflow itself was read
+        }
+        return hits;
+    }
+
+    /**
+     * A third-party action: followed where the lookup can read it (its action.yml, composite steps, docker
+     * entrypoint script). When it cannot be read, the playbook's wrapper rule (a Codecov-named action) decides.
+     */
+    private List<StepHit> thirdParty(String uses, Optional<Indicators.Hit> wrapper, String at, FileLookup lookup, Indicators ind) {
+        String ref = uses.substring(uses.lastIndexOf('@') + 1);
+        String[] parts = uses.substring(0, uses.lastIndexOf('@')).split("/");
         if (parts.length < 2) return List.of();
         String repo = parts[0] + "/" + parts[1];
         String sub = parts.length > 2 ? String.join("/", java.util.Arrays.copyOfRange(parts, 2, parts.length)) + "/" : "";
         Optional<String> action = lookup.readRemote(repo, ref, sub + "action.yml").or(() -> lookup.readRemote(repo, ref, sub + "action.yaml"));
-        List<StepHit> out = new ArrayList<>();
-        String how = "action:" + uses;
-        if (action.isPresent()) {
-            List<String> texts = new ArrayList<>();
-            texts.add(action.get());
-            try {
-                YNode a = new SafeYaml().parse(action.get());
-                YNode runs = a.get("runs");
-                for (YNode s : Yaml.flat(runs.get("steps"))) if (s.get("run").isScalar()) texts.add(s.get("run").text());
-                if ("docker".equals(runs.get("using").text())) {
-                    String entry = runs.get("entrypoint").text("entrypoint.sh");
-                    lookup.readRemote(repo, ref, sub + FileLookup.normalise(entry)).ifPresent(texts::add);
-                }
-            } catch (ConfigParseException ignored) {
-                // judge the raw text only
-            }
-            for (String t : texts) {
-                for (Indicators.ScriptHit h : ind.script(t)) {
-                    if (h.affected()) {
-                        out.add(new StepHit(how, true, StepHit.POSSIBLE, at + " uses: " + uses + "; " + repo + "@" + ref + ": "
-                                + ShellScan.clip(h.text())));
-                    }
-                }
-            }
-            return out.isEmpty() ? out : List.of(out.get(0));
+        String how = wrapper.map(Indicators.Hit::how).orElse("wrapper-action:" + uses);
+        if (action.isEmpty()) {
+            return wrapper.map(h -> List.of(new StepHit(how, h.affected(), StepHit.POSSIBLE,
+                    at + " uses: " + uses + " (third-party action not followed: " + h.detail() + ")"))).orElse(List.of());
         }
-        if (CODECOVISH.matcher(uses).find()) {
-            out.add(new StepHit(how, true, StepHit.POSSIBLE, at + " uses: " + uses + " (third-party Codecov action, not followed)"));
+        List<String> texts = new ArrayList<>();
+        texts.add(action.get());
+        try {
+            YNode a = new SafeYaml().parse(action.get());
+            YNode runs = a.get("runs");
+            for (YNode s : Yaml.flat(runs.get("steps"))) if (s.get("run").isScalar()) texts.add(s.get("run").text());
+            if ("docker".equals(runs.get("using").text())) {
+                String entry = FileLookup.normalise(runs.get("entrypoint").text("entrypoint.sh"));
+                if (entry != null) lookup.readRemote(repo, ref, sub + entry).ifPresent(texts::add);
+            }
+        } catch (ConfigParseException ignored) {
+            // judge the raw text only
         }
-        return out;
+        for (String t : texts) {
+            for (Indicators.ScriptHit h : ind.script(t)) {
+                if (h.affected()) {
+                    return List.of(new StepHit(how, true, StepHit.POSSIBLE, at + " uses: " + uses + "; followed to " + repo + "@" + ref
+                            + ": " + ShellScan.clip(h.text())));
+                }
+            }
+        }
+        return wrapper.map(h -> List.of(new StepHit(how, false, "", at + " uses: " + uses + "; followed to " + repo + "@" + ref
+                + ": no uploader found"))).orElse(List.of());
     }
 
     /** A job that calls a reusable workflow of the same repository: its jobs' findings count for this job. */
     private List<StepHit> reusable(YNode job, CiFile file, FileLookup lookup, Indicators ind) {
         String uses = job.get("uses").text();
         if (!uses.startsWith("./")) {
-            return CODECOVISH.matcher(uses).find() ? List.of(new StepHit("workflow:" + uses, true, StepHit.POSSIBLE,
+            return CODECOVISH.matcher(uses).find() ? List.of(new StepHit("wrapper-workflow:" + uses, true, StepHit.POSSIBLE,
                     file.displayPath() + ":" + job.get("uses").line() + " reusable workflow " + uses + " not followed")) : List.of();
         }
         String path = FileLookup.normalise(uses);

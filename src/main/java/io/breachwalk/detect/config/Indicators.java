@@ -4,15 +4,16 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The indicator questions the readers ask, in the shape of the core's IndicatorMatcher, so that a reader does not
- * care whether the answers come from the playbook matcher or from the interim rules.
+ * The indicator questions the readers ask. {@link CoreIndicators} answers them from the playbook through the core's
+ * IndicatorMatcher; tests may answer them otherwise.
+ * {@code possible}: the match is indirect or weak (a wrapper action, codecov.io/env), so at most "possible".
  */
 public interface Indicators {
     /** @param how short name for reports ("codecov-action@v1", "orb", "bitrise-step") */
-    record Hit(String how, boolean affected, String detail) { }
+    record Hit(String how, boolean affected, boolean possible, String detail) { }
 
     /** @param line 1-based line within the scanned text */
-    record ScriptHit(int line, String how, boolean affected, String text) { }
+    record ScriptHit(int line, String how, boolean affected, boolean possible, String text) { }
 
     Optional<Hit> action(String uses);
 

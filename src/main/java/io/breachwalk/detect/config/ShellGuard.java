@@ -38,7 +38,7 @@ public final class ShellGuard {
         String[] lines = text.split("\\r?\\n", -1);
         Deque<Frame> stack = new ArrayDeque<>();
         for (int i = 0; i < Math.min(line - 1, lines.length); i++) {
-            String t = InterimIndicators.stripComment(lines[i]).trim();
+            String t = ShellText.stripComment(lines[i]).trim();
             Matcher m = IF.matcher(t);
             if (m.matches() && m.group(1).equals("if")) {
                 if (t.matches(".*\\bfi\\s*;?$")) continue; // one-line if ... fi

@@ -45,13 +45,13 @@ public final class ShellScan {
         for (Indicators.ScriptHit h : indicators.script(text)) {
             if (!guard.mayRun(text, h.line())) continue;
             String ev = where + ":" + (firstLine + h.line() - 1) + " " + clip(h.text());
-            if (viaScript == null) out.add(new StepHit(h.how(), h.affected(), StepHit.PROBABLE, ev));
+            if (viaScript == null) out.add(new StepHit(h.how(), h.affected(), h.possible() ? StepHit.POSSIBLE : StepHit.PROBABLE, ev));
             else out.add(new StepHit(h.affected() ? "script:" + viaScript : h.how(), h.affected(), StepHit.POSSIBLE, ev));
         }
         if (depth >= MAX_DEPTH) return out;
         String[] lines = text.split("\\r?\\n", -1);
         for (int i = 0; i < lines.length; i++) {
-            String code = InterimIndicators.stripComment(lines[i]);
+            String code = ShellText.stripComment(lines[i]);
             if (code.isBlank() || !guard.mayRun(text, i + 1)) continue;
             String refWhere = where + ":" + (firstLine + i);
             Matcher m = SCRIPT_REF.matcher(code);
