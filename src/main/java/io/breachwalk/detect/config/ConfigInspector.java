@@ -41,7 +41,7 @@ public final class ConfigInspector {
      */
     public Outcome inspect(CiFile file, FileLookup lookup, String forced, boolean mustBeCi) {
         Optional<ConfigReader> reader = forced != null ? byProvider(forced)
-                : readers.stream().filter(r -> r.conventionalPath(file.repoPath())).findFirst();
+                : readers.stream().filter(r -> r.conventionalPath(file.repoPath()) || r.conventionalPath(file.displayPath())).findFirst();
         if (reader.isEmpty()) {
             YNode yaml = null;
             String parseError = null;
