@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * Reads the small RFC 4180 CSV files of the tests (quoted fields, doubled quotes, no embedded newlines).
- * Hand-rolled because commons-csv 1.14 needs a newer commons-io than the one the dependency tree resolves.
+ * Hand-rolled so that the tests read the files independently of the code that writes them.
  */
 final class SimpleCsv {
     private SimpleCsv() { }
