@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,21 +22,13 @@ import org.junit.jupiter.api.Test;
  * are found through SOURCES.tsv.
  */
 class CorpusInspectTest {
-    /**
-     * Rows where the bundled playbook data, not the reading, decides differently; reported to the playbook owner.
-     * The test fails when such a row starts to agree, so that the exception is removed with the data fix.
-     */
-    static final Map<String, String> KNOWN_PLAYBOOK_DATA_ISSUES = Map.of(
-            "github-actions/mitmproxy__pdoc__.github__workflows__main.yml|test",
-            "codecov-2021.codecov-action-commits.tsv labels a1ed4b3 (tag v1.5.0, 2021-05-03, bundled script, after the"
-                    + " window) downloads-bash-unverified because it labels commits by the moving v1 tag");
-
-    static final Path CORPUS = Path.of("../../shared/corpus/ci-configs").toAbsolutePath().normalize();
+    /** A copy of the shared corpus of real CI files (public projects, early 2021), kept with the tests. */
+    static final Path CORPUS = Path.of("src/test/resources/corpus/ci-configs");
 
     @Test
     void inspectorAgreesWithTheHandWrittenReadingJobByJob() throws Exception {
-        Path corpus = Files.isDirectory(CORPUS) ? CORPUS : Path.of("/work/shared/corpus/ci-configs");
-        Assumptions.assumeTrue(Files.isDirectory(corpus), "corpus not present");
+        Path corpus = CORPUS;
+        assertThat(corpus).isDirectory();
         CorpusLookup lookup = new CorpusLookup(corpus);
         Map<String, Map<String, Map<String, String>>> expected = new LinkedHashMap<>();
         for (Map<String, String> rec : SimpleCsv.read(Path.of("src/test/resources/inspect/corpus-expected.csv"))) {
@@ -80,12 +71,6 @@ class CorpusInspectTest {
                 if (got.usesIndicator() || Boolean.parseBoolean(want.get("uses_indicator"))) {
                     cmp(diffs, "secrets_in_step", want.get("secrets_in_step"), String.join(";", got.secretsInStep()));
                     cmp(diffs, "secrets_in_job", want.get("secrets_in_job"), String.join(";", got.secretsInJob()));
-                }
-                String known = KNOWN_PLAYBOOK_DATA_ISSUES.get(file + "|" + e.getKey());
-                if (known != null) {
-                    if (diffs.isEmpty()) problems.add(file + " | " + e.getKey() + ": now agrees; remove it from KNOWN_PLAYBOOK_DATA_ISSUES");
-                    else System.out.println("known playbook data issue: " + file + " | " + e.getKey() + ": " + known);
-                    continue;
                 }
                 if (diffs.isEmpty()) agree++;
                 else problems.add(file + " | " + e.getKey() + ": " + String.join(", ", diffs) + " [" + got.evidence() + "]");
