@@ -1,12 +1,22 @@
 package io.breachwalk.cli;
 
+import io.breachwalk.sim.jenkins.JenkinsSample;
+import io.breachwalk.source.ScanOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
+/**
+ * Serves the bundled sample estate on loopback and scans it with the same code as a live scan: the simulators speak
+ * the providers' real APIs, so the clients, pagination, secret resolution and reports are all the real ones.
+ */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Scan the bundled sample estate (simulated on loopback): no network, no tokens.")
 final class DemoCommand implements Callable<Integer> {
@@ -18,9 +28,19 @@ final class DemoCommand implements Callable<Integer> {
             description = "output folder (default: ./${DEFAULT-VALUE})")
     Path out;
 
+    @Option(names = "--quiet", description = "no progress bar")
+    boolean quiet;
+
     @Override
     public Integer call() {
-        main.err.println("breachwalk: the sample estate is not bundled in this build yet");
-        return Exits.USAGE;
+        try (JenkinsSample jenkins = JenkinsSample.start()) {
+            Map<String, String> env = new HashMap<>(jenkins.env());
+            ScanOptions options = new ScanOptions(List.of(), List.of(), null, jenkins.url(), jenkins.jobs(), 4, out);
+            main.err.println("breachwalk demo: sample estate served on loopback (Jenkins " + jenkins.url() + ")");
+            return new ScanRun(env, main.out, main.err, quiet).run(null, null, null, options);
+        } catch (IOException e) {
+            main.err.println("breachwalk: cannot start the sample estate on loopback (" + e.getMessage() + ")");
+            return Exits.USAGE;
+        }
     }
 }
