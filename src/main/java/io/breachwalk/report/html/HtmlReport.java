@@ -314,8 +314,8 @@ public final class HtmlReport {
                         .append(Html.text(r.provider())).append("</td><td>").append(r.exposure().name())
                         .append("</td><td class=\"num\">").append(Html.link(r.exampleUrl(), n(r.jobsExposed())))
                         .append("</td><td><time>").append(Cells.time(r.lastExposedAt())).append("</time></td><td><time>")
-                        .append(Cells.time(r.secretUpdatedAt())).append("</time></td><td><code>")
-                        .append(Html.text(r.guide())).append("</code>");
+                        .append(Cells.time(r.secretUpdatedAt())).append("</time></td><td class=\"guide\"><code>")
+                        .append(Html.text(shortGuide(r.guide()))).append("</code>");
                 if (t != null && t.vendor() != null) {
                     b.append(" · ").append(Html.link(t.vendor(), "vendor"));
                 }
@@ -324,6 +324,11 @@ public final class HtmlReport {
             b.append("</tbody>\n</table>\n");
         });
         b.append("</section>\n");
+    }
+
+    /** `playbooks/rotation.md#aws-access-key` reads as `rotation.md#aws-access-key` in a narrow column. */
+    private static String shortGuide(String guide) {
+        return guide == null ? "" : guide.startsWith("playbooks/") ? guide.substring("playbooks/".length()) : guide;
     }
 
     private void gaps() {
@@ -427,7 +432,7 @@ public final class HtmlReport {
             td.num, th.num { text-align: right; }
             table.examined { width: auto; }
             td.evidence { font-size: 12px; color: #374151; max-width: 420px; overflow-wrap: anywhere; }
-            td.job-name { overflow-wrap: anywhere; }
+            td.job-name, td.guide { overflow-wrap: anywhere; }
             .status { font-size: 12px; font-weight: 700; padding: 1px 6px; border-radius: 4px; background: var(--bg); }
             .status-rotate { background: #fee2e2; color: #991b1b; }
             .status-missing, .status-review { background: #fef3c7; color: #92400e; }

@@ -20,11 +20,11 @@ import java.util.regex.Pattern;
 public final class RotationGuides {
 
     public static final String RESOURCE = "playbooks/rotation.md";
-    private static final RotationGuides BUNDLED = load();
-
     private static final Pattern HEADING = Pattern.compile("^## ([a-z0-9-]+)\\s*$");
     private static final Pattern TITLE = Pattern.compile("\\*\\*(.+?)\\*\\*");
     private static final Pattern STEP = Pattern.compile("^\\d+\\.\\s+(.*)$");
+    /** After the patterns: static fields initialise in order. */
+    private static final RotationGuides BUNDLED = load();
 
     private final Map<String, RotationGuide> byId;
 
