@@ -27,9 +27,18 @@ public final class ReportBuilder {
     }
 
     public static ScanReport build(Playbook playbook, Window window, Findings findings) {
-        List<JobFinding> jobs = sortedDistinct(findings.jobs(), Order.JOBS);
-        List<Exposure> exposures = sortedDistinct(findings.exposures(), Order.EXPOSURES);
-        List<Gap> gaps = sortedDistinct(findings.gaps(), Order.GAPS);
+        return build(playbook, window, findings, Redactor.none());
+    }
+
+    /** Free text from CI systems (evidence, via, gap details) passes the redactor before it is reported. */
+    public static ScanReport build(Playbook playbook, Window window, Findings findings, Redactor redactor) {
+        List<JobFinding> jobs = sortedDistinct(findings.jobs().stream().map(j -> redacted(j, redactor)).toList(),
+                Order.JOBS);
+        List<Exposure> exposures = sortedDistinct(findings.exposures().stream().map(e -> new Exposure(
+                redacted(e.job(), redactor), e.secretName(), e.secretScope(), e.scopeOwner(), e.exposure(),
+                redactor.redact(e.via()), e.state(), e.secretUpdatedAt())).toList(), Order.EXPOSURES);
+        List<Gap> gaps = sortedDistinct(findings.gaps().stream().map(g -> new Gap(g.provider(), g.host(),
+                g.project(), g.runId(), g.gap(), redactor.redact(g.detail()), g.blocking())).toList(), Order.GAPS);
         List<RotationItem> rotation = new Ledger(playbook, SecretTypes.bundled()).rotation(exposures);
 
         Map<String, ScanReport.Examined> examined = new TreeMap<>();
@@ -59,6 +68,10 @@ public final class ReportBuilder {
         return new ScanReport(TOOL, version(), new ScanReport.PlaybookInfo(playbook.id(), playbook.title(),
                 playbook.source()), new ScanReport.WindowInfo(window.since(), window.until()), summary, jobs,
                 exposures, rotation, gaps);
+    }
+
+    private static JobFinding redacted(JobFinding j, Redactor redactor) {
+        return j.withVerdict(j.verdict(), j.confidence(), redactor.redact(j.evidence()));
     }
 
     public static String version() {
