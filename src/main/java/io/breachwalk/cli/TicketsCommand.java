@@ -30,10 +30,12 @@ import java.util.concurrent.Callable;
         description = {"Write tickets.csv from a saved report.json: one ticket per secret to rotate, ready for a "
                 + "ticketing system's CSV import (Jira's importer is the reference).",
                 "External ID is the secret_id, so re-importing updates tickets instead of duplicating them."},
-        footer = {"", "Import into Jira: 1. System (or project settings) > External system import > CSV, choose "
-                + "tickets.csv. 2. Map the columns to the fields of the same names (External ID, Summary, Description,"
-                + " Priority, Labels, Component/s, Due Date, Assignee) and set the date format to yyyy-MM-dd. "
-                + "3. Validate, then Begin import; a later import with --since-report updates the same tickets."})
+        footer = {"", "Import into Jira: 1. Settings > System > External System Import > CSV (or a project's "
+                + "Import issues from CSV), file tickets.csv, UTF-8, comma, date format yyyy-MM-dd. 2. Map Summary, "
+                + "Description, Priority, Labels, Component/s, Due Date and Assignee to the fields of those names, "
+                + "and External ID to a text field (e.g. \"breachwalk secret id\"). 3. Begin import. Later: "
+                + "--since-report OLD.json files only new or changed secrets; the External ID finds their earlier "
+                + "ticket."})
 final class TicketsCommand implements Callable<Integer> {
 
     @ParentCommand
