@@ -163,7 +163,7 @@ class TicketsCommandTest {
     void helpExplainsTheJiraImport() {
         Result r = run("tickets", "--help");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("--since-report", "--assignee-map", "--sla", "External system import");
+        assertThat(r.out()).contains("--since-report", "--assignee-map", "--sla", "External System Import");
         assertThat(run("--help").out()).contains("tickets");
     }
 

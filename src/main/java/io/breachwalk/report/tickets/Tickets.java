@@ -213,9 +213,9 @@ public final class Tickets {
             case ROTATE -> "the store last changed it at " + Cells.time(r.secretUpdatedAt())
                     + ", before its last exposure.";
             case MISSING -> "the jobs referenced it, but no store visible to them holds it now.";
-            case REVIEW -> r.secretUpdatedAt() == null
-                    ? "the provider keeps no change time for it, or its store could not be listed."
-                    : "it is written into the configuration itself; only its issuer can say whether it changed.";
+            case REVIEW -> "literal".equals(r.secretScope())
+                    ? "it is written into the job's configuration itself; only its issuer can say whether it changed."
+                    : "the provider keeps no change time for it, or its store could not be listed.";
             case ROTATED -> "the store changed it at " + Cells.time(r.secretUpdatedAt()) + ", after its last exposure.";
             case EPHEMERAL -> "issued for the job and expired with it.";
         };

@@ -92,6 +92,8 @@ class TicketsTest {
         assertThat(jenkins.get("Summary")).isEqualTo("Review and rotate aws-prod (jenkins-credential secret of system, jenkins)");
         assertThat(jenkins.get("Labels")).isEqualTo("breachwalk codecov-2021 jenkins exposure-step aws-access-key");
         assertThat(jenkins.get("Due Date")).isEqualTo("2021-04-09");
+        assertThat(row(rows, "url-credential:ci-bot@github.com").get("Description"))
+                .contains("written into the job's configuration itself");
         assertThat(jenkins.get("Description")).contains("Jenkins keeps no change time",
                 "https://jenkins.acme.internal/job/platform/job/deploy-service/431/");
     }
