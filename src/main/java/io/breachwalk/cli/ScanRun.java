@@ -13,6 +13,8 @@ import io.breachwalk.report.Redactor;
 import io.breachwalk.report.ReportBuilder;
 import io.breachwalk.report.ScanReport;
 import io.breachwalk.report.SummaryText;
+import io.breachwalk.report.html.HtmlReport;
+import io.breachwalk.report.tickets.TicketsCsv;
 import io.breachwalk.source.CiSource;
 import io.breachwalk.source.Findings;
 import io.breachwalk.source.Journal;
@@ -145,10 +147,13 @@ final class ScanRun {
 
         ScanReport report = ReportBuilder.build(playbook, window, findings, redactor);
         List<String> written = List.of(CsvReports.JOBS, CsvReports.EXPOSURES, CsvReports.ROTATION,
-                CsvReports.COVERAGE, JsonReport.FILE);
+                CsvReports.COVERAGE, JsonReport.FILE, TicketsCsv.FILE, HtmlReport.FILE);
         try {
             CsvReports.write(files, report);
             JsonReport.write(files, report);
+            // Default settings; `breachwalk tickets report.json` rewrites tickets.csv with others.
+            TicketsCsv.write(files, report);
+            HtmlReport.write(files, report);
         } catch (IOException e) {
             err.println("breachwalk: cannot write the reports in " + options.out() + " (" + e.getMessage() + ")");
             return Exits.USAGE;

@@ -38,7 +38,7 @@ public final class SecretTypes {
                 }
             }
         }
-        return new SecretType("generic", false, false, "rotation.md#generic");
+        return new SecretType("generic", false, false, "playbooks/rotation.md#generic", null);
     }
 
     /** The type whose value shape occurs in the text (e.g. an `AKIA...` key printed in a log), if any. */
@@ -82,7 +82,8 @@ public final class SecretTypes {
 
     private record TypeFile(@JsonProperty("id") String id, @JsonProperty("critical") boolean critical,
                             @JsonProperty("ephemeral") boolean ephemeral, @JsonProperty("names") List<String> names,
-                            @JsonProperty("values") List<String> values, @JsonProperty("guide") String guide) {
+                            @JsonProperty("values") List<String> values, @JsonProperty("guide") String guide,
+                            @JsonProperty("vendor") String vendor) {
     }
 
     private record Entry(SecretType type, List<Pattern> names, List<Pattern> values) {
@@ -91,7 +92,7 @@ public final class SecretTypes {
             if (guide.startsWith("rotation.md")) {
                 guide = "playbooks/" + guide;
             }
-            return new Entry(new SecretType(f.id(), f.critical(), f.ephemeral(), guide),
+            return new Entry(new SecretType(f.id(), f.critical(), f.ephemeral(), guide, f.vendor()),
                     compile(f.names()), compile(f.values()));
         }
 

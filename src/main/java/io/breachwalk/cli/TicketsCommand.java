@@ -1,0 +1,184 @@
+package io.breachwalk.cli;
+
+import io.breachwalk.model.RotationItem;
+import io.breachwalk.report.JsonReport;
+import io.breachwalk.report.OutputFiles;
+import io.breachwalk.report.ScanReport;
+import io.breachwalk.report.tickets.AssigneeMap;
+import io.breachwalk.report.tickets.PriorityNames;
+import io.breachwalk.report.tickets.SinceReport;
+import io.breachwalk.report.tickets.Sla;
+import io.breachwalk.report.tickets.Ticket;
+import io.breachwalk.report.tickets.TicketSettings;
+import io.breachwalk.report.tickets.Tickets;
+import io.breachwalk.report.tickets.TicketsCsv;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "tickets", mixinStandardHelpOptions = true,
+        description = {"Write tickets.csv from a saved report.json: one ticket per secret to rotate, ready for a "
+                + "ticketing system's CSV import (Jira's importer is the reference).",
+                "External ID is the secret_id, so re-importing updates tickets instead of duplicating them."},
+        footer = {"", "Import into Jira: 1. Settings > System > External System Import > CSV (or a project's "
+                + "Import issues from CSV), file tickets.csv, UTF-8, comma, date format yyyy-MM-dd. 2. Map Summary, "
+                + "Description, Priority, Labels, Component/s, Due Date and Assignee to the fields of those names, "
+                + "and External ID to a text field (e.g. \"breachwalk secret id\"). 3. Begin import. Later: "
+                + "--since-report OLD.json files only new or changed secrets; the External ID finds their earlier "
+                + "ticket."})
+final class TicketsCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Main main;
+
+    @Parameters(index = "0", paramLabel = "REPORT.json", description = "a report.json written by `breachwalk scan`")
+    Path report;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "output folder (default: the folder that holds REPORT.json)")
+    Path out;
+
+    @Option(names = "--sla", paramLabel = "P1=1d,...",
+            description = "days (d) or weeks (w) to the due date per priority; given entries override the default "
+                    + "P1=1d,P2=3d,P3=7d,P4=30d")
+    String sla;
+
+    @Option(names = "--due-from", paramLabel = "YYYY-MM-DD",
+            description = "the date SLAs count from (default: the day the report's window ends, so that re-runs "
+                    + "give the same file)")
+    String dueFrom;
+
+    @Option(names = "--priority-names", paramLabel = "P1=NAME,...",
+            description = "the ticketing system's priority names (default: P1=Highest,P2=High,P3=Medium,P4=Low)")
+    String priorityNames;
+
+    @Option(names = "--assignee-map", paramLabel = "FILE",
+            description = "CSV of `scope_owner pattern,assignee` (`*` matches anything; first match wins)")
+    Path assigneeMap;
+
+    @Option(names = "--component", paramLabel = "NAME",
+            description = "one Component for every ticket (default: the secret's scope owner)")
+    String component;
+
+    @Option(names = "--since-report", paramLabel = "OLD.json",
+            description = "only secrets that are new or changed since this earlier report.json")
+    Path sinceReport;
+
+    @Option(names = "--include-rotated",
+            description = "also file a verification ticket for secrets whose store shows a change after the exposure")
+    boolean includeRotated;
+
+    @Override
+    public Integer call() {
+        TicketSettings settings;
+        try {
+            settings = settings();
+        } catch (IllegalArgumentException e) {
+            return usage(e.getMessage());
+        }
+
+        ScanReport current = read(report, "REPORT.json");
+        if (current == null) {
+            return Exits.USAGE;
+        }
+        Tickets tickets = new Tickets(current, settings);
+        List<RotationItem> items = Tickets.actionable(current, includeRotated);
+        int all = items.size();
+        if (sinceReport != null) {
+            ScanReport old = read(sinceReport, "--since-report");
+            if (old == null) {
+                return Exits.USAGE;
+            }
+            if (!old.playbook().id().equals(current.playbook().id())) {
+                main.err.println("breachwalk: note: --since-report is for playbook " + old.playbook().id()
+                        + ", this report for " + current.playbook().id() + "; their secret ids never match");
+            }
+            items = SinceReport.newOrChanged(old, items);
+        }
+        List<Ticket> rows = tickets.of(items);
+
+        Path dir = out != null ? out : report.toAbsolutePath().getParent();
+        Path written;
+        try {
+            OutputFiles files = new OutputFiles(dir);
+            TicketsCsv.write(files, rows);
+            written = files.resolve(TicketsCsv.FILE);
+        } catch (IOException e) {
+            return usage("cannot write " + TicketsCsv.FILE + " in " + dir + " (" + e.getMessage() + ")");
+        }
+        main.out.printf("breachwalk: %d ticket%s in %s%s; due dates count from %s%n", rows.size(),
+                rows.size() == 1 ? "" : "s", written,
+                sinceReport == null ? "" : " (new or changed since " + sinceReport + "; " + all + " in all)",
+                tickets.dueBase());
+        return Exits.CLEAN;
+    }
+
+    /** Each option's problem is reported with the option's name; IllegalArgumentException carries the message. */
+    private TicketSettings settings() {
+        PriorityNames names;
+        Sla days;
+        LocalDate from = null;
+        AssigneeMap assignees = AssigneeMap.NONE;
+        try {
+            names = priorityNames == null ? PriorityNames.JIRA : PriorityNames.parse(priorityNames);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--priority-names: " + e.getMessage());
+        }
+        try {
+            days = sla == null ? Sla.DEFAULT : Sla.parse(sla);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--sla: " + e.getMessage());
+        }
+        if (dueFrom != null) {
+            try {
+                from = LocalDate.parse(dueFrom);
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("--due-from: `" + dueFrom + "` is not a date; write e.g. 2021-04-15");
+            }
+        }
+        if (assigneeMap != null) {
+            try {
+                assignees = AssigneeMap.load(assigneeMap);
+            } catch (NoSuchFileException e) {
+                throw new IllegalArgumentException("--assignee-map: " + assigneeMap + " does not exist");
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--assignee-map: " + e.getMessage());
+            }
+        }
+        return new TicketSettings(names, days, from, assignees, component, includeRotated);
+    }
+
+    private ScanReport read(Path file, String what) {
+        if (!Files.isRegularFile(file)) {
+            usage(what + ": " + file + " is not a file");
+            return null;
+        }
+        try {
+            ScanReport r = JsonReport.read(file);
+            if (r == null || r.playbook() == null || r.rotation() == null || r.exposures() == null) {
+                usage(what + ": " + file + " is not a breachwalk report.json (no playbook or rotation)");
+                return null;
+            }
+            return r;
+        } catch (IOException e) {
+            usage(what + ": " + file + " is not a readable breachwalk report.json ("
+                    + e.getMessage().lines().findFirst().orElse("") + ")");
+            return null;
+        }
+    }
+
+    private int usage(String message) {
+        main.err.println("breachwalk: " + message);
+        return Exits.USAGE;
+    }
+}

@@ -1,0 +1,142 @@
+package io.breachwalk.report.html;
+
+import io.breachwalk.report.OutputFiles;
+import io.breachwalk.report.ReportFixture;
+import io.breachwalk.report.ScanReport;
+import io.breachwalk.report.SummaryText;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** report.html as text: self-contained, escaped, deterministic, same headline numbers as the stdout summary. */
+class HtmlReportTest {
+
+    static String metric(String html, String key) {
+        Matcher m = Pattern.compile("data-metric=\"" + key + "\"><span class=\"value\">([^<]*)</span>").matcher(html);
+        assertThat(m.find()).as("metric " + key).isTrue();
+        return m.group(1);
+    }
+
+    @Test
+    void headlineNumbersAreTheSummaryTextNumbers() {
+        ScanReport report = ReportFixture.estate();
+        String html = HtmlReport.render(report);
+        String text = SummaryText.render(report, Path.of("out"), List.of("report.html"));
+
+        // Parse the numbers back out of the terminal summary and compare them with the page's.
+        Matcher jobs = Pattern.compile("jobs +([\\d,.]+) ran the compromised step in ([\\d,.]+) projects; ([\\d,.]+) "
+                + "did not run it; ([\\d,.]+) unknown").matcher(text);
+        assertThat(jobs.find()).isTrue();
+        assertThat(metric(html, "jobs-ran")).isEqualTo(jobs.group(1)).isEqualTo("13");
+        assertThat(metric(html, "projects-affected")).isEqualTo(jobs.group(2)).isEqualTo("5");
+        assertThat(metric(html, "jobs-not-run")).isEqualTo(jobs.group(3));
+        assertThat(metric(html, "jobs-unknown")).isEqualTo(jobs.group(4));
+        Matcher secrets = Pattern.compile("secrets +([\\d,.]+) exposed: P1 (\\d+), P2 (\\d+), P3 (\\d+), P4 (\\d+) \\((.*)\\)")
+                .matcher(text);
+        assertThat(secrets.find()).isTrue();
+        assertThat(metric(html, "secrets")).isEqualTo(secrets.group(1)).isEqualTo("14");
+        assertThat(metric(html, "p1")).isEqualTo(secrets.group(2));
+        assertThat(metric(html, "p2")).isEqualTo(secrets.group(3));
+        assertThat(metric(html, "p3")).isEqualTo(secrets.group(4));
+        assertThat(metric(html, "p4")).isEqualTo(secrets.group(5));
+        for (String status : secrets.group(6).split(", ")) {
+            String[] kv = status.split(" ");
+            assertThat(html).contains("<span data-status=\"" + kv[0] + "\">" + kv[0] + " " + kv[1] + "</span>");
+        }
+        Matcher gaps = Pattern.compile("gaps +([\\d,.]+) could not be checked \\(([\\d,.]+) blocking\\)").matcher(text);
+        assertThat(gaps.find()).isTrue();
+        assertThat(metric(html, "gaps")).isEqualTo(gaps.group(1));
+        assertThat(metric(html, "blocking-gaps")).isEqualTo(gaps.group(2));
+        Matcher examined = Pattern.compile("examined +(\\S+) +([\\d,.]+) projects, ([\\d,.]+) runs, ([\\d,.]+) jobs, "
+                + "([\\d,.]+) API requests").matcher(text);
+        int providers = 0;
+        while (examined.find()) {
+            providers++;
+            assertThat(html).contains("<tr data-provider=\"" + examined.group(1) + "\"><td>" + examined.group(1)
+                    + "</td><td class=\"num\">" + examined.group(2) + "</td><td class=\"num\">" + examined.group(3)
+                    + "</td><td class=\"num\">" + examined.group(4) + "</td><td class=\"num\">" + examined.group(5)
+                    + "</td></tr>");
+        }
+        assertThat(providers).isEqualTo(2);
+        assertThat(html).contains("Incomplete: blocking coverage gaps");
+    }
+
+    @Test
+    void selfContainedAndEscaped() {
+        String html = HtmlReport.render(ReportFixture.estate());
+        assertThat(html).startsWith("<!DOCTYPE html>").contains("Content-Security-Policy\" content=\"default-src 'none';");
+        // Nothing is loaded: no script, no external stylesheet, image, font or frame.
+        assertThat(html).doesNotContainPattern("(?i)<script|<iframe|<object|<embed|@import|url\\(|@font-face");
+        assertThat(html).doesNotContainPattern("(?i)<[^>]*\\s(src|srcset|onerror|onload)\\s*=");
+        assertThat(html).doesNotContainPattern("(?i)<link(?![^>]*href=\"data:,\")");
+        // The hostile job name is escaped; the only `<img` text in the page is that escaped one.
+        assertThat(html).contains("&lt;img src=x onerror=alert(1)&gt;").doesNotContain("<img");
+        assertThat(html).contains("=HYPERLINK(&quot;http://evil.example&quot;,&quot;click&quot;), &quot;nightly&quot; build");
+        assertThat(html).contains("Upload &lt;b&gt;coverage&lt;/b&gt;");
+    }
+
+    @Test
+    void unsafeLinksStayText() {
+        assertThat(Html.link("javascript:alert(1)", "x")).isEqualTo("x");
+        assertThat(Html.link("https://ci.example/job/1\" onmouseover=\"alert(1)", "1")).isEqualTo("1");
+        assertThat(Html.link("https://ci.example/job/a&b", "<1>"))
+                .isEqualTo("<a href=\"https://ci.example/job/a&amp;b\" rel=\"noopener noreferrer\">&lt;1&gt;</a>");
+        assertThat(Html.text("a\u001b[31mred\u0007\n'x'")).isEqualTo("ared  &#39;x&#39;");
+    }
+
+    @Test
+    void chartHasOneSeriesPerProviderAndCountsEveryJob() {
+        ScanReport report = ReportFixture.estate();
+        Timeline.Data d = Timeline.data(report.jobs(), report.window().since(), report.window().until());
+        assertThat(d.counts().keySet()).containsExactly("github-actions", "jenkins");
+        assertThat(d.bucketDays()).isEqualTo(1);
+        assertThat(d.buckets()).isEqualTo(62);
+        int total = 0;
+        for (int i = 0; i < d.buckets(); i++) {
+            total += d.total(i);
+        }
+        assertThat(total).isEqualTo(report.summary().jobsRan());
+        String svg = Timeline.svg(d);
+        assertThat(Pattern.compile("<g class=\"series\"").matcher(svg).results().count()).isEqualTo(2);
+        assertThat(svg).contains("<title>2021-03-09 jenkins: 2 jobs</title>");
+    }
+
+    @Test
+    void longWindowsGetWiderBars() {
+        ScanReport report = ReportFixture.estate();
+        Timeline.Data d = Timeline.data(report.jobs(), java.time.Instant.parse("2020-01-01T00:00:00Z"),
+                java.time.Instant.parse("2022-01-01T00:00:00Z"));
+        assertThat(d.bucketDays()).isEqualTo(8);
+        assertThat(d.buckets()).isLessThanOrEqualTo(92);
+    }
+
+    @Test
+    void sameReportSameBytesOwnerOnly(@TempDir Path dir) throws Exception {
+        HtmlReport.write(new OutputFiles(dir.resolve("a")), ReportFixture.estate(false, 0));
+        HtmlReport.write(new OutputFiles(dir.resolve("b")), ReportFixture.estate(false, 42));
+        assertThat(Files.readAllBytes(dir.resolve("a/report.html")))
+                .isEqualTo(Files.readAllBytes(dir.resolve("b/report.html")));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("a/report.html"))))
+                .isEqualTo("rw-------");
+    }
+
+    @Test
+    void emptyReportSaysSo() {
+        ScanReport full = ReportFixture.estate();
+        ScanReport empty = new ScanReport(full.tool(), full.version(), full.playbook(), full.window(),
+                new ScanReport.Summary(java.util.Map.of(), 0, 0, 0, 0, 0, java.util.Map.of(), java.util.Map.of(), 0,
+                        0, 0, 0), List.of(), List.of(), List.of(), List.of());
+        String html = HtmlReport.render(empty);
+        assertThat(html).contains("No job ran the compromised step in the window.")
+                .contains("Complete: nothing to rotate.").contains("nothing (no provider given)")
+                .doesNotContain("class=\"series\"");
+    }
+}
