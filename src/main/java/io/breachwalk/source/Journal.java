@@ -114,6 +114,11 @@ public final class Journal implements AutoCloseable {
     public synchronized void finish() throws IOException {
         close();
         Files.deleteIfExists(file);
+        try {
+            Files.deleteIfExists(file.getParent());
+        } catch (java.nio.file.DirectoryNotEmptyException e) {
+            // Something else of ours lives there; leave it.
+        }
     }
 
     @Override
