@@ -1,2 +1,69 @@
 package io.breachwalk.cli;
-public class Main { public static void main(String[] a) { System.out.println("hi"); } }
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/** breachwalk's entry point: which CI jobs ran a compromised step in an incident window, and what to rotate. */
+@Command(name = "breachwalk", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {"Finds the CI jobs that ran a compromised step during an incident window, the secrets they "
+                + "exposed, and what to rotate.", ""},
+        subcommands = {ScanCommand.class, DemoCommand.class, PlaybooksCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Start with `breachwalk demo`. Exit status: 0 nothing to rotate, 1 secrets to rotate, "
+                + "2 usage or configuration error, 3 incomplete (blocking coverage gaps)."})
+public class Main implements Runnable {
+
+    final Map<String, String> env;
+    final PrintStream out;
+    final PrintStream err;
+
+    Main(Map<String, String> env, PrintStream out, PrintStream err) {
+        this.env = env;
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
+        System.exit(run(args, System.getenv(), out, err));
+    }
+
+    /** Runs one command line; tests call this in-process with their own environment and streams. */
+    public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        CommandLine cli = new CommandLine(new Main(env, out, err));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        cli.setParameterExceptionHandler((ex, a) -> {
+            err.println("breachwalk: " + ex.getMessage());
+            CommandLine c = ex.getCommandLine();
+            err.println("  see `" + c.getCommandSpec().qualifiedName() + " --help`");
+            return Exits.USAGE;
+        });
+        cli.setExecutionExceptionHandler((ex, c, parsed) -> {
+            // A bug should still end with one line, not a stack trace over the summary; BREACHWALK_DEBUG shows it.
+            err.println("breachwalk: internal error: " + ex);
+            if (env.containsKey("BREACHWALK_DEBUG")) {
+                ex.printStackTrace(err);
+            }
+            return Exits.USAGE;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(out);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{"breachwalk " + io.breachwalk.report.ReportBuilder.version()};
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.breachwalk.cli;
+
+import io.breachwalk.source.ScanOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "scan", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Walk CI build history in the incident window and report the jobs that ran the compromised "
+                + "step, the secrets they exposed, what to rotate and what could not be checked.", "",
+                "Credentials come from the environment: GITHUB_TOKEN; JENKINS_USER and JENKINS_TOKEN."})
+final class ScanCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Main main;
+
+    @Option(names = "--playbook", paramLabel = "ID|FILE", description = "incident playbook: a bundled id or a YAML file (default: ${DEFAULT-VALUE})",
+            defaultValue = "codecov-2021")
+    String playbook;
+
+    @Option(names = "--since", paramLabel = "T", converter = TimeOption.class,
+            description = "start of the window (ISO-8601, inclusive); default: the playbook's")
+    Instant since;
+
+    @Option(names = "--until", paramLabel = "T", converter = TimeOption.class,
+            description = "end of the window (ISO-8601, exclusive); default: the playbook's")
+    Instant until;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "breachwalk-out",
+            description = "output folder, created owner-only (default: ./${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--github-org", paramLabel = "ORG", description = "scan every repository of this organization (repeatable)")
+    List<String> githubOrgs = new ArrayList<>();
+
+    @Option(names = "--github-repo", paramLabel = "OWNER/REPO", description = "scan this repository (repeatable)")
+    List<String> githubRepos = new ArrayList<>();
+
+    @Option(names = "--github-url", paramLabel = "URL", defaultValue = ScanOptions.DEFAULT_GITHUB_URL,
+            description = "GitHub API URL; GitHub Enterprise Server: https://HOST/api/v3 (default: ${DEFAULT-VALUE})")
+    String githubUrl;
+
+    @Option(names = "--jenkins-url", paramLabel = "URL", description = "Jenkins URL, e.g. https://ci.example.com/")
+    String jenkinsUrl;
+
+    @Option(names = "--jenkins-job", paramLabel = "PATH", description = "limit the Jenkins walk to this folder or job, e.g. team/app (repeatable)")
+    List<String> jenkinsJobs = new ArrayList<>();
+
+    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "4",
+            description = "parallel API requests per provider (default: ${DEFAULT-VALUE})")
+    int concurrency;
+
+    @Option(names = "--quiet", description = "no progress bar")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        ScanOptions options = new ScanOptions(githubOrgs, githubRepos, githubUrl, jenkinsUrl, jenkinsJobs,
+                concurrency, out);
+        if (options.githubOrgs().isEmpty() && options.githubRepos().isEmpty() && options.jenkinsUrl() == null) {
+            main.err.println("breachwalk: nothing to scan: give --github-org, --github-repo or --jenkins-url "
+                    + "(or try `breachwalk demo`)");
+            return Exits.USAGE;
+        }
+        return new ScanRun(main.env, main.out, main.err, quiet).run(playbook, since, until, options);
+    }
+}

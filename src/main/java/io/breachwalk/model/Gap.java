@@ -1,0 +1,22 @@
+package io.breachwalk.model;
+
+/**
+ * Something that could not be checked, so that silence never reads as "safe". One row of coverage.csv.
+ *
+ * @param gap      LOGS_EXPIRED, CONFIG_NOT_FOUND, UNPARSABLE_CONFIG, ACCESS_DENIED, API_ERROR, RESULT_CAP,
+ *                 BUILDS_DISCARDED, SECRETS_UNLISTABLE, ...
+ * @param blocking true when a project, run or job was left without a verdict
+ */
+public record Gap(String provider, String host, String project, String runId, String gap, String detail,
+                  boolean blocking) {
+
+    public static final String LOGS_EXPIRED = "LOGS_EXPIRED";
+    public static final String CONFIG_NOT_FOUND = "CONFIG_NOT_FOUND";
+    public static final String UNPARSABLE_CONFIG = "UNPARSABLE_CONFIG";
+    public static final String ACCESS_DENIED = "ACCESS_DENIED";
+    public static final String API_ERROR = "API_ERROR";
+    public static final String RESULT_CAP = "RESULT_CAP";
+    public static final String BUILDS_DISCARDED = "BUILDS_DISCARDED";
+    public static final String SECRETS_UNLISTABLE = "SECRETS_UNLISTABLE";
+    public static final String UNSUPPORTED_JOB = "UNSUPPORTED_JOB";
+}

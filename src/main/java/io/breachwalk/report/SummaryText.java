@@ -1,0 +1,51 @@
+package io.breachwalk.report;
+
+import io.breachwalk.model.Gap;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/** The short human summary printed on stdout at the end of a scan; the same numbers as report.json and the HTML. */
+public final class SummaryText {
+
+    private SummaryText() {
+    }
+
+    public static String render(ScanReport report, Path outDir, Iterable<String> files) {
+        ScanReport.Summary s = report.summary();
+        StringBuilder b = new StringBuilder();
+        b.append("breachwalk ").append(report.playbook().id()).append(": ").append(report.playbook().title())
+                .append('\n');
+        b.append("  window     ").append(Cells.time(report.window().since())).append(" to ")
+                .append(Cells.time(report.window().until())).append(" (jobs that started in it)\n");
+        if (s.examined().isEmpty()) {
+            b.append("  examined   nothing (no provider given)\n");
+        }
+        s.examined().forEach((provider, e) -> b.append(String.format("  examined   %-15s %,d projects, %,d runs, %,d jobs, %,d API requests%n",
+                provider, e.projects(), e.runs(), e.jobs(), e.apiRequests())));
+        b.append(String.format("  jobs       %,d ran the compromised step in %,d projects; %,d did not run it; %,d unknown%n",
+                s.jobsRan(), s.projectsAffected(), s.jobsNotRun(), s.jobsUnknown()));
+        b.append(String.format("  secrets    %,d exposed: P1 %d, P2 %d, P3 %d, P4 %d (%s)%n", s.secrets(),
+                s.secretsByPriority().getOrDefault("P1", 0L), s.secretsByPriority().getOrDefault("P2", 0L),
+                s.secretsByPriority().getOrDefault("P3", 0L), s.secretsByPriority().getOrDefault("P4", 0L),
+                s.secretsByStatus().entrySet().stream().filter(e -> e.getValue() > 0)
+                        .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))));
+        Map<String, Long> gapsByKind = new TreeMap<>();
+        for (Gap g : report.coverage()) {
+            gapsByKind.merge(g.gap(), 1L, Long::sum);
+        }
+        b.append(String.format("  gaps       %,d could not be checked (%,d blocking)%s%n", s.gaps(), s.blockingGaps(),
+                gapsByKind.isEmpty() ? "" : ": " + gapsByKind.entrySet().stream()
+                        .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))));
+        b.append("  reports    ").append(outDir).append("/ ").append(String.join(", ", files)).append('\n');
+        b.append("  result     ").append(switch (s.exitStatus()) {
+            case 0 -> "complete; nothing to rotate";
+            case 1 -> "complete; secrets to rotate: start with rotation.csv, P1 first";
+            case 3 -> "INCOMPLETE: blocking coverage gaps left jobs unassessed (coverage.csv); secrets found so far are in rotation.csv";
+            default -> "exit " + s.exitStatus();
+        }).append('\n');
+        return b.toString();
+    }
+}

@@ -1,0 +1,65 @@
+package io.breachwalk.exposure;
+
+import io.breachwalk.model.Confidence;
+import io.breachwalk.model.Exposure;
+import io.breachwalk.model.ExposureLevel;
+import io.breachwalk.model.JobFinding;
+import io.breachwalk.model.RotationItem;
+import io.breachwalk.model.RotationStatus;
+import io.breachwalk.model.SecretState;
+import io.breachwalk.model.Verdict;
+import io.breachwalk.playbook.PlaybookLoader;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LedgerTest {
+
+    static JobFinding job(String id, String started) {
+        return new JobFinding("github-actions", "api.github.com", "acme/app", ".github/workflows/ci.yml", id, 1, id,
+                "test", "main", "abc", "push", Instant.parse(started), "https://github.com/acme/app/actions/runs/" + id,
+                Verdict.RAN, Confidence.CONFIRMED, "e");
+    }
+
+    static Exposure exp(JobFinding j, String name, String scope, ExposureLevel level, SecretState state, String updated) {
+        return new Exposure(j, name, scope, "acme/app", level, "job env " + name, state,
+                updated == null ? null : Instant.parse(updated));
+    }
+
+    @Test
+    void statusPriorityAndStableIds() throws Exception {
+        Ledger ledger = new Ledger(PlaybookLoader.loadBundled("codecov-2021"), SecretTypes.bundled());
+        JobFinding a = job("1", "2021-02-01T10:00:00Z");
+        JobFinding b = job("2", "2021-03-01T10:00:00Z");
+        List<RotationItem> items = ledger.rotation(List.of(
+                exp(a, "AWS_ACCESS_KEY_ID", "repository", ExposureLevel.JOB, SecretState.PRESENT, "2020-01-01T00:00:00Z"),
+                exp(b, "AWS_ACCESS_KEY_ID", "repository", ExposureLevel.STEP, SecretState.PRESENT, "2020-01-01T00:00:00Z"),
+                exp(a, "CODECOV_TOKEN", "repository", ExposureLevel.STEP, SecretState.PRESENT, "2021-02-15T00:00:00Z"),
+                exp(a, "SLACK_WEBHOOK", "repository", ExposureLevel.STEP, SecretState.PRESENT, "2020-01-01T00:00:00Z"),
+                exp(a, "NPM_TOKEN", "repository", ExposureLevel.JOB, SecretState.UNKNOWN, null),
+                exp(a, "OLD_KEY", "unresolved", ExposureLevel.STEP, SecretState.MISSING, null),
+                exp(a, "GITHUB_TOKEN", "ephemeral", ExposureLevel.STEP, SecretState.EPHEMERAL, null)));
+
+        assertThat(items).extracting(RotationItem::secretName, RotationItem::status, RotationItem::priority)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("AWS_ACCESS_KEY_ID", RotationStatus.ROTATE, "P1"),
+                        org.assertj.core.groups.Tuple.tuple("SLACK_WEBHOOK", RotationStatus.ROTATE, "P2"),
+                        org.assertj.core.groups.Tuple.tuple("NPM_TOKEN", RotationStatus.REVIEW, "P3"),
+                        org.assertj.core.groups.Tuple.tuple("OLD_KEY", RotationStatus.MISSING, "P3"),
+                        org.assertj.core.groups.Tuple.tuple("GITHUB_TOKEN", RotationStatus.EPHEMERAL, "P4"),
+                        org.assertj.core.groups.Tuple.tuple("CODECOV_TOKEN", RotationStatus.ROTATED, "P4"));
+        RotationItem aws = items.get(0);
+        assertThat(aws.exposure()).isEqualTo(ExposureLevel.STEP);
+        assertThat(aws.jobsExposed()).isEqualTo(2);
+        assertThat(aws.firstExposedAt()).isEqualTo(Instant.parse("2021-02-01T10:00:00Z"));
+        assertThat(aws.lastExposedAt()).isEqualTo(Instant.parse("2021-03-01T10:00:00Z"));
+        assertThat(aws.exampleUrl()).endsWith("/runs/2");
+        assertThat(aws.secretType()).isEqualTo("aws-access-key");
+        assertThat(aws.secretId()).matches("bw-[0-9a-f]{16}")
+                .isEqualTo(Ledger.secretId("codecov-2021", "github-actions", "api.github.com", "repository",
+                        "acme/app", "AWS_ACCESS_KEY_ID"));
+    }
+}
