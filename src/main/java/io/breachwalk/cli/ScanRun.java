@@ -15,6 +15,7 @@ import io.breachwalk.report.ScanReport;
 import io.breachwalk.report.SummaryText;
 import io.breachwalk.source.CiSource;
 import io.breachwalk.source.Findings;
+import io.breachwalk.source.Journal;
 import io.breachwalk.source.Progress;
 import io.breachwalk.source.ScanContext;
 import io.breachwalk.source.ScanOptions;
@@ -41,6 +42,21 @@ final class ScanRun {
         this.out = out;
         this.err = err;
         this.quiet = quiet;
+    }
+
+    /** What makes two scans the same scan, for resuming: the incident, the window and the targets. */
+    private static String identity(Playbook playbook, Window window, ScanOptions o) {
+        return String.join("|", playbook.id(), playbook.source(), window.since().toString(), window.until().toString(),
+                String.valueOf(o.githubOrgs()), String.valueOf(o.githubRepos()), o.githubUrl(),
+                String.valueOf(o.jenkinsUrl()), String.valueOf(o.jenkinsJobs()));
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // Already shutting down.
+        }
     }
 
     int run(String playbookRef, Instant since, Instant until, ScanOptions options) {
@@ -79,6 +95,36 @@ final class ScanRun {
 
         Redactor redactor = Redactor.forEnvironment(env);
         Findings findings = new Findings();
+        Journal journal;
+        try {
+            journal = Journal.open(options.out(), identity(playbook, window, options));
+            int resumed = findings.resumeFrom(journal);
+            if (resumed > 0) {
+                err.println("breachwalk: resuming an interrupted scan in " + options.out() + ": " + resumed
+                        + " projects already done");
+            }
+        } catch (IOException e) {
+            err.println("breachwalk: cannot keep the resume journal in " + options.out() + " (" + e.getMessage()
+                    + "); choose another folder with --out");
+            return Exits.USAGE;
+        }
+        Thread onInterrupt = new Thread(() -> err.println("\nbreachwalk: interrupted; finished projects are saved in "
+                + options.out() + "; run the same command again to resume"));
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
+        try {
+            return walkAndReport(playbook, window, options, sources, files, findings, journal, redactor);
+        } finally {
+            removeHook(onInterrupt);
+            try {
+                journal.close();
+            } catch (IOException e) {
+                err.println("breachwalk: could not close the resume journal (" + e.getMessage() + ")");
+            }
+        }
+    }
+
+    private int walkAndReport(Playbook playbook, Window window, ScanOptions options, List<CiSource> sources,
+                              OutputFiles files, Findings findings, Journal journal, Redactor redactor) {
         Progress progress = quiet || System.console() == null ? Progress.NONE : new TerminalProgress(err);
         ScanContext ctx = new ScanContext(playbook.withWindow(window), window, new IndicatorMatcher(playbook),
                 findings, progress, options.concurrency());
@@ -106,6 +152,11 @@ final class ScanRun {
         } catch (IOException e) {
             err.println("breachwalk: cannot write the reports in " + options.out() + " (" + e.getMessage() + ")");
             return Exits.USAGE;
+        }
+        try {
+            journal.finish();
+        } catch (IOException e) {
+            err.println("breachwalk: could not remove the resume journal (" + e.getMessage() + ")");
         }
         progress.step("");
         out.print(SummaryText.render(report, options.out(), written));

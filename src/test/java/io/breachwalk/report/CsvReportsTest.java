@@ -37,7 +37,10 @@ class CsvReportsTest {
         Findings f = new Findings();
         List<JobFinding> jobs = List.of(job("9", "test", "ok"), job("3", "=HYPERLINK(\"http://x\")", "a, \"quoted\"\nline"),
                 job("1", "\u001b[31mred\u001b[0m", "ghp_" + "a".repeat(36) + " in log"));
-        List<JobFinding> order = reversed ? jobs.reversed() : jobs;
+        List<JobFinding> order = new java.util.ArrayList<>(jobs);
+        if (reversed) {
+            java.util.Collections.reverse(order);
+        }
         for (JobFinding j : order) {
             f.job(j);
             f.exposure(new Exposure(j, "AWS_ACCESS_KEY_ID", "repository", "acme/app", ExposureLevel.STEP,

@@ -1,0 +1,21 @@
+package io.breachwalk.detect.config;
+
+import java.util.List;
+
+/**
+ * Reads one CI provider's configuration format. Readers are stateless; GitHub Actions and Jenkins readers are
+ * adapters over their provider analyzers, which take the same (path, text, file lookup).
+ */
+public interface ConfigReader {
+    /** The provider name written in reports ("travis-ci", "circleci", ...). */
+    String provider();
+
+    /** True when the repository path is where this provider keeps its configuration. */
+    boolean conventionalPath(String repoPath);
+
+    /** True when the content looks like this provider's configuration; {@code yaml} is null for non-YAML text. */
+    boolean looksLike(String text, YNode yaml);
+
+    /** One report per job the file defines, in file order. */
+    List<JobReport> read(CiFile file, FileLookup lookup, Indicators indicators) throws ConfigParseException;
+}

@@ -1,0 +1,132 @@
+package io.breachwalk.source;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.breachwalk.model.Exposure;
+import io.breachwalk.model.Gap;
+import io.breachwalk.model.JobFinding;
+import io.breachwalk.report.JsonReport;
+import io.breachwalk.report.OutputFiles;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The resume journal: one JSON line per finished unit (repository, Jenkins job), in `OUT/.state/journal.jsonl`,
+ * forced to disk after each line so that `kill -9` or a power cut loses at most the unit in progress. The first line
+ * records what the scan was (playbook, window, targets); a different scan in the same folder starts a new journal.
+ */
+public final class Journal implements AutoCloseable {
+
+    private static final ObjectMapper MAPPER = JsonReport.mapper().copy().disable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path file;
+    private final List<Entry> entries;
+    private FileChannel channel;
+    private OutputStream out;
+
+    private Journal(Path file, List<Entry> entries) {
+        this.file = file;
+        this.entries = entries;
+    }
+
+    /** Opens the journal of this scan in {@code outDir}, keeping earlier entries only if {@code identity} matches. */
+    public static Journal open(Path outDir, String identity) throws IOException {
+        Path dir = outDir.resolve(".state");
+        OutputFiles.createOwnerOnlyDirectory(dir);
+        Path file = dir.resolve("journal.jsonl");
+        List<Entry> entries = new ArrayList<>();
+        boolean keep = false;
+        if (Files.isRegularFile(file)) {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            if (!lines.isEmpty() && lines.get(0).equals(header(identity))) {
+                keep = true;
+                for (String line : lines.subList(1, lines.size())) {
+                    try {
+                        entries.add(MAPPER.readValue(line, Entry.class));
+                    } catch (IOException e) {
+                        // The last line of a killed scan may be cut short: that unit is walked again.
+                        break;
+                    }
+                }
+            }
+        }
+        if (!keep) {
+            Files.deleteIfExists(file);
+        }
+        Journal journal = new Journal(file, entries);
+        journal.openForAppend(identity, keep);
+        return journal;
+    }
+
+    private static String header(String identity) {
+        return "{\"breachwalk_journal\":1,\"scan\":" + quote(identity) + "}";
+    }
+
+    private static String quote(String s) {
+        try {
+            return MAPPER.writeValueAsString(s);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void openForAppend(String identity, boolean keep) throws IOException {
+        if (!keep) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+        // Rewrite the file with only the complete entries, so a torn last line does not sit before new ones.
+        StringBuilder clean = new StringBuilder(header(identity)).append('\n');
+        for (Entry e : entries) {
+            clean.append(MAPPER.writeValueAsString(e)).append('\n');
+        }
+        Path tmp = file.resolveSibling("journal.jsonl.tmp");
+        Files.writeString(tmp, clean, StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        out = java.nio.channels.Channels.newOutputStream(channel);
+    }
+
+    public List<Entry> entries() {
+        return List.copyOf(entries);
+    }
+
+    synchronized void append(Entry entry) throws IOException {
+        byte[] line = (MAPPER.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
+        out.write(line);
+        out.flush();
+        channel.force(false);
+        entries.add(entry);
+    }
+
+    /** Removes the journal after the final reports are written: a finished scan starts afresh next time. */
+    public synchronized void finish() throws IOException {
+        close();
+        Files.deleteIfExists(file);
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        if (channel != null && channel.isOpen()) {
+            channel.close();
+        }
+    }
+
+    public record Entry(@JsonProperty("provider") String provider, @JsonProperty("unit") String unit,
+                        @JsonProperty("jobs") List<JobFinding> jobs,
+                        @JsonProperty("exposures") List<Exposure> exposures,
+                        @JsonProperty("gaps") List<Gap> gaps,
+                        @JsonProperty("counts") Findings.Counts counts) {
+    }
+}
