@@ -1,6 +1,8 @@
 package io.breachwalk.source.github;
 
 import io.breachwalk.source.CiSource;
+import io.breachwalk.source.Findings;
+import io.breachwalk.source.Sink;
 import io.breachwalk.source.ScanContext;
 import io.breachwalk.source.SourceException;
 import org.kohsuke.github.GHFileNotFoundException;
@@ -25,6 +27,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * GitHub Actions (github.com or GitHub Enterprise Server): every repository of the organizations (or the named
@@ -53,7 +56,9 @@ public final class GitHubSource implements CiSource {
 
     @Override
     public void walk(ScanContext ctx) throws SourceException {
-        Runnable count = () -> ctx.findings().request(PROVIDER);
+        // Requests count into the repository being walked (a resumable unit), or the scan before and between them.
+        AtomicReference<Sink> current = new AtomicReference<>(ctx.findings());
+        Runnable count = () -> current.get().request(PROVIDER);
         GitHubConnector connector = request -> {
             count.run();
             return GitHubConnector.DEFAULT.send(request);
@@ -116,7 +121,14 @@ public final class GitHubSource implements CiSource {
         Map<String, GHRepository> otherRepos = new HashMap<>();
         try {
             for (GHRepository r : new ArrayList<>(targets.values())) {
-                new RepoWalk(ctx, gh, rest, host, r, pool, otherRepos).walk();
+                if (ctx.findings().isDone(PROVIDER, r.getFullName())) {
+                    continue; // finished by an interrupted earlier scan into the same folder
+                }
+                Findings.Unit unit = ctx.findings().unit(PROVIDER, r.getFullName());
+                current.set(unit);
+                new RepoWalk(ctx, unit, gh, rest, host, r, pool, otherRepos).walk();
+                current.set(ctx.findings());
+                unit.commit();
             }
         } finally {
             pool.shutdownNow();

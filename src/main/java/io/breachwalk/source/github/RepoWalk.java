@@ -10,6 +10,7 @@ import io.breachwalk.model.JobFinding;
 import io.breachwalk.model.SecretState;
 import io.breachwalk.model.Verdict;
 import io.breachwalk.source.ScanContext;
+import io.breachwalk.source.Sink;
 import io.breachwalk.source.github.WorkflowAnalyzer.UnparsableWorkflowException;
 import io.breachwalk.source.github.WorkflowModel.Job;
 import io.breachwalk.source.github.WorkflowModel.ScopedSecret;
@@ -53,6 +54,7 @@ final class RepoWalk {
     private static final int SLICE_TARGET = 800;
 
     private final ScanContext ctx;
+    private final Sink sink;
     private final GitHub gh;
     private final GitHubRest rest;
     private final String host;
@@ -63,9 +65,10 @@ final class RepoWalk {
     private final Map<String, FutureTask<Analysis>> workflows = new ConcurrentHashMap<>();
     private final Map<String, GHRepository> otherRepos;
 
-    RepoWalk(ScanContext ctx, GitHub gh, GitHubRest rest, String host, GHRepository repo, ExecutorService pool,
+    RepoWalk(ScanContext ctx, Sink sink, GitHub gh, GitHubRest rest, String host, GHRepository repo, ExecutorService pool,
              Map<String, GHRepository> otherRepos) {
         this.ctx = ctx;
+        this.sink = sink;
         this.gh = gh;
         this.rest = rest;
         this.host = host;
@@ -82,7 +85,7 @@ final class RepoWalk {
     private record Analysis(Workflow workflow, String gap, String detail) {}
 
     void walk() {
-        ctx.findings().examinedProject(GitHubSource.PROVIDER);
+        sink.examinedProject(GitHubSource.PROVIDER);
         ctx.progress().step(fullName);
         Map<Long, JsonNode> runs = new LinkedHashMap<>();
         Instant from = ctx.window().since().minus(RERUN_REACH);
@@ -101,7 +104,7 @@ final class RepoWalk {
         List<Future<List<Result>>> pending = new ArrayList<>();
         for (JsonNode run : runs.values()) {
             if (candidate(run)) {
-                ctx.findings().examinedRun(GitHubSource.PROVIDER);
+                sink.examinedRun(GitHubSource.PROVIDER);
                 pending.add(pool.submit(() -> run(run)));
             }
         }
@@ -120,7 +123,7 @@ final class RepoWalk {
         SecretStores stores = new SecretStores(rest, fullName,
                 problem -> gap("", Gap.SECRETS_UNLISTABLE, problem + "; exposures list the names with status REVIEW", false));
         for (Result r : results) {
-            ctx.findings().job(r.finding());
+            sink.job(r.finding());
             if (r.finding().verdict() == Verdict.RAN) {
                 exposures(r, stores);
             }
@@ -210,7 +213,7 @@ final class RepoWalk {
             if (!ctx.window().contains(started)) {
                 continue;
             }
-            ctx.findings().examinedJob(GitHubSource.PROVIDER);
+            sink.examinedJob(GitHubSource.PROVIDER);
             Job job = match(analysis.workflow(), j.path("name").asText());
             JobFinding base = new JobFinding(GitHubSource.PROVIDER, host, fullName, path, runId,
                     j.path("run_attempt").asInt(run.path("run_attempt").asInt(1)), j.path("id").asText(),
@@ -458,14 +461,14 @@ final class RepoWalk {
     }
 
     private void record(Result r, String name, SecretStores.Resolution res, ExposureLevel level, String via) {
-        ctx.findings().exposure(new Exposure(r.finding(), name, res.scope(), res.owner(), level, via, res.state(),
+        sink.exposure(new Exposure(r.finding(), name, res.scope(), res.owner(), level, via, res.state(),
                 res.updatedAt()));
     }
 
     // --- helpers -------------------------------------------------------------------------------------------------
 
     private void gap(String runId, String kind, String detail, boolean blocking) {
-        ctx.findings().gap(new Gap(GitHubSource.PROVIDER, host, fullName, runId, kind, detail, blocking));
+        sink.gap(new Gap(GitHubSource.PROVIDER, host, fullName, runId, kind, detail, blocking));
     }
 
     private static Instant time(JsonNode n, String field, Instant fallback) {

@@ -355,6 +355,16 @@ class GitHubSimulatorTest {
         return statuses;
     }
 
+    @Test
+    void sampleEstateLoadsFromTheClasspath() {
+        try (GitHubSimulator demo = GitHubSimulator.startSample()) {
+            assertThat(demo.estate().orgs()).extracting(Estate.Org::login).containsExactly("acme");
+            assertThat(demo.estate().repo("acme", "web-app")).isPresent();
+            assertThat(demo.baseUrl()).startsWith("http://127.0.0.1:");
+            assertThat(demo.defaultToken()).isEqualTo(demo.token("demo"));
+        }
+    }
+
     private static String nextLink(String link) {
         Matcher m = Pattern.compile("<([^>]+)>; rel=\"next\"").matcher(link);
         return m.find() ? m.group(1) : null;
