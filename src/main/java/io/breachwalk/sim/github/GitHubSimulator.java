@@ -103,6 +103,25 @@ public final class GitHubSimulator implements AutoCloseable {
         return start(EstateLoader.loadResource(SAMPLE_ESTATE));
     }
 
+    /**
+     * What `breachwalk demo` needs to scan the sample estate: the running simulator (close it after the scan), the
+     * value for --github-url, the organizations to pass as --github-org, and the environment holding GITHUB_TOKEN.
+     */
+    public record Demo(GitHubSimulator simulator, String githubUrl, List<String> orgs, Map<String, String> env)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            simulator.close();
+        }
+    }
+
+    /** Starts the simulator on the bundled sample estate and says how to scan it (no network, no real token). */
+    public static Demo startDemo() {
+        GitHubSimulator sim = startSample();
+        return new Demo(sim, sim.baseUrl(), sim.estate().orgs().stream().map(Estate.Org::login).toList(),
+                Map.of("GITHUB_TOKEN", sim.defaultToken()));
+    }
+
     /** e.g. http://127.0.0.1:PORT, the value for --github-url. */
     public String baseUrl() {
         return baseUrl;

@@ -160,7 +160,8 @@ public final class WorkflowAnalyzer {
             }
         }
         CallerJob caller = new CallerJob(display, matrix, environmentName(job.get("environment")));
-        String file = calledPath + (uses.startsWith("./") ? "" : "@" + uses.substring(uses.lastIndexOf('@') + 1));
+        // A remote workflow is cited as owner/repo/path@ref (its own commit is not ours); a local one by path.
+        String file = uses.startsWith("./") ? calledPath : uses;
         return workflow(file, text.get(), caller, passed, depth + 1);
     }
 
