@@ -1,0 +1,688 @@
+package io.breachwalk.source.jenkins;
+
+import com.cdancy.jenkins.rest.JenkinsClient;
+import com.cdancy.jenkins.rest.domain.job.Job;
+import com.cdancy.jenkins.rest.domain.job.JobList;
+import com.cdancy.jenkins.rest.domain.job.Stage;
+import com.cdancy.jenkins.rest.domain.job.Workflow;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.breachwalk.detect.ScriptMatch;
+import io.breachwalk.model.Confidence;
+import io.breachwalk.model.Exposure;
+import io.breachwalk.model.ExposureLevel;
+import io.breachwalk.model.Gap;
+import io.breachwalk.model.JobFinding;
+import io.breachwalk.model.SecretState;
+import io.breachwalk.model.Verdict;
+import io.breachwalk.source.CiSource;
+import io.breachwalk.source.Findings;
+import io.breachwalk.source.Sink;
+import io.breachwalk.source.ScanContext;
+import io.breachwalk.source.SourceException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The Jenkins walk (DESIGN 4.4, issue 4): recurse folders, multibranch projects and organization folders; for every
+ * job, every retained build that started in the window (see {@link BuildWindow}); per build, decide from the console
+ * log (confirmed) or the definition at the build's revision (probable) whether it ran the uploader; list the
+ * credentials in its reach and resolve them against the folder and system credential stores.
+ *
+ * <p>jenkins-rest covers listing a folder, config.xml and wfapi; everything else goes through {@link JenkinsHttp}
+ * with the same credentials, because the client has no tree queries, no consoleText, no BuildData and no
+ * credential stores. Only GET requests are made: they need no CSRF crumb (the client fetches one itself for POSTs).
+ */
+public final class JenkinsSource implements CiSource {
+
+    public static final String PROVIDER = "jenkins";
+
+    private static final Pattern URL_CREDENTIAL = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://([^/@:]+)(?::[^/@]*)?@([^/:]+)");
+    private static final String BUILD_TREE = "number,timestamp,result,url,actions[_class,parameters[_class,name],"
+            + "lastBuiltRevision[SHA1,branch[name]],remoteUrls]";
+
+    private final String url;
+    private final String user;
+    private final String token;
+    private final List<String> limits;
+
+    JenkinsSource(String url, String user, String token, List<String> limits) {
+        this.url = url.endsWith("/") ? url : url + "/";
+        this.user = user;
+        this.token = token;
+        this.limits = limits;
+    }
+
+    @Override
+    public String provider() {
+        return PROVIDER;
+    }
+
+    @Override
+    public void walk(ScanContext ctx) throws SourceException {
+        String host = URI.create(url).getHost();
+        JenkinsHttp http = new JenkinsHttp(url, user, token, ctx.findings());
+        probe(http);
+        JenkinsClient client = client();
+        try {
+            Walk walk = new Walk(ctx, host, http, new Rest(client, ctx), new CredentialStores(http));
+            walk.run();
+        } finally {
+            try {
+                client.close();
+            } catch (IOException ignored) {
+                // closing a client that made GETs only; nothing to lose
+            }
+        }
+    }
+
+    /** One request that tells a usable Jenkins from a wrong URL or rejected credentials. */
+    private void probe(JenkinsHttp http) throws SourceException {
+        JenkinsHttp.Answer a;
+        try {
+            a = http.get("api/json?tree=_class,useSecurity");
+        } catch (IOException e) {
+            throw new SourceException("cannot reach Jenkins at " + url + " (" + reason(e) + "); check --jenkins-url");
+        }
+        if (a.status() == 401) {
+            throw new SourceException("Jenkins at " + url + " rejected the credentials in JENKINS_USER/JENKINS_TOKEN"
+                    + " (HTTP 401); check the user name and API token");
+        }
+        if (a.status() == 403) {
+            throw new SourceException("Jenkins at " + url + " refused read access (HTTP 403) for "
+                    + (user == null ? "anonymous: set JENKINS_USER and JENKINS_TOKEN" : "'" + user
+                    + "': the token needs Overall/Read, Job/Read and Credentials/View"));
+        }
+        if (a.jenkinsVersion() == null || a.status() != 200 || !a.body().contains("\"_class\"")) {
+            throw new SourceException(url + " does not look like Jenkins (HTTP " + a.status()
+                    + (a.jenkinsVersion() == null ? ", no X-Jenkins header" : "") + " on api/json); check --jenkins-url");
+        }
+    }
+
+    private JenkinsClient client() {
+        Properties overrides = new Properties();
+        // One call = one request: no hidden jclouds retries, so the request count stays true.
+        overrides.setProperty("jclouds.max-retries", "0");
+        overrides.setProperty("jclouds.connection-timeout", "10000");
+        overrides.setProperty("jclouds.so-timeout", "120000");
+        JenkinsClient.Builder b = JenkinsClient.builder().endPoint(url.substring(0, url.length() - 1)).overrides(overrides);
+        if (user != null && token != null) b.credentials(user + ":" + token);
+        return b.build();
+    }
+
+    private static String reason(IOException e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m.replaceAll("\\s+", " "));
+    }
+
+    /** "job/a/job/b/" for the names a, b (each percent-encoded once, as Jenkins does). */
+    static String jobPath(List<String> names) {
+        StringBuilder p = new StringBuilder();
+        for (String n : names) p.append("job/").append(URLEncoder.encode(n, StandardCharsets.UTF_8).replace("+", "%20")).append('/');
+        return p.toString();
+    }
+
+    /** jenkins-rest calls, each counted as one request. */
+    private record Rest(JenkinsClient client, ScanContext ctx) {
+        List<Job> list(List<String> folder) {
+            ctx.findings().request(PROVIDER);
+            JobList l = client.api().jobsApi().jobList(folder.isEmpty() ? "" : String.join("/", folder));
+            return l == null || l.jobs() == null ? null : l.jobs();
+        }
+
+        String config(List<String> names) {
+            ctx.findings().request(PROVIDER);
+            List<String> folder = names.subList(0, names.size() - 1);
+            return client.api().jobsApi().config(folder.isEmpty() ? null : String.join("/", folder), names.get(names.size() - 1));
+        }
+
+        Workflow workflow(List<String> names, int number) {
+            ctx.findings().request(PROVIDER);
+            List<String> folder = names.subList(0, names.size() - 1);
+            return client.api().jobsApi().workflow(folder.isEmpty() ? null : String.join("/", folder), names.get(names.size() - 1), number);
+        }
+    }
+
+    /** A job to assess: its names from the root, its class, and the multibranch parent's config when it has one. */
+    private record JobRef(List<String> names, String clazz, boolean branchJob) {
+        String fullName() { return String.join("/", names); }
+
+        String name() { return names.get(names.size() - 1); }
+
+        List<String> folders() { return names.subList(0, names.size() - 1); }
+    }
+
+    private final class Walk {
+        final ScanContext ctx;
+        final String host;
+        final JenkinsHttp http;
+        final Rest rest;
+        final CredentialStores stores;
+        final ScmFiles scm = new ScmFiles();
+        final List<JobRef> jobs = new ArrayList<>();
+
+        Walk(ScanContext ctx, String host, JenkinsHttp http, Rest rest, CredentialStores stores) {
+            this.ctx = ctx;
+            this.host = host;
+            this.http = http;
+            this.rest = rest;
+            this.stores = stores;
+        }
+
+        void run() throws SourceException {
+            if (!stores.load(List.of())) {
+                gap("", "", Gap.SECRETS_UNLISTABLE, "the system credential store could not be listed: credential ids "
+                        + "cannot be told present or missing (needs Credentials/View)", false);
+            }
+            ctx.progress().start("Jenkins: listing jobs", -1);
+            if (limits.isEmpty()) {
+                visitChildren(List.of(), null);
+            } else {
+                for (String limit : limits) {
+                    List<String> names = new ArrayList<>();
+                    for (String n : limit.split("/")) if (!n.isBlank()) names.add(n);
+                    String clazz = classOf(names);
+                    if (clazz == null) {
+                        throw new SourceException("--jenkins-job " + limit + ": no such job or folder at " + url);
+                    }
+                    visit(names, clazz, false);
+                }
+            }
+            ctx.progress().start("Jenkins: builds in the window", jobs.size());
+            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, ctx.concurrency()), r -> {
+                Thread t = new Thread(r, "jenkins-walk");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                List<Future<?>> futures = new ArrayList<>();
+                for (JobRef j : jobs) futures.add(pool.submit(() -> assessJob(j)));
+                for (Future<?> f : futures) {
+                    try {
+                        f.get();
+                    } catch (Exception e) {
+                        throw new IllegalStateException("Jenkins job walk failed: " + e.getCause(), e.getCause());
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+
+        private String classOf(List<String> names) throws SourceException {
+            try {
+                JsonNode n = http.json(jobPath(names) + "api/json?tree=_class");
+                return n == null ? null : n.path("_class").asText();
+            } catch (IOException e) {
+                throw new SourceException("--jenkins-job " + String.join("/", names) + ": " + reason(e));
+            }
+        }
+
+        private void visit(List<String> names, String clazz, boolean branchJob) {
+            String simple = clazz == null ? "" : clazz;
+            switch (simple) {
+                case "com.cloudbees.hudson.plugins.folder.Folder",
+                     "jenkins.branch.OrganizationFolder",
+                     "org.jenkinsci.plugins.workflow.multibranch.WorkflowMultiBranchProject" -> {
+                    if (!stores.load(names)) {
+                        gap(String.join("/", names), "", Gap.SECRETS_UNLISTABLE,
+                                "the folder's credential store could not be listed", false);
+                    }
+                    visitChildren(names, simple);
+                }
+                case "hudson.model.FreeStyleProject", "org.jenkinsci.plugins.workflow.job.WorkflowJob",
+                     "hudson.maven.MavenModuleSet", "hudson.matrix.MatrixConfiguration" ->
+                        jobs.add(new JobRef(names, simple, branchJob));
+                case "hudson.matrix.MatrixProject" -> {
+                    // Each configuration runs on its own executor with its own log: walk them as jobs.
+                    try {
+                        JsonNode n = http.json(jobPath(names) + "api/json?tree=activeConfigurations[name]");
+                        if (n == null) return;
+                        for (JsonNode c : n.path("activeConfigurations")) {
+                            List<String> child = new ArrayList<>(names);
+                            child.add(c.path("name").asText());
+                            jobs.add(new JobRef(child, "hudson.matrix.MatrixConfiguration", false));
+                        }
+                    } catch (IOException e) {
+                        apiGap(String.join("/", names), "", e, "matrix configurations");
+                    }
+                }
+                default -> gap(String.join("/", names), "", Gap.UNSUPPORTED_JOB,
+                        "job type " + simple + " is not read by breachwalk; check its builds by hand", true);
+            }
+        }
+
+        private void visitChildren(List<String> folder, String folderClass) {
+            List<Job> children;
+            try {
+                children = rest.list(folder);
+            } catch (RuntimeException e) {
+                gap(String.join("/", folder), "", denied(e) ? Gap.ACCESS_DENIED : Gap.API_ERROR,
+                        "cannot list the folder: " + oneLine(e.toString()), true);
+                return;
+            }
+            if (children == null) {
+                gap(String.join("/", folder), "", Gap.API_ERROR, "the folder listing was not found", true);
+                return;
+            }
+            boolean branches = "org.jenkinsci.plugins.workflow.multibranch.WorkflowMultiBranchProject".equals(folderClass);
+            for (Job j : children) {
+                List<String> names = new ArrayList<>(folder);
+                names.add(j.name());
+                visit(names, j.clazz(), branches);
+            }
+        }
+
+        // ------------------------------------------------------------ one job
+
+        private void assessJob(JobRef job) {
+            // One job is one unit of a resumable scan: recorded whole, skipped when an earlier run finished it.
+            if (ctx.findings().isDone(PROVIDER, job.fullName())) return;
+            Findings.Unit sink = ctx.findings().unit(PROVIDER, job.fullName());
+            sink.examinedProject(PROVIDER);
+            ctx.progress().step(job.fullName());
+            String path = matrixPath(job);
+            BuildWindow.Result found;
+            try {
+                found = new BuildWindow(http, path).find(ctx.window());
+            } catch (IOException e) {
+                apiGap(sink, job.fullName(), "", e, "builds");
+                sink.commit();
+                return;
+            }
+            Definition def = new Definition(job, sink);
+            discarded(sink, job, found, def);
+            for (BuildWindow.Build b : found.inWindow()) {
+                sink.examinedRun(PROVIDER);
+                sink.examinedJob(PROVIDER);
+                try {
+                    assessBuild(sink, job, path, b, def);
+                } catch (IOException e) {
+                    apiGap(sink, job.fullName(), Integer.toString(b.number()), e, "build #" + b.number());
+                }
+            }
+            sink.commit();
+        }
+
+        /** Builds numbered between the retained neighbours of the window that no longer exist. */
+        private void discarded(Sink sink, JobRef job, BuildWindow.Result r, Definition def) {
+            if (r.newest() == 0) return;
+            int low = r.before() == null ? 1 : r.before().number() + 1;
+            int high = r.after() == null ? r.newest() : r.after().number() - 1;
+            List<int[]> ranges = new ArrayList<>();
+            java.util.Set<Integer> kept = new java.util.HashSet<>();
+            for (BuildWindow.Build b : r.inWindow()) kept.add(b.number());
+            int start = -1;
+            for (int n = low; n <= high + 1; n++) {
+                boolean missing = n <= high && !kept.contains(n);
+                if (missing && start < 0) start = n;
+                if (!missing && start >= 0) {
+                    ranges.add(new int[]{start, n - 1});
+                    start = -1;
+                }
+            }
+            if (ranges.isEmpty()) return;
+            int count = 0;
+            List<String> text = new ArrayList<>();
+            for (int[] x : ranges) {
+                count += x[1] - x[0] + 1;
+                text.add(x[0] == x[1] ? "#" + x[0] : "#" + x[0] + "-#" + x[1]);
+            }
+            boolean references = def.referencesUploader();
+            gap(sink, job.fullName(), "", Gap.BUILDS_DISCARDED, count + " build(s) " + String.join(", ", text)
+                    + (r.before() == null ? " (no retained build before the window, so some may predate it)" : "")
+                    + " no longer exist and may have started in the window"
+                    + (references ? "; the job's current definition runs the uploader" : ""), references);
+        }
+
+        private void assessBuild(Sink sink, JobRef job, String path, BuildWindow.Build summary, Definition def)
+                throws IOException {
+            String buildPath = path + summary.number() + "/";
+            JsonNode build = http.json(buildPath + "api/json?tree=" + BUILD_TREE);
+            if (build == null) return;   // discarded between listing and reading
+            String sha = null;
+            String branch = null;
+            List<String> remotes = new ArrayList<>();
+            List<String> passwordParams = new ArrayList<>();
+            for (JsonNode a : build.path("actions")) {
+                String cls = a.path("_class").asText();
+                if (cls.equals("hudson.plugins.git.util.BuildData")) {
+                    a.path("remoteUrls").forEach(u -> remotes.add(u.asText()));
+                    if (sha == null && a.path("lastBuiltRevision").has("SHA1")) {
+                        sha = a.path("lastBuiltRevision").path("SHA1").asText();
+                        JsonNode br = a.path("lastBuiltRevision").path("branch");
+                        if (br.size() > 0) branch = br.get(0).path("name").asText().replaceFirst("^refs/remotes/[^/]+/", "");
+                    }
+                }
+                if (cls.equals("hudson.model.ParametersAction")) {
+                    for (JsonNode p : a.path("parameters")) {
+                        if (p.path("_class").asText().endsWith("PasswordParameterValue")) passwordParams.add(p.path("name").asText());
+                    }
+                }
+            }
+            if (job.branchJob()) branch = java.net.URLDecoder.decode(job.name(), StandardCharsets.UTF_8);
+
+            ConsoleScan.Result log;
+            try (InputStream in = http.stream(buildPath + "consoleText")) {
+                log = in == null ? null : ConsoleScan.scan(in, ctx.matcher());
+            }
+            String buildId = Integer.toString(summary.number());
+            Uses uses = def.at(sha, remotes, buildId);
+
+            Verdict verdict;
+            Confidence confidence;
+            String evidence;
+            String stage = null;
+            JenkinsfileAnalyzer.Use use = null;
+            if (log != null && log.first() != null) {
+                ConsoleScan.Hit hit = log.first();
+                stage = hit.stage();
+                use = uses.pick(stage);
+                verdict = Verdict.RAN;
+                confidence = Confidence.CONFIRMED;
+                evidence = "consoleText line " + hit.line() + (stage == null ? "" : " (stage '" + stage + "')") + ": "
+                        + cut(hit.text()) + uses.where(use);
+            } else if (!uses.runs()) {
+                if (log == null) {
+                    gap(sink, job.fullName(), buildId, Gap.LOGS_EXPIRED, "the console log is gone"
+                            + (uses.unknown() ? "" : "; the definition does not run the uploader"), uses.unknown());
+                    if (uses.unknown()) {
+                        record(sink, job, summary, sha, branch, null, Verdict.UNKNOWN, Confidence.POSSIBLE,
+                                "console log gone and " + uses.why(), List.of(), List.of(), passwordParams, remotes);
+                    }
+                }
+                return;
+            } else if (log != null) {
+                use = uses.first();
+                verdict = Verdict.NOT_RUN;
+                confidence = Confidence.CONFIRMED;
+                evidence = "consoleText (" + log.lines() + " lines) shows no uploader run although" + uses.where(use).replaceFirst("^; ", " ")
+                        + (use != null && use.conditional() ? " (inside " + use.condition() + ")" : "");
+                stage = use == null ? null : use.stage();
+            } else {
+                use = uses.first();
+                gap(sink, job.fullName(), buildId, Gap.LOGS_EXPIRED, "the console log is gone; verdict from the definition", false);
+                verdict = Verdict.RAN;
+                boolean weak = use != null && (use.conditional() || use.possible());
+                confidence = weak ? Confidence.POSSIBLE : Confidence.PROBABLE;
+                stage = use == null ? null : use.stage();
+                evidence = "console log gone;" + uses.where(use).replaceFirst("^;", "")
+                        + (use != null && use.conditional() ? " (inside " + use.condition() + ")" : "");
+            }
+            String jobName = stage;
+            if (job.clazz().equals("org.jenkinsci.plugins.workflow.job.WorkflowJob") && stage != null && verdict == Verdict.RAN) {
+                // Name the stage only when the pipeline API knows it for this build.
+                jobName = wfapiStage(job, summary.number(), stage);
+            }
+            List<JenkinsfileAnalyzer.Binding> step = new ArrayList<>();
+            List<JenkinsfileAnalyzer.Binding> other = new ArrayList<>();
+            if (verdict == Verdict.RAN) {
+                step.addAll(uses.stepBindings(use));
+                other.addAll(uses.jobBindings(use));
+                if (uses.bindingsUnknown() != null) {
+                    gap(sink, job.fullName(), buildId, Gap.CONFIG_NOT_FOUND, uses.bindingsUnknown()
+                            + "; credentials bound around the uploader are not known", false);
+                }
+            }
+            record(sink, job, summary, sha, branch, jobName, verdict, confidence, evidence, step, other, passwordParams, remotes);
+        }
+
+        private String wfapiStage(JobRef job, int number, String stage) {
+            try {
+                Workflow wf = rest.workflow(job.names(), number);
+                if (wf != null && wf.stages() != null) {
+                    for (Stage s : wf.stages()) if (stage.equals(s.name())) return s.name();
+                }
+            } catch (RuntimeException e) {
+                // wfapi is a plugin; without it the job name stands
+            }
+            return null;
+        }
+
+        private void record(Sink sink, JobRef job, BuildWindow.Build b, String sha, String branch, String jobName, Verdict verdict,
+                            Confidence confidence, String evidence, List<JenkinsfileAnalyzer.Binding> step,
+                            List<JenkinsfileAnalyzer.Binding> other, List<String> passwordParams, List<String> remotes) {
+            String id = Integer.toString(b.number());
+            JobFinding f = new JobFinding(PROVIDER, host, job.fullName(), job.name(), id, 1, id,
+                    jobName == null ? job.name() : jobName, branch, sha, "", b.timestamp(), b.url(), verdict,
+                    confidence, evidence);
+            sink.job(f);
+            if (verdict != Verdict.RAN) return;
+            Map<String, Exposure> out = new LinkedHashMap<>();
+            for (JenkinsfileAnalyzer.Binding s : step) expose(out, f, job, s.credentialsId(), ExposureLevel.STEP, s.via());
+            for (JenkinsfileAnalyzer.Binding s : other) expose(out, f, job, s.credentialsId(), ExposureLevel.JOB, s.via());
+            for (String p : passwordParams) {
+                out.putIfAbsent("param:" + p, new Exposure(f, p, "literal", job.fullName(), ExposureLevel.STEP,
+                        "password parameter " + p + " (in the build's environment)", SecretState.PRESENT, null));
+            }
+            for (String r : remotes) {
+                Matcher m = URL_CREDENTIAL.matcher(r);
+                if (!m.find()) continue;
+                String name = "url-credential:" + m.group(1) + "@" + m.group(2);
+                out.putIfAbsent("url:" + name, new Exposure(f, name, "literal", job.fullName(), ExposureLevel.STEP,
+                        "git remote URL (sent by `git remote -v`)", SecretState.PRESENT, null));
+            }
+            out.values().forEach(sink::exposure);
+        }
+
+        private void expose(Map<String, Exposure> out, JobFinding f, JobRef job, String id, ExposureLevel level, String via) {
+            String key = "cred:" + id;
+            Exposure prev = out.get(key);
+            if (prev != null && (prev.exposure() == ExposureLevel.STEP || level == ExposureLevel.JOB)) return;
+            CredentialStores.Resolution r = stores.resolve(id, job.branchJob() || isMatrixConfig(job)
+                    ? folderOwner(job) : job.folders());
+            out.put(key, new Exposure(f, id, r.scope(), r.owner(), level, via, r.state(), null));
+        }
+
+        private List<String> folderOwner(JobRef job) {
+            // A branch job or a matrix configuration sits inside its project; the project may hold a store too.
+            return job.folders();
+        }
+
+        private boolean isMatrixConfig(JobRef job) { return job.clazz().equals("hudson.matrix.MatrixConfiguration"); }
+
+        /** Matrix configurations live at job/m/jdk=11/, not job/m/job/jdk=11/. */
+        private String matrixPath(JobRef job) {
+            if (!isMatrixConfig(job)) return jobPath(job.names());
+            return jobPath(job.folders()) + URLEncoder.encode(job.name(), StandardCharsets.UTF_8).replace("+", "%20") + "/";
+        }
+
+        // ------------------------------------------------------------ definitions
+
+        /** What a job's builds ran: config.xml (today's), and the Jenkinsfile at each build's revision. */
+        private final class Definition {
+            final JobRef job;
+            final Sink sink;
+            private boolean loaded;
+            private JobConfig config;
+            private String configProblem;
+
+            Definition(JobRef job, Sink sink) {
+                this.job = job;
+                this.sink = sink;
+            }
+
+            private synchronized void load() {
+                if (loaded) return;
+                loaded = true;
+                List<String> names = isMatrixConfig(job) ? job.folders() : job.names();
+                String xml;
+                try {
+                    xml = rest.config(names);
+                } catch (RuntimeException e) {
+                    configProblem = "config.xml could not be read: " + oneLine(e.toString());
+                    gap(sink, job.fullName(), "", denied(e) ? Gap.ACCESS_DENIED : Gap.API_ERROR, configProblem, false);
+                    return;
+                }
+                if (xml == null) {
+                    configProblem = "config.xml was not found";
+                    gap(sink, job.fullName(), "", Gap.CONFIG_NOT_FOUND, configProblem, false);
+                    return;
+                }
+                try {
+                    config = JobConfig.parse(xml);
+                } catch (JobConfig.UnreadableConfig e) {
+                    configProblem = e.getMessage();
+                    gap(sink, job.fullName(), "", Gap.UNPARSABLE_CONFIG, e.getMessage(), false);
+                }
+            }
+
+            boolean referencesUploader() {
+                load();
+                if (config == null) return false;
+                if (config.inlineScript() != null) {
+                    return JenkinsfileAnalyzer.analyze("config.xml", config.inlineScript(), ctx.matcher()).runsUploader();
+                }
+                for (JobConfig.Shell s : config.shells()) if (!ctx.matcher().affectedScript(s.command()).isEmpty()) return true;
+                return false;
+            }
+
+            Uses at(String sha, List<String> remotes, String buildId) {
+                load();
+                if (config == null) return Uses.unknown(configProblem);
+                if (config.inlineScript() != null) {
+                    return Uses.pipeline(JenkinsfileAnalyzer.analyze("config.xml", config.inlineScript(), ctx.matcher()),
+                            "config.xml (inline pipeline script)");
+                }
+                if (config.scriptPath() != null) {
+                    String scriptPath = config.scriptPath();
+                    if (sha == null || remotes.isEmpty()) {
+                        return Uses.unknown("the build records no git revision to read " + scriptPath + " at");
+                    }
+                    String[] why = {"unreachable"};
+                    Optional<String> text = Optional.empty();
+                    for (String remote : remotes) {
+                        text = scm.read(remote, sha, scriptPath, why);
+                        if (text.isPresent()) break;
+                    }
+                    if (text.isEmpty()) {
+                        gap(sink, job.fullName(), buildId, Gap.CONFIG_NOT_FOUND, why[0], false);
+                        return Uses.unknown(why[0]);
+                    }
+                    return Uses.pipeline(JenkinsfileAnalyzer.analyze(scriptPath, text.get(), ctx.matcher()),
+                            scriptPath + "@" + ScmFiles.abbrev(sha));
+                }
+                return Uses.freestyle(config, ctx);
+            }
+        }
+
+        // ------------------------------------------------------------ gaps
+
+        private void gap(String project, String runId, String kind, String detail, boolean blocking) {
+            gap(ctx.findings(), project, runId, kind, detail, blocking);
+        }
+
+        private void gap(Sink sink, String project, String runId, String kind, String detail, boolean blocking) {
+            sink.gap(new Gap(PROVIDER, host, project, runId, kind, detail, blocking));
+        }
+
+        private void apiGap(String project, String runId, IOException e, String what) {
+            apiGap(ctx.findings(), project, runId, e, what);
+        }
+
+        private void apiGap(Sink sink, String project, String runId, IOException e, String what) {
+            boolean denied = e instanceof JenkinsHttp.Status s && (s.code == 403 || s.code == 401);
+            gap(sink, project, runId, denied ? Gap.ACCESS_DENIED : Gap.API_ERROR,
+                    "cannot read the " + what + ": " + reason(e), true);
+        }
+
+        private static boolean denied(RuntimeException e) {
+            String s = e.toString();
+            return s.contains("AuthorizationException") || s.contains("403") || s.contains("401");
+        }
+    }
+
+    /**
+     * Where a definition runs the uploader and what it binds: a Jenkinsfile analysis, a freestyle job's shell steps
+     * and SecretBuildWrapper, or unknown (with why).
+     */
+    private record Uses(JenkinsfileAnalyzer.Analysis analysis, String source, JobConfig freestyle,
+                        List<ScriptMatch> shellMatches, List<Integer> shellIndexes, String why) {
+
+        static Uses unknown(String why) { return new Uses(null, null, null, List.of(), List.of(), why); }
+
+        static Uses pipeline(JenkinsfileAnalyzer.Analysis a, String source) {
+            return new Uses(a, source, null, List.of(), List.of(), null);
+        }
+
+        static Uses freestyle(JobConfig c, ScanContext ctx) {
+            List<ScriptMatch> matches = new ArrayList<>();
+            List<Integer> idx = new ArrayList<>();
+            for (JobConfig.Shell s : c.shells()) {
+                for (ScriptMatch m : ctx.matcher().affectedScript(s.command())) {
+                    matches.add(m);
+                    idx.add(s.index());
+                }
+            }
+            return new Uses(null, "config.xml", c, matches, idx, null);
+        }
+
+        boolean unknown() { return why != null; }
+
+        boolean runs() { return analysis != null ? analysis.runsUploader() : !shellMatches.isEmpty(); }
+
+        JenkinsfileAnalyzer.Use first() {
+            return analysis == null || analysis.affectedUses().isEmpty() ? null : analysis.affectedUses().get(0);
+        }
+
+        /** The use in the stage the log named, else the first one. */
+        JenkinsfileAnalyzer.Use pick(String stage) {
+            if (analysis == null) return null;
+            for (JenkinsfileAnalyzer.Use u : analysis.affectedUses()) if (stage != null && stage.equals(u.stage())) return u;
+            return first();
+        }
+
+        /** "; Jenkinsfile@abc1234:12 curl -s https://codecov.io/bash | bash" or the freestyle step. */
+        String where(JenkinsfileAnalyzer.Use use) {
+            if (analysis != null && use != null) return "; " + source + ":" + use.line() + " " + cut(use.text());
+            if (!shellMatches.isEmpty()) {
+                return "; " + source + " shell step " + shellIndexes.get(0) + " line " + shellMatches.get(0).line() + ": "
+                        + cut(shellMatches.get(0).text());
+            }
+            return "";
+        }
+
+        /** Why the credentials around the uploader cannot be told, or null. */
+        String bindingsUnknown() { return why; }
+
+        List<JenkinsfileAnalyzer.Binding> stepBindings(JenkinsfileAnalyzer.Use use) {
+            if (freestyle != null) {
+                // SecretBuildWrapper binds for every build step of the job, the uploader's included.
+                List<JenkinsfileAnalyzer.Binding> out = new ArrayList<>();
+                for (JobConfig.Binding b : freestyle.bindings()) {
+                    out.add(new JenkinsfileAnalyzer.Binding(b.credentialsId(), "SecretBuildWrapper " + b.type(),
+                            b.variables(), 0, null));
+                }
+                return out;
+            }
+            if (use == null) return List.of();
+            return use.stepBindings();
+        }
+
+        List<JenkinsfileAnalyzer.Binding> jobBindings(JenkinsfileAnalyzer.Use use) {
+            if (analysis == null || use == null) return List.of();
+            return analysis.jobBindings(use);
+        }
+    }
+
+    private static String cut(String s) {
+        String t = s == null ? "" : s.replaceAll("\\s+", " ").trim();
+        return t.length() > 160 ? t.substring(0, 157) + "..." : t;
+    }
+
+    private static String oneLine(String s) { return cut(s); }
+}
