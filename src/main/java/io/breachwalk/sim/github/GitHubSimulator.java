@@ -217,14 +217,12 @@ public final class GitHubSimulator implements AutoCloseable {
         String method = ex.getRequestMethod();
         String path = ex.getRequestURI().getRawPath();
         String query = ex.getRequestURI().getRawQuery();
-        Token token = null;
-        String fault = null;
-        int status = 0;
         try {
             Reply reply;
+            String fault = null;
             String auth = ex.getRequestHeaders().getFirst("Authorization");
             String tokenValue = tokenValue(auth);
-            token = tokenValue == null ? null : estate.token(tokenValue).orElse(null);
+            Token token = tokenValue == null ? null : estate.token(tokenValue).orElse(null);
             Bucket bucket = bucket(token);
             if (path.startsWith("/_sim/logs/")) {
                 // The signed log URL of a redirect: like the real blob storage it needs no Authorization.
@@ -236,8 +234,8 @@ public final class GitHubSimulator implements AutoCloseable {
                 if (fault != null && !"slow".equals(fault) && !"truncated".equals(fault)) {
                     reply = faultReply(fault, bucket);
                     if (reply == null) {
-                        status = -1;
-                        throw new Abort("injected connection reset");
+                        record(method, path, query, -1, token, fault);
+                        throw new Abort("injected connection reset"); // the server drops the connection
                     }
                 } else {
                     if ("slow".equals(fault)) {
@@ -250,18 +248,20 @@ public final class GitHubSimulator implements AutoCloseable {
             if (!reply.headers().containsKey("X-RateLimit-Limit")) {
                 bucket.headers(reply.headers());
             }
-            status = reply.status();
+            // Recorded before the answer goes out, so a client's next request can never be logged first.
+            record(method, path, query, reply.status(), token, fault);
             write(ex, reply, "truncated".equals(fault));
-        } catch (Abort a) {
-            throw a; // the server closes the connection: the client sees a reset or a short body
         } catch (RuntimeException e) {
-            status = 500;
+            record(method, path, query, 500, null, null);
             write(ex, Reply.error(500, "Server Error: " + e.getMessage()), false);
         } finally {
-            log.add(new RecordedRequest(Instant.now(), method, path, query, status,
-                    token == null ? null : token.name(), fault));
             ex.close();
         }
+    }
+
+    private void record(String method, String path, String query, int status, Token token, String fault) {
+        log.add(new RecordedRequest(Instant.now(), method, path, query, status, token == null ? null : token.name(),
+                fault));
     }
 
     private static String tokenValue(String auth) {
