@@ -14,6 +14,7 @@ import org.kohsuke.github.GitHubBuilder;
 import org.kohsuke.github.GitHubRateLimitHandler;
 import org.kohsuke.github.HttpException;
 import org.kohsuke.github.connector.GitHubConnector;
+import org.kohsuke.github.extras.HttpClientGitHubConnector;
 
 import java.io.IOException;
 import java.net.URI;
@@ -59,9 +60,14 @@ public final class GitHubSource implements CiSource {
         // Requests count into the repository being walked (a resumable unit), or the scan before and between them.
         AtomicReference<Sink> current = new AtomicReference<>(ctx.findings());
         Runnable count = () -> current.get().request(PROVIDER);
+        // HTTP/1.1: the default client first offers an h2c upgrade on plain http, which costs a round trip per
+        // request against servers (GHES behind a proxy, the simulator) that answer HTTP/1.1 only.
+        GitHubConnector base = new HttpClientGitHubConnector(HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(15)).build());
         GitHubConnector connector = request -> {
             count.run();
-            return GitHubConnector.DEFAULT.send(request);
+            return base.send(request);
         };
         GitHub gh;
         try {
@@ -72,7 +78,7 @@ public final class GitHubSource implements CiSource {
             throw new SourceException("--github-url " + apiUrl + " is not usable: " + e.getMessage());
         }
         checkToken(gh);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15))
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(15))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         GitHubRest rest = new GitHubRest(apiUrl, token, http, count, ctx.progress());
         String host = URI.create(apiUrl).getHost();

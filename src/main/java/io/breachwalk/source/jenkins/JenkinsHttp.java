@@ -46,7 +46,7 @@ final class JenkinsHttp {
         this.authorization = user == null || token == null ? null
                 : "Basic " + Base64.getEncoder().encodeToString((user + ":" + token).getBytes(StandardCharsets.UTF_8));
         this.findings = findings;
-        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
