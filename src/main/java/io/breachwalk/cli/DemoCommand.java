@@ -1,5 +1,6 @@
 package io.breachwalk.cli;
 
+import io.breachwalk.sim.github.GitHubSimulator;
 import io.breachwalk.sim.jenkins.JenkinsSample;
 import io.breachwalk.source.ScanOptions;
 import picocli.CommandLine.Command;
@@ -33,10 +34,14 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (JenkinsSample jenkins = JenkinsSample.start()) {
-            Map<String, String> env = new HashMap<>(jenkins.env());
-            ScanOptions options = new ScanOptions(List.of(), List.of(), null, jenkins.url(), jenkins.jobs(), 4, out);
-            main.err.println("breachwalk demo: sample estate served on loopback (Jenkins " + jenkins.url() + ")");
+        try (GitHubSimulator.Demo github = GitHubSimulator.startDemo(); JenkinsSample jenkins = JenkinsSample.start()) {
+            Map<String, String> env = new HashMap<>(github.env());
+            env.putAll(jenkins.env());
+            ScanOptions options = new ScanOptions(github.orgs(), List.of(), github.githubUrl(), jenkins.url(),
+                    jenkins.jobs(), 4, out);
+            main.err.println("breachwalk demo: sample estate served on loopback (GitHub organization "
+                    + String.join(", ", github.orgs()) + " at " + github.githubUrl() + ", Jenkins at " + jenkins.url()
+                    + ")");
             return new ScanRun(env, main.out, main.err, quiet).run(null, null, null, options);
         } catch (IOException e) {
             main.err.println("breachwalk: cannot start the sample estate on loopback (" + e.getMessage() + ")");

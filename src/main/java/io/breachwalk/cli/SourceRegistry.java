@@ -11,6 +11,7 @@ final class SourceRegistry {
 
     static List<SourceFactory> factories() {
         return List.of(
+                new io.breachwalk.source.github.GitHubSourceFactory(),
                 new io.breachwalk.source.jenkins.JenkinsSourceFactory()
         );
     }

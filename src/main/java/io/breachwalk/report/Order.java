@@ -12,14 +12,45 @@ public final class Order {
     private Order() {
     }
 
-    /** Compares numbers as numbers (run 9 before run 10), anything else as text. */
+    /**
+     * Natural order: runs of digits compare as numbers (run 9 before run 10, `include[2]` before `include[10]`),
+     * everything else as text. Total and consistent, so sorted reports are byte-identical across runs.
+     */
     public static final Comparator<String> NATURAL = (a, b) -> {
         String x = a == null ? "" : a;
         String y = b == null ? "" : b;
-        if (x.matches("\\d{1,18}") && y.matches("\\d{1,18}")) {
-            return Long.compare(Long.parseLong(x), Long.parseLong(y));
+        int i = 0;
+        int j = 0;
+        while (i < x.length() && j < y.length()) {
+            char cx = x.charAt(i);
+            char cy = y.charAt(j);
+            if (Character.isDigit(cx) && Character.isDigit(cy)) {
+                int ei = i;
+                while (ei < x.length() && Character.isDigit(x.charAt(ei))) {
+                    ei++;
+                }
+                int ej = j;
+                while (ej < y.length() && Character.isDigit(y.charAt(ej))) {
+                    ej++;
+                }
+                String nx = x.substring(i, ei).replaceFirst("^0+(?=.)", "");
+                String ny = y.substring(j, ej).replaceFirst("^0+(?=.)", "");
+                int c = nx.length() != ny.length() ? Integer.compare(nx.length(), ny.length()) : nx.compareTo(ny);
+                if (c != 0) {
+                    return c;
+                }
+                i = ei;
+                j = ej;
+            } else {
+                if (cx != cy) {
+                    return Character.compare(cx, cy);
+                }
+                i++;
+                j++;
+            }
         }
-        return x.compareTo(y);
+        int rest = Integer.compare(x.length() - i, y.length() - j);
+        return rest != 0 ? rest : x.compareTo(y);
     };
 
     private static <T> Comparator<T> by(Function<T, String> key) {

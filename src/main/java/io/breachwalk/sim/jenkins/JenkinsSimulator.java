@@ -204,21 +204,23 @@ public final class JenkinsSimulator implements AutoCloseable {
                     default -> 500;
                 };
                 if (status != 500) ex.getResponseHeaders().set("Retry-After", Integer.toString(fault.retryAfterSeconds()));
-                status = send(ex, status, "text/html", html(status == 429 ? "Too Many Requests" : "Service Unavailable"));
+                // Recorded before answering: the client's next request must not be logged ahead of this one.
+                requests.add(new Request(ex.getRequestMethod(), rawPath, query, user, status));
+                send(ex, status, "text/html", html(status == 429 ? "Too Many Requests" : "Service Unavailable"));
             } else {
                 Response r = route(ex, rawPath, query, user);
                 if (fault != null && fault.kind() == FaultInjector.Kind.TRUNCATE && r.body != null) {
                     requests.add(new Request(ex.getRequestMethod(), rawPath, query, user, -r.status));
                     sendTruncated(ex, r);
                     return;
-                } else {
-                    status = r.send(ex);
                 }
+                requests.add(new Request(ex.getRequestMethod(), rawPath, query, user, r.status));
+                r.send(ex);
             }
         } catch (RuntimeException e) {
-            status = send(ex, 500, "text/plain", ("simulator error: " + e).getBytes(StandardCharsets.UTF_8));
+            requests.add(new Request(ex.getRequestMethod(), rawPath, query, user, 500));
+            send(ex, 500, "text/plain", ("simulator error: " + e).getBytes(StandardCharsets.UTF_8));
         }
-        requests.add(new Request(ex.getRequestMethod(), rawPath, query, user, status));
         ex.close();
     }
 

@@ -1,0 +1,108 @@
+package io.breachwalk.sim.github;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An estate the {@link GitHubSimulator} serves: organizations, repositories with commits, workflow runs and secrets.
+ * Immutable once loaded ({@link EstateLoader}); all mutable server state (rate limits, request log) lives in the
+ * simulator. The YAML format is documented in samples/github/README.md. {@code webUrl} is the base of html_url
+ * links (default https://github.com), kept apart from the API address so reports do not depend on the port.
+ */
+public record Estate(String webUrl, RateLimit rateLimit, List<Token> tokens, List<Org> orgs, Faults faults, int defaultLogStatus) {
+
+    public Optional<Org> org(String login) {
+        return orgs.stream().filter(o -> o.login().equalsIgnoreCase(login)).findFirst();
+    }
+
+    public Optional<Repo> repo(String owner, String name) {
+        return org(owner).flatMap(o -> o.repos().stream().filter(r -> r.name().equalsIgnoreCase(name)).findFirst());
+    }
+
+    public Optional<Repo> repoById(long id) {
+        return orgs.stream().flatMap(o -> o.repos().stream()).filter(r -> r.id() == id).findFirst();
+    }
+
+    public Optional<Token> token(String value) {
+        return tokens.stream().filter(t -> t.value().equals(value)).findFirst();
+    }
+
+    /** Primary rate limit per token (per hour on github.com). */
+    public record RateLimit(int limit, long resetSeconds) {}
+
+    /**
+     * A token the simulator accepts. {@code readSecrets}: may list repository, environment and the repository's
+     * organization secrets; {@code readOrgSecrets}: may list the organization's secrets (admin:org).
+     */
+    public record Token(String name, String value, String login, boolean readSecrets, boolean readOrgSecrets) {}
+
+    public record Org(long id, String login, List<Repo> repos, List<OrgSecret> secrets) {}
+
+    /** visibility: all, private or selected (then {@code selectedRepos} holds repository names). */
+    public record OrgSecret(String name, Instant createdAt, Instant updatedAt, String visibility,
+                            List<String> selectedRepos) {}
+
+    public record Secret(String name, Instant createdAt, Instant updatedAt) {}
+
+    public record Environment(long id, String name, Instant createdAt, Instant updatedAt, List<Secret> secrets) {}
+
+    public record Repo(long id, String owner, String name, boolean isPrivate, String defaultBranch,
+                       Instant createdAt, List<Commit> commits, List<Workflow> workflows, List<Run> runs,
+                       List<Secret> secrets, List<Environment> environments) {
+        public String fullName() {
+            return owner + "/" + name;
+        }
+
+        public Optional<Commit> commit(String sha) {
+            return commits.stream().filter(c -> c.sha().equals(sha)).findFirst();
+        }
+
+        /** The newest commit: what a branch name resolves to (the estate keeps one line of history). */
+        public Optional<Commit> head() {
+            return commits.isEmpty() ? Optional.empty() : Optional.of(commits.get(commits.size() - 1));
+        }
+
+        public Optional<Run> run(long id) {
+            return runs.stream().filter(r -> r.id() == id).findFirst();
+        }
+    }
+
+    /** A commit with the full file snapshot at that commit (files carry over from the parent when loaded). */
+    public record Commit(String label, String sha, Instant date, String message, Map<String, String> files) {}
+
+    public record Workflow(long id, String name, String path, Instant createdAt) {}
+
+    /** headRepository: full name of the fork a pull request came from, or null for the repository itself. */
+    public record Run(long id, long runNumber, Workflow workflow, String headSha, String headBranch, String event,
+                      Instant createdAt, String headRepository, String actor, List<Attempt> attempts) {
+        public Attempt latest() {
+            return attempts.get(attempts.size() - 1);
+        }
+    }
+
+    public record Attempt(int number, Instant runStartedAt, List<Job> jobs) {}
+
+    /** logStatus: 200 when {@code log} is served, else 410 (expired) or 404 (deleted). */
+    public record Job(long id, String name, Instant startedAt, Instant completedAt, String status, String conclusion,
+                      List<Step> steps, String log, int logStatus, List<String> labels) {}
+
+    public record Step(String name, String status, String conclusion, int number, Instant startedAt,
+                       Instant completedAt) {}
+
+    /**
+     * Seeded fault injection. Random faults hit a request with probability {@code rate}, decided by a hash of
+     * (seed, method, URL, how many times that URL was asked) so that a run is reproducible whatever the thread
+     * interleaving, and a retry of the same URL may succeed. Rules fail the first {@code times} matching requests.
+     */
+    public record Faults(long seed, double rate, List<String> kinds, String match, long slowMillis,
+                         int retryAfterSeconds, List<FaultRule> rules) {
+        public static Faults none() {
+            return new Faults(0, 0, List.of(), null, 0, 1, List.of());
+        }
+    }
+
+    /** kind: 500, 502, 503, reset, slow, truncated, secondary-403, secondary-429, rate-limit. */
+    public record FaultRule(String match, String kind, int times) {}
+}

@@ -1,0 +1,179 @@
+package io.breachwalk.source.github;
+
+import io.breachwalk.source.CiSource;
+import io.breachwalk.source.Findings;
+import io.breachwalk.source.Sink;
+import io.breachwalk.source.ScanContext;
+import io.breachwalk.source.SourceException;
+import org.kohsuke.github.GHFileNotFoundException;
+import org.kohsuke.github.GHOrganization;
+import org.kohsuke.github.GHRepository;
+import org.kohsuke.github.GitHub;
+import org.kohsuke.github.GitHubAbuseLimitHandler;
+import org.kohsuke.github.GitHubBuilder;
+import org.kohsuke.github.GitHubRateLimitHandler;
+import org.kohsuke.github.HttpException;
+import org.kohsuke.github.connector.GitHubConnector;
+import org.kohsuke.github.extras.HttpClientGitHubConnector;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * GitHub Actions (github.com or GitHub Enterprise Server): every repository of the organizations (or the named
+ * repositories), walked by {@link RepoWalk}. github-api serves what it covers (the user, organizations, repositories,
+ * file contents); {@link GitHubRest} the rest, through the same endpoint and token. Every HTTP request is counted.
+ */
+public final class GitHubSource implements CiSource {
+    public static final String PROVIDER = "github-actions";
+
+    private final String apiUrl;
+    private final String token;
+    private final List<String> orgs;
+    private final List<String> repos;
+
+    public GitHubSource(String apiUrl, String token, List<String> orgs, List<String> repos) {
+        this.apiUrl = apiUrl.replaceAll("/+$", "");
+        this.token = token;
+        this.orgs = List.copyOf(orgs);
+        this.repos = List.copyOf(repos);
+    }
+
+    @Override
+    public String provider() {
+        return PROVIDER;
+    }
+
+    @Override
+    public void walk(ScanContext ctx) throws SourceException {
+        // Requests count into the repository being walked (a resumable unit), or the scan before and between them.
+        AtomicReference<Sink> current = new AtomicReference<>(ctx.findings());
+        Runnable count = () -> current.get().request(PROVIDER);
+        // HTTP/1.1: the default client first offers an h2c upgrade on plain http, which costs a round trip per
+        // request against servers (GHES behind a proxy, the simulator) that answer HTTP/1.1 only.
+        GitHubConnector base = new HttpClientGitHubConnector(HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(15)).build());
+        GitHubConnector connector = request -> {
+            count.run();
+            return base.send(request);
+        };
+        GitHub gh;
+        try {
+            gh = new GitHubBuilder().withEndpoint(apiUrl).withOAuthToken(token).withConnector(connector)
+                    .withRateLimitHandler(GitHubRateLimitHandler.WAIT)
+                    .withAbuseLimitHandler(GitHubAbuseLimitHandler.WAIT).build();
+        } catch (IOException | RuntimeException e) {
+            throw new SourceException("--github-url " + apiUrl + " is not usable: " + e.getMessage());
+        }
+        checkToken(gh);
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(15))
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        GitHubRest rest = new GitHubRest(apiUrl, token, http, count, ctx.progress());
+        String host = URI.create(apiUrl).getHost();
+
+        Map<String, GHRepository> targets = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (String org : orgs) {
+            GHOrganization o;
+            try {
+                o = gh.getOrganization(org);
+            } catch (GHFileNotFoundException e) {
+                throw new SourceException("GitHub organization '" + org + "' was not found at " + apiUrl
+                        + " (or the token in GITHUB_TOKEN cannot see it)");
+            } catch (IOException e) {
+                throw new SourceException("cannot read GitHub organization '" + org + "' at " + apiUrl + ": " + oneLine(e));
+            }
+            try {
+                for (GHRepository r : o.listRepositories(100)) {
+                    targets.put(r.getFullName(), r);
+                }
+            } catch (RuntimeException e) {
+                throw new SourceException("cannot list the repositories of '" + org + "' at " + apiUrl + ": "
+                        + oneLine(e.getCause() == null ? e : e.getCause()));
+            }
+        }
+        for (String name : repos) {
+            if (targets.containsKey(name)) {
+                continue;
+            }
+            try {
+                GHRepository r = gh.getRepository(name);
+                targets.put(r.getFullName(), r);
+            } catch (GHFileNotFoundException e) {
+                throw new SourceException("GitHub repository '" + name + "' was not found at " + apiUrl
+                        + " (or the token in GITHUB_TOKEN cannot see it)");
+            } catch (IOException | IllegalArgumentException e) {
+                throw new SourceException("cannot read GitHub repository '" + name + "' at " + apiUrl + ": " + oneLine(e));
+            }
+        }
+
+        ctx.progress().start("GitHub repositories", targets.size());
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, ctx.concurrency()), r -> {
+            Thread t = new Thread(r, "github-walk");
+            t.setDaemon(true);
+            return t;
+        });
+        Map<String, GHRepository> otherRepos = new HashMap<>();
+        try {
+            for (GHRepository r : new ArrayList<>(targets.values())) {
+                if (ctx.findings().isDone(PROVIDER, r.getFullName())) {
+                    continue; // finished by an interrupted earlier scan into the same folder
+                }
+                Findings.Unit unit = ctx.findings().unit(PROVIDER, r.getFullName());
+                current.set(unit);
+                new RepoWalk(ctx, unit, gh, rest, host, r, pool, otherRepos).walk();
+                current.set(ctx.findings());
+                unit.commit();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** One request that tells a rejected token or an unreachable server apart from everything later. */
+    private void checkToken(GitHub gh) throws SourceException {
+        try {
+            gh.getMyself();
+        } catch (HttpException e) {
+            if (e.getResponseCode() == 401) {
+                throw new SourceException("GitHub rejected the token in GITHUB_TOKEN (401 Bad credentials) at " + apiUrl);
+            }
+            if (e.getResponseCode() == 404) {
+                throw new SourceException("no GitHub API at " + apiUrl + " (GitHub Enterprise Server: use https://HOST/api/v3)");
+            }
+            if (e.getResponseCode() == 403 || e.getResponseCode() == 200) {
+                return; // an installation token may not read /user; the walk will tell what it cannot read
+            }
+            if (e.getResponseCode() < 0) {
+                throw new SourceException("cannot reach GitHub at " + apiUrl + ": " + oneLine(e.getCause() == null ? e : e.getCause()));
+            }
+            throw new SourceException("GitHub at " + apiUrl + " answered HTTP " + e.getResponseCode() + " to the token check");
+        } catch (IOException e) {
+            throw new SourceException("cannot reach GitHub at " + apiUrl + ": " + oneLine(e));
+        }
+    }
+
+    private static String oneLine(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        msg = msg.replaceAll("\\s+", " ").trim();
+        if (root instanceof java.net.ConnectException && !msg.toLowerCase(Locale.ROOT).contains("refused")) {
+            msg = "connection refused " + msg;
+        }
+        return msg.length() > 200 ? msg.substring(0, 200) + "..." : msg;
+    }
+}

@@ -1,0 +1,137 @@
+package io.breachwalk.source.github;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.breachwalk.model.Confidence;
+import io.breachwalk.model.Verdict;
+import io.breachwalk.source.github.WorkflowModel.Hit;
+import io.breachwalk.source.github.WorkflowModel.Job;
+import io.breachwalk.source.github.WorkflowModel.Step;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Decides from a job's step records (jobs API) whether the workflow step that runs the compromised code executed.
+ * Records are named after the YAML (`name:`, or `Run <uses>` / `Run <first line of run:>`); "Set up job",
+ * "Complete job" and the `Pre `/`Post ` steps of actions are GitHub's own and are skipped when aligning.
+ */
+final class StepJudge {
+    private static final Set<String> EXECUTED = Set.of("success", "failure", "neutral", "timed_out", "cancelled");
+    private static final Set<String> ENDED_EARLY = Set.of("failure", "cancelled", "timed_out", "startup_failure");
+
+    record Record(int number, String name, String status, String conclusion) {}
+
+    /** The verdict, the uploader step it rests on (for exposures) and the evidence line. */
+    record Judgement(Verdict verdict, Confidence confidence, Step uploader, String evidence) {}
+
+    private StepJudge() {}
+
+    static Judgement judge(JsonNode jobJson, Job job, String sha7) {
+        List<Record> records = new ArrayList<>();
+        for (JsonNode s : jobJson.path("steps")) {
+            records.add(new Record(s.path("number").asInt(), s.path("name").asText(), s.path("status").asText(),
+                    s.path("conclusion").isNull() ? null : s.path("conclusion").asText(null)));
+        }
+        String jobConclusion = jobJson.path("conclusion").isNull() ? null : jobJson.path("conclusion").asText(null);
+        List<Step> hits = job.hits();
+        Step first = hits.get(0);
+        if (records.isEmpty()) {
+            if ("skipped".equals(jobConclusion)) {
+                return new Judgement(Verdict.NOT_RUN, Confidence.CONFIRMED, first,
+                        "job skipped (no steps ran); " + config(first, sha7));
+            }
+            if (jobConclusion != null && ENDED_EARLY.contains(jobConclusion)) {
+                return new Judgement(Verdict.NOT_RUN, Confidence.PROBABLE, first,
+                        "job " + jobConclusion + " with no step records; " + config(first, sha7));
+            }
+            return new Judgement(Verdict.RAN, cap(Confidence.PROBABLE, first), first,
+                    "no step records; the workflow at the run's commit runs it: " + config(first, sha7));
+        }
+        Map<Step, Record> aligned = align(job.steps(), records);
+        Judgement notRun = null;
+        Judgement unknown = null;
+        for (Step hit : hits) {
+            Record r = aligned.get(hit);
+            if (r != null) {
+                String rec = "step " + r.number() + " \"" + r.name() + "\" " + (r.conclusion() == null ? r.status() : r.conclusion());
+                if ("skipped".equals(r.conclusion())) {
+                    notRun = notRun != null ? notRun : new Judgement(Verdict.NOT_RUN, Confidence.CONFIRMED, hit,
+                            rec + "; " + config(hit, sha7));
+                } else if (!"completed".equals(r.status()) || r.conclusion() == null || !EXECUTED.contains(r.conclusion())) {
+                    notRun = notRun != null ? notRun : new Judgement(Verdict.NOT_RUN, Confidence.PROBABLE, hit,
+                            rec + " (never started); " + config(hit, sha7));
+                } else {
+                    Confidence c = hit.hit().via().isEmpty() ? Confidence.CONFIRMED : Confidence.PROBABLE;
+                    return new Judgement(Verdict.RAN, cap(c, hit), hit, rec + "; " + config(hit, sha7));
+                }
+            } else if (jobConclusion != null && ENDED_EARLY.contains(jobConclusion)) {
+                Record lastRun = lastExecuted(records);
+                notRun = notRun != null ? notRun : new Judgement(Verdict.NOT_RUN, Confidence.PROBABLE, hit,
+                        "job " + jobConclusion + " before the step (step records end at "
+                                + (lastRun == null ? "the start" : "step " + lastRun.number() + " \"" + lastRun.name() + "\"")
+                                + "); " + config(hit, sha7));
+            } else {
+                unknown = unknown != null ? unknown : new Judgement(Verdict.UNKNOWN, cap(Confidence.PROBABLE, hit), hit,
+                        "no step record matches \"" + hit.displayName() + "\" among " + records.size()
+                                + " step records; " + config(hit, sha7));
+            }
+        }
+        return unknown != null ? unknown : notRun;
+    }
+
+    /** `.github/workflows/ci.yml@3f2a1c0:41 uses: codecov/codecov-action@v1` (+ the followed composite action). */
+    static String config(Step step, String sha7) {
+        Hit h = step.hit();
+        String where = h.file().contains("@") ? h.location() : h.file() + "@" + sha7 + ":" + h.line();
+        String via = h.via().isEmpty() ? "" : " -> " + h.via();
+        return where + " " + h.text() + via;
+    }
+
+    private static Confidence cap(Confidence c, Step hit) {
+        return hit.hit().possible() ? Confidence.POSSIBLE : c;
+    }
+
+    /**
+     * Pairs workflow steps with step records in order: each step takes the next record whose name matches its
+     * display name; when names do not line up at all and the counts agree, position decides.
+     */
+    static Map<Step, Record> align(List<Step> steps, List<Record> records) {
+        List<Record> own = records.stream().filter(r -> !isSynthetic(r.name())).toList();
+        Map<Step, Record> out = new IdentityHashMap<>();
+        int from = 0;
+        for (Step s : steps) {
+            for (int i = from; i < own.size(); i++) {
+                if (s.namePattern().matcher(own.get(i).name()).matches()) {
+                    out.put(s, own.get(i));
+                    from = i + 1;
+                    break;
+                }
+            }
+        }
+        if (out.size() < steps.size() && own.size() == steps.size()) {
+            for (int i = 0; i < steps.size(); i++) {
+                out.putIfAbsent(steps.get(i), own.get(i));
+            }
+        }
+        return out;
+    }
+
+    private static boolean isSynthetic(String name) {
+        return name.equals("Set up job") || name.equals("Complete job") || name.startsWith("Post ")
+                || name.startsWith("Pre ") || name.startsWith("Set up runner") || name.equals("Build container for action")
+                || name.startsWith("Initialize containers") || name.startsWith("Stop containers");
+    }
+
+    private static Record lastExecuted(List<Record> records) {
+        Record last = null;
+        for (Record r : records) {
+            if (r.conclusion() != null && EXECUTED.contains(r.conclusion()) && !r.name().equals("Complete job")) {
+                last = r;
+            }
+        }
+        return last;
+    }
+}
