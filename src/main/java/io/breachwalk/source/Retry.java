@@ -41,7 +41,9 @@ public final class Retry {
      * transient.
      */
     public <T> T run(String what, Call<T> call) throws IOException {
-        for (int attempt = 1; ; attempt++) {
+        int failures = 0;
+        Duration waited = Duration.ZERO;
+        while (true) {
             awaitPause();
             HttpFailure failure;
             try {
@@ -54,16 +56,22 @@ public final class Retry {
                 failure = HttpFailure.transport(what, e);
             }
             if (!failure.retryable()) throw failure;
-            if (attempt >= policy.maxAttempts()) {
+            boolean limited = failure.kind() == HttpFailure.Kind.RATE_LIMITED;
+            // A rate limit is not the request failing: it waits as told, bounded by --max-wait in total. Anything
+            // else counts towards the attempts.
+            if (!limited) failures++;
+            if (failures >= policy.maxAttempts()) {
                 throw new HttpFailure(failure.kind(), failure.status(), failure.serverWait(),
-                        failure.getMessage() + "; gave up after " + attempt + " attempts", failure);
+                        failure.getMessage() + "; gave up after " + failures + " attempts", failure);
             }
-            Duration wait = failure.serverWait() != null ? failure.serverWait() : backoff(attempt);
-            if (wait.compareTo(policy.maxWait()) > 0) {
-                throw new HttpFailure(failure.kind(), failure.status(), wait, failure.getMessage() + "; the server asks to wait "
-                        + wait.toSeconds() + " s, more than --max-wait " + policy.maxWait().toSeconds() + " s", failure);
+            Duration wait = failure.serverWait() != null ? failure.serverWait() : backoff(Math.max(1, failures));
+            if (waited.plus(wait).compareTo(policy.maxWait()) > 0) {
+                throw new HttpFailure(failure.kind(), failure.status(), wait, failure.getMessage() + "; the server asks "
+                        + "to wait " + wait.toSeconds() + " s more, beyond --max-wait " + policy.maxWait().toSeconds()
+                        + " s", failure);
             }
-            if (failure.kind() == HttpFailure.Kind.RATE_LIMITED) {
+            waited = waited.plus(wait);
+            if (limited) {
                 pauseAll(wait);
                 progress.waiting("rate limited by the API (" + what + ")", wait.toSeconds());
             } else {

@@ -133,8 +133,22 @@ class RetryTest {
         long reset = NOW.getEpochSecond() + 3000;
         assertThatThrownBy(() -> new Retry(p, null).run("/x", () -> {
             throw status(403, Map.of("X-RateLimit-Remaining", "0", "X-RateLimit-Reset", Long.toString(reset)), clock);
-        })).isInstanceOf(HttpFailure.class).hasMessageContaining("more than --max-wait 300 s");
+        })).isInstanceOf(HttpFailure.class).hasMessageContaining("beyond --max-wait 300 s");
         assertThat(slept).isEmpty();
+    }
+
+    @Test
+    void rateLimitsDoNotUseUpAttemptsButTheirTotalWaitIsBounded() {
+        RetryPolicy p = RetryPolicy.defaults().withMaxAttempts(2).withMaxWait(Duration.ofSeconds(100))
+                .withSleeper(slept::add, clock);
+        AtomicInteger n = new AtomicInteger();
+        assertThatThrownBy(() -> new Retry(p, null).run("/x", () -> {
+            n.incrementAndGet();
+            throw status(429, Map.of("Retry-After", "30"), clock);
+        })).isInstanceOf(HttpFailure.class).hasMessageContaining("beyond --max-wait 100 s");
+        // 30 + 30 + 30 s waited, the fourth 30 s would pass 100 s
+        assertThat(n).hasValue(4);
+        assertThat(slept).hasSize(3);
     }
 
     @Test
