@@ -19,6 +19,17 @@ import java.util.Map;
                 + "2 usage or configuration error, 3 incomplete (blocking coverage gaps)."})
 public class Main implements Runnable {
 
+    /**
+     * Libraries log through java.util.logging to stderr (github-api logs each connection retry at INFO); the user's
+     * stderr carries breachwalk's own one-line messages only. Held here so the configured loggers are not collected.
+     */
+    private static final java.util.List<java.util.logging.Logger> QUIET_LOGGERS = java.util.stream.Stream.of(
+            "org.kohsuke.github", "org.jclouds", "jclouds", "org.eclipse.jgit").map(name -> {
+                java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+                logger.setLevel(java.util.logging.Level.SEVERE);
+                return logger;
+            }).toList();
+
     final Map<String, String> env;
     final PrintStream out;
     final PrintStream err;

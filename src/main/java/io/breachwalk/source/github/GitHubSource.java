@@ -178,6 +178,13 @@ public final class GitHubSource implements CiSource {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
+        if (e instanceof java.net.ConnectException || root instanceof java.nio.channels.ClosedChannelException
+                || root instanceof java.net.ConnectException) {
+            return "connection refused or unreachable (check --github-url and the network)";
+        }
+        if (root instanceof java.net.UnknownHostException) {
+            return "unknown host " + root.getMessage() + " (check --github-url)";
+        }
         String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
         msg = msg.replaceAll("\\s+", " ").trim();
         if (root instanceof java.net.ConnectException && !msg.toLowerCase(Locale.ROOT).contains("refused")) {

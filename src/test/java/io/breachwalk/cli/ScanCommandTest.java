@@ -1,0 +1,68 @@
+package io.breachwalk.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Usage and configuration errors: one line naming the input and what to do, exit 2, no stack trace. */
+class ScanCommandTest {
+
+    record Result(int exit, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = Main.run(args, Map.of("GITHUB_TOKEN", "ghp_notused"), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aMalformedPlaybookIsOneLineWithItsLine(@TempDir Path dir) throws Exception {
+        Path playbook = dir.resolve("mine.yaml");
+        Files.writeString(playbook, "id: mine\ntitle: Mine\nwindow: {since: 2021-01-31T00:00:00Z, until: nope}\n"
+                + "indicators: {scripts: [{how: x, affected: true, pattern: x}]}\n");
+        Result r = run("scan", "--playbook", playbook.toString(), "--github-org", "acme", "--out",
+                dir.resolve("out").toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().lines()).hasSize(1);
+        assertThat(r.err()).contains("mine.yaml: line 3").contains("until").doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void nothingToScanAndBadTimesAreUsageErrors(@TempDir Path dir) {
+        Result nothing = run("scan", "--out", dir.resolve("o").toString());
+        assertThat(nothing.exit()).isEqualTo(2);
+        assertThat(nothing.err()).contains("nothing to scan").contains("--github-org");
+        Result badTime = run("scan", "--github-org", "acme", "--since", "last tuesday");
+        assertThat(badTime.exit()).isEqualTo(2);
+        assertThat(badTime.err()).contains("--since").contains("ISO-8601");
+        Result inverted = run("scan", "--github-org", "acme", "--since", "2021-05-01", "--until", "2021-04-01",
+                "--out", dir.resolve("o2").toString());
+        assertThat(inverted.exit()).isEqualTo(2);
+        assertThat(inverted.err()).contains("must be before");
+    }
+
+    @Test
+    void playbooksListsAndShowsTheBundledOne() {
+        Result list = run("playbooks");
+        assertThat(list.exit()).isZero();
+        assertThat(list.out()).contains("codecov-2021").contains("2021-01-31T00:00:00Z");
+        Result show = run("playbooks", "show", "codecov-2021");
+        assertThat(show.exit()).isZero();
+        assertThat(show.out()).contains("(valid)").contains("codecov/codecov-action");
+        Result unknown = run("playbooks", "show", "no-such");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).contains("no-such");
+    }
+}
