@@ -74,8 +74,21 @@ final class ScanCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress bar")
     boolean quiet;
 
+    @Option(names = "--offline", paramLabel = "EVIDENCE_DIR",
+            description = "re-run detection and exposure from the evidence folder of an earlier scan (OUT/evidence), "
+                    + "e.g. with a corrected --playbook; makes no request and needs no credentials")
+    Path offline;
+
     @Override
     public Integer call() {
+        if (offline != null) {
+            if (!githubOrgs.isEmpty() || !githubRepos.isEmpty() || jenkinsUrl != null || !jenkinsJobs.isEmpty()) {
+                main.err.println("breachwalk: --offline re-analyses stored evidence; it takes no --github-*/--jenkins-* targets");
+                return Exits.USAGE;
+            }
+            return new ScanRun(main.env, main.out, main.err, quiet)
+                    .runOffline(playbook, since, until, offline, out, Math.max(1, Math.min(concurrency, 8)));
+        }
         ScanOptions options = new ScanOptions(githubOrgs, githubRepos, githubUrl, jenkinsUrl, jenkinsJobs,
                 concurrency, out);
         if (options.githubOrgs().isEmpty() && options.githubRepos().isEmpty() && options.jenkinsUrl() == null) {

@@ -1,6 +1,12 @@
 package io.breachwalk.cli;
 
 import io.breachwalk.detect.IndicatorMatcher;
+import io.breachwalk.evidence.EvidenceManifest;
+import io.breachwalk.evidence.EvidenceStore;
+import io.breachwalk.model.EvidenceLink;
+import io.breachwalk.model.EvidenceRecord;
+import io.breachwalk.source.github.GitHubOffline;
+import io.breachwalk.source.jenkins.JenkinsOffline;
 import io.breachwalk.model.Gap;
 import io.breachwalk.playbook.Playbook;
 import io.breachwalk.playbook.PlaybookException;
@@ -27,6 +33,7 @@ import io.breachwalk.source.SourceFactory;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +65,13 @@ final class ScanRun {
         return String.join("|", playbook.id(), playbook.source(), window.since().toString(), window.until().toString(),
                 String.valueOf(o.githubOrgs()), String.valueOf(o.githubRepos()), o.githubUrl(),
                 String.valueOf(o.jenkinsUrl()), String.valueOf(o.jenkinsJobs()));
+    }
+
+    /** Notes (error messages) in the manifest pass the redactor like every other text from a CI system. */
+    private static List<EvidenceRecord> redacted(List<EvidenceRecord> records, Redactor redactor) {
+        return records.stream().map(r -> new EvidenceRecord(r.provider(), r.host(), r.project(), r.runId(), r.facts(),
+                r.items().stream().map(l -> new EvidenceLink(l.kind(), l.name(), l.job(), l.hash(),
+                        redactor.redact(l.note()))).toList())).toList();
     }
 
     private static void removeHook(Thread hook) {
@@ -104,6 +118,14 @@ final class ScanRun {
 
         Redactor redactor = Redactor.forEnvironment(env);
         Findings findings = new Findings();
+        EvidenceStore evidence;
+        try {
+            evidence = EvidenceStore.open(options.out(), redactor, java.time.Clock.systemUTC());
+        } catch (IOException e) {
+            err.println("breachwalk: cannot keep the evidence in " + options.out() + " (" + e.getMessage()
+                    + "); choose another folder with --out");
+            return Exits.USAGE;
+        }
         Journal journal;
         try {
             journal = Journal.open(options.out(), identity(playbook, window, options));
@@ -121,7 +143,8 @@ final class ScanRun {
                 + options.out() + "; run the same command again to resume"));
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
-            return walkAndReport(playbook, window, options, sources, files, findings, journal, redactor);
+            return walkAndReport(playbook, window, options.out(), options.concurrency(), sources, files, findings,
+                    journal, redactor, evidence);
         } finally {
             removeHook(onInterrupt);
             try {
@@ -132,11 +155,77 @@ final class ScanRun {
         }
     }
 
-    private int walkAndReport(Playbook playbook, Window window, ScanOptions options, List<CiSource> sources,
-                              OutputFiles files, Findings findings, Journal journal, Redactor redactor) {
+    /**
+     * `scan --offline EVIDENCE_DIR`: detection and exposure again, from an evidence folder alone (no request), with
+     * this playbook; the online walk's gaps are repeated and what cannot be re-derived is said in coverage.csv.
+     */
+    int runOffline(String playbookRef, Instant since, Instant until, Path evidenceDir, Path out, int concurrency) {
+        Playbook playbook;
+        Window window;
+        try {
+            playbook = PlaybookLoader.load(playbookRef);
+            window = new Window(since == null ? playbook.window().since() : since,
+                    until == null ? playbook.window().until() : until);
+        } catch (PlaybookException e) {
+            err.println("breachwalk: " + e.getMessage());
+            return Exits.USAGE;
+        } catch (IllegalArgumentException e) {
+            err.println("breachwalk: --since/--until: " + e.getMessage());
+            return Exits.USAGE;
+        }
+        EvidenceStore store;
+        EvidenceManifest manifest;
+        OutputFiles files;
+        Journal journal;
+        try {
+            store = EvidenceStore.readOnly(evidenceDir);
+            manifest = EvidenceManifest.read(evidenceDir);
+        } catch (IOException e) {
+            err.println("breachwalk: --offline " + evidenceDir + ": " + e.getMessage());
+            return Exits.USAGE;
+        }
+        try {
+            files = new OutputFiles(out);
+            journal = Journal.open(out, "offline|" + evidenceDir.toAbsolutePath().normalize() + "|" + playbook.id()
+                    + "|" + playbook.source() + "|" + window.since() + "|" + window.until());
+        } catch (IOException e) {
+            err.println("breachwalk: cannot create the output folder " + out + " (" + e.getMessage()
+                    + "); choose another with --out");
+            return Exits.USAGE;
+        }
+        Findings findings = new Findings();
+        for (Gap g : manifest.gaps()) {
+            findings.gap(g); // what the online walk could not check stays unchecked
+        }
+        java.util.Set<String> providers = new java.util.TreeSet<>();
+        manifest.records().forEach(r -> providers.add(r.provider()));
+        for (String provider : providers) {
+            findings.gap(new Gap(provider, "", "", "", Gap.OFFLINE_REANALYSIS, "re-analysed offline from "
+                    + evidenceDir.getFileName() + " (evidence of a scan of " + manifest.since() + " to "
+                    + manifest.until() + "): secret stores and rotation status are as listed then; runs whose "
+                    + "configuration referenced no indicator then have no job records (NOT_IN_EVIDENCE if that "
+                    + "changed); run listings and the online walk's gaps are repeated as they were", false));
+        }
+        List<CiSource> sources = List.of(new GitHubOffline(store, manifest.records()),
+                new JenkinsOffline(store, manifest.records()));
+        try {
+            return walkAndReport(playbook, window, out, concurrency, sources, files, findings, journal,
+                    Redactor.forEnvironment(env), null);
+        } finally {
+            try {
+                journal.close();
+            } catch (IOException e) {
+                err.println("breachwalk: could not close the journal (" + e.getMessage() + ")");
+            }
+        }
+    }
+
+    private int walkAndReport(Playbook playbook, Window window, Path outDir, int concurrency, List<CiSource> sources,
+                              OutputFiles files, Findings findings, Journal journal, Redactor redactor,
+                              EvidenceStore evidence) {
         Progress progress = quiet || System.console() == null ? Progress.NONE : new TerminalProgress(err);
         ScanContext ctx = new ScanContext(playbook.withWindow(window), window, new IndicatorMatcher(playbook),
-                findings, progress, options.concurrency(), retryPolicy);
+                findings, progress, concurrency, retryPolicy, evidence);
         for (CiSource source : sources) {
             try {
                 source.walk(ctx);
@@ -161,8 +250,13 @@ final class ScanRun {
             // Default settings; `breachwalk tickets report.json` rewrites tickets.csv with others.
             TicketsCsv.write(files, report);
             HtmlReport.write(files, report);
+            if (evidence != null) {
+                EvidenceManifest.of(playbook.id(), window.since(), window.until(), redacted(findings.evidence(), redactor),
+                        report.coverage()).write(evidence.dir());
+                evidence.finish();
+            }
         } catch (IOException e) {
-            err.println("breachwalk: cannot write the reports in " + options.out() + " (" + e.getMessage() + ")");
+            err.println("breachwalk: cannot write the reports in " + outDir + " (" + e.getMessage() + ")");
             return Exits.USAGE;
         }
         try {
@@ -171,7 +265,7 @@ final class ScanRun {
             err.println("breachwalk: could not remove the resume journal (" + e.getMessage() + ")");
         }
         progress.step("");
-        out.print(SummaryText.render(report, options.out(), written));
+        out.print(SummaryText.render(report, outDir, written));
         out.flush();
         return report.summary().exitStatus();
     }

@@ -19,4 +19,10 @@ public record Gap(String provider, String host, String project, String runId, St
     public static final String BUILDS_DISCARDED = "BUILDS_DISCARDED";
     public static final String SECRETS_UNLISTABLE = "SECRETS_UNLISTABLE";
     public static final String UNSUPPORTED_JOB = "UNSUPPORTED_JOB";
+    /** A log longer than the read cap: cut there, so a line after the cut was not seen. */
+    public static final String LOG_TRUNCATED = "LOG_TRUNCATED";
+    /** `scan --offline`: something the re-analysis needs was never fetched by the online scan. */
+    public static final String NOT_IN_EVIDENCE = "NOT_IN_EVIDENCE";
+    /** `scan --offline`: what a re-analysis from stored evidence cannot re-derive (one row per provider). */
+    public static final String OFFLINE_REANALYSIS = "OFFLINE_REANALYSIS";
 }

@@ -1,5 +1,6 @@
 package io.breachwalk.report;
 
+import io.breachwalk.evidence.EvidenceLinks;
 import io.breachwalk.exposure.Ledger;
 import io.breachwalk.exposure.SecretTypes;
 import io.breachwalk.model.Exposure;
@@ -67,7 +68,7 @@ public final class ReportBuilder {
                 rotation.size(), byPriority, byStatus, gaps.size(), blocking, requests, exit);
         return new ScanReport(TOOL, version(), new ScanReport.PlaybookInfo(playbook.id(), playbook.title(),
                 playbook.source()), new ScanReport.WindowInfo(window.since(), window.until()), summary, jobs,
-                exposures, rotation, gaps);
+                exposures, rotation, gaps, EvidenceLinks.forJobs(jobs, findings.evidence()));
     }
 
     private static JobFinding redacted(JobFinding j, Redactor redactor) {

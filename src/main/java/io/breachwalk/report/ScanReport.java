@@ -12,7 +12,9 @@ import java.util.Map;
 
 /**
  * Everything one scan found, in report order: what report.json holds and what every other output is made from.
- * `breachwalk tickets REPORT.json` reads it back, so it round-trips through Jackson.
+ * `breachwalk tickets REPORT.json` reads it back, so it round-trips through Jackson. {@code evidence} maps each job
+ * row's key (`provider|host|project|run_id|run_attempt|job_id`) to the sha256 names of the files under
+ * `evidence/` its verdict rests on.
  */
 public record ScanReport(
         @JsonProperty("tool") String tool,
@@ -23,7 +25,17 @@ public record ScanReport(
         @JsonProperty("jobs") List<JobFinding> jobs,
         @JsonProperty("exposures") List<Exposure> exposures,
         @JsonProperty("rotation") List<RotationItem> rotation,
-        @JsonProperty("coverage") List<Gap> coverage) {
+        @JsonProperty("coverage") List<Gap> coverage,
+        @JsonProperty("evidence") Map<String, List<String>> evidence) {
+
+    public ScanReport {
+        evidence = evidence == null ? Map.of() : evidence; // reports written before evidence existed
+    }
+
+    public ScanReport(String tool, String version, PlaybookInfo playbook, WindowInfo window, Summary summary,
+                      List<JobFinding> jobs, List<Exposure> exposures, List<RotationItem> rotation, List<Gap> coverage) {
+        this(tool, version, playbook, window, summary, jobs, exposures, rotation, coverage, Map.of());
+    }
 
     public record PlaybookInfo(@JsonProperty("id") String id, @JsonProperty("title") String title,
                                @JsonProperty("source") String source) {

@@ -1,5 +1,6 @@
 package io.breachwalk.source;
 
+import io.breachwalk.model.EvidenceRecord;
 import io.breachwalk.model.Exposure;
 import io.breachwalk.model.Gap;
 import io.breachwalk.model.JobFinding;
@@ -26,6 +27,7 @@ public final class Findings implements Sink {
     private final List<JobFinding> jobs = new ArrayList<>();
     private final List<Exposure> exposures = new ArrayList<>();
     private final List<Gap> gaps = new ArrayList<>();
+    private final List<EvidenceRecord> evidence = new ArrayList<>();
     private final Map<String, Counters> counters = new ConcurrentHashMap<>();
     private final Set<String> done = ConcurrentHashMap.newKeySet();
     private Journal journal;
@@ -38,6 +40,7 @@ public final class Findings implements Sink {
             entry.jobs().forEach(jobs::add);
             entry.exposures().forEach(exposures::add);
             entry.gaps().forEach(gaps::add);
+            entry.evidence().forEach(evidence::add);
             Counters c = counters(entry.provider());
             c.projects.addAndGet(entry.counts().projects());
             c.runs.addAndGet(entry.counts().runs());
@@ -79,6 +82,11 @@ public final class Findings implements Sink {
     }
 
     @Override
+    public synchronized void evidence(EvidenceRecord record) {
+        evidence.add(record);
+    }
+
+    @Override
     public void request(String provider) {
         counters(provider).requests.incrementAndGet();
     }
@@ -108,6 +116,11 @@ public final class Findings implements Sink {
 
     public synchronized List<Gap> gaps() {
         return List.copyOf(gaps);
+    }
+
+    /** What each run and project was judged from (in arrival order; the manifest sorts). */
+    public synchronized List<EvidenceRecord> evidence() {
+        return List.copyOf(evidence);
     }
 
     /** Per provider: projects, runs and jobs examined, API requests made. Sorted by provider. */
@@ -142,6 +155,7 @@ public final class Findings implements Sink {
         private final List<JobFinding> unitJobs = new ArrayList<>();
         private final List<Exposure> unitExposures = new ArrayList<>();
         private final List<Gap> unitGaps = new ArrayList<>();
+        private final List<EvidenceRecord> unitEvidence = new ArrayList<>();
         private final Counters unitCounts = new Counters();
 
         private Unit(String provider, String unit) {
@@ -162,6 +176,11 @@ public final class Findings implements Sink {
         @Override
         public synchronized void gap(Gap gap) {
             unitGaps.add(gap);
+        }
+
+        @Override
+        public synchronized void evidence(EvidenceRecord record) {
+            unitEvidence.add(record);
         }
 
         @Override
@@ -193,6 +212,7 @@ public final class Findings implements Sink {
                 jobs.addAll(unitJobs);
                 exposures.addAll(unitExposures);
                 gaps.addAll(unitGaps);
+                evidence.addAll(unitEvidence);
                 Counters c = counters(provider);
                 c.projects.addAndGet(counts.projects());
                 c.runs.addAndGet(counts.runs());
@@ -201,7 +221,7 @@ public final class Findings implements Sink {
                 if (journal != null) {
                     try {
                         journal.append(new Journal.Entry(provider, unit, List.copyOf(unitJobs),
-                                List.copyOf(unitExposures), List.copyOf(unitGaps), counts));
+                                List.copyOf(unitExposures), List.copyOf(unitGaps), counts, List.copyOf(unitEvidence)));
                     } catch (IOException e) {
                         throw new UncheckedIOException("cannot write the resume journal", e);
                     }

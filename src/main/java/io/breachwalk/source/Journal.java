@@ -3,6 +3,7 @@ package io.breachwalk.source;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.breachwalk.model.EvidenceRecord;
 import io.breachwalk.model.Exposure;
 import io.breachwalk.model.Gap;
 import io.breachwalk.model.JobFinding;
@@ -132,6 +133,10 @@ public final class Journal implements AutoCloseable {
                         @JsonProperty("jobs") List<JobFinding> jobs,
                         @JsonProperty("exposures") List<Exposure> exposures,
                         @JsonProperty("gaps") List<Gap> gaps,
-                        @JsonProperty("counts") Findings.Counts counts) {
+                        @JsonProperty("counts") Findings.Counts counts,
+                        @JsonProperty("evidence") List<EvidenceRecord> evidence) {
+        public Entry {
+            evidence = evidence == null ? List.of() : evidence; // journals written before evidence existed
+        }
     }
 }

@@ -1,19 +1,26 @@
 package io.breachwalk.source;
 
 import io.breachwalk.detect.IndicatorMatcher;
+import io.breachwalk.evidence.EvidenceStore;
 import io.breachwalk.playbook.Playbook;
 import io.breachwalk.playbook.Window;
 
 /**
  * What a walk needs: the incident, its window (possibly overridden), the matcher, where to record findings, and how
  * to retry and wait ({@link RetryPolicy}; each source makes its own {@link Retry} from it, since rate limits are per
- * provider).
+ * provider), and where the files verdicts rest on are stored ({@link EvidenceStore}).
  */
 public record ScanContext(Playbook playbook, Window window, IndicatorMatcher matcher, Findings findings,
-                          Progress progress, int concurrency, RetryPolicy retryPolicy) {
+                          Progress progress, int concurrency, RetryPolicy retryPolicy, EvidenceStore evidence) {
 
     public ScanContext {
         retryPolicy = retryPolicy == null ? RetryPolicy.defaults() : retryPolicy;
+        evidence = evidence == null ? EvidenceStore.NONE : evidence;
+    }
+
+    public ScanContext(Playbook playbook, Window window, IndicatorMatcher matcher, Findings findings,
+                       Progress progress, int concurrency, RetryPolicy retryPolicy) {
+        this(playbook, window, matcher, findings, progress, concurrency, retryPolicy, EvidenceStore.NONE);
     }
 
     public ScanContext(Playbook playbook, Window window, IndicatorMatcher matcher, Findings findings,

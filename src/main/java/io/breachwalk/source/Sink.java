@@ -1,5 +1,6 @@
 package io.breachwalk.source;
 
+import io.breachwalk.model.EvidenceRecord;
 import io.breachwalk.model.Exposure;
 import io.breachwalk.model.Gap;
 import io.breachwalk.model.JobFinding;
@@ -19,4 +20,7 @@ public interface Sink {
     void examinedRun(String provider);
 
     void examinedJob(String provider);
+
+    /** What a run (or, with an empty run id, a project) was judged from; see the evidence folder's manifest. */
+    void evidence(EvidenceRecord record);
 }

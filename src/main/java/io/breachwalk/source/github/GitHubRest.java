@@ -166,7 +166,7 @@ final class GitHubRest {
         }
         Response blob = retry.run(path, () -> {
             HttpRequest request = HttpRequest.newBuilder(where).timeout(Duration.ofSeconds(120)).GET().build();
-            Response b = sendBounded(request, MAX_LOG_BYTES);
+            Response b = sendBounded(request, maxLogBytes);
             HttpFailure f = classify(b, path, retry.policy().clock());
             if (f != null && f.retryable()) throw f;
             return b;
@@ -182,8 +182,10 @@ final class GitHubRest {
 
     /** A job log larger than this is cut here (and said so): memory stays bounded whatever a job printed. */
     static final int MAX_LOG_BYTES = 32 * 1024 * 1024;
+    /** The cap in force: {@link #MAX_LOG_BYTES}; tests lower it to show the cut without serving 32 MiB. */
+    static volatile int maxLogBytes = MAX_LOG_BYTES;
     /** Marks a log cut at {@link #MAX_LOG_BYTES}; the walk reports it. */
-    static final String CUT_MARK = "\n##[breachwalk] log cut at 32 MiB\n";
+    static final String CUT_MARK = "\n##[breachwalk] log cut here: longer than the read cap\n";
 
     private Response sendBounded(HttpRequest request, int max) throws IOException {
         counter.run();
@@ -224,10 +226,13 @@ final class GitHubRest {
     /** A non-success answer, for coverage gaps: status plus GitHub's message. */
     static final class ApiError extends Exception {
         final int status;
+        /** GitHub's message alone, without the path (the evidence manifest keeps it to say the same offline). */
+        final String detail;
 
         ApiError(int status, String message, String path) {
             super(path.replaceAll("\\?.*", "") + ": HTTP " + status + " " + message);
             this.status = status;
+            this.detail = message;
         }
     }
 }

@@ -133,7 +133,8 @@ public final class GitHubSource implements CiSource {
                 }
                 Findings.Unit unit = ctx.findings().unit(PROVIDER, r.getFullName());
                 current.set(unit);
-                new RepoWalk(ctx, unit, gh, rest, host, r, pool, otherRepos).walk();
+                RepoData data = new LiveRepoData(gh, rest, r, apiUrl, otherRepos, ctx.evidence(), ctx.matcher());
+                new RepoWalk(ctx, unit, data, host, r.getFullName(), pool).walk(rest);
                 current.set(ctx.findings());
                 unit.commit();
             }

@@ -3,6 +3,8 @@ package io.breachwalk.source.github;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.breachwalk.detect.LogMatch;
 import io.breachwalk.model.Confidence;
+import io.breachwalk.model.EvidenceLink;
+import io.breachwalk.model.EvidenceRecord;
 import io.breachwalk.model.Exposure;
 import io.breachwalk.model.ExposureLevel;
 import io.breachwalk.model.Gap;
@@ -16,12 +18,8 @@ import io.breachwalk.source.github.WorkflowModel.Job;
 import io.breachwalk.source.github.WorkflowModel.ScopedSecret;
 import io.breachwalk.source.github.WorkflowModel.Step;
 import io.breachwalk.source.github.WorkflowModel.Workflow;
-import org.kohsuke.github.GHFileNotFoundException;
-import org.kohsuke.github.GHRepository;
-import org.kohsuke.github.GitHub;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -55,43 +53,39 @@ final class RepoWalk {
 
     private final ScanContext ctx;
     private final Sink sink;
-    private final GitHub gh;
-    private final GitHubRest rest;
+    private final RepoData data;
     private final String host;
-    private final GHRepository repo;
     private final String fullName;
     private final ExecutorService pool;
     private final Map<String, FutureTask<Optional<String>>> files = new ConcurrentHashMap<>();
     private final Map<String, FutureTask<Analysis>> workflows = new ConcurrentHashMap<>();
-    private final Map<String, GHRepository> otherRepos;
+    /** Per run examined: what its verdicts rested on, for the evidence manifest. */
+    private final Map<String, List<EvidenceLink>> runEvidence = new ConcurrentHashMap<>();
 
-    RepoWalk(ScanContext ctx, Sink sink, GitHub gh, GitHubRest rest, String host, GHRepository repo, ExecutorService pool,
-             Map<String, GHRepository> otherRepos) {
+    RepoWalk(ScanContext ctx, Sink sink, RepoData data, String host, String fullName, ExecutorService pool) {
         this.ctx = ctx;
         this.sink = sink;
-        this.gh = gh;
-        this.rest = rest;
+        this.data = data;
         this.host = host;
-        this.repo = repo;
-        this.fullName = repo.getFullName();
+        this.fullName = fullName;
         this.pool = pool;
-        this.otherRepos = otherRepos;
     }
 
     /** A judged job, with what the exposure stage needs. */
     private record Result(JobFinding finding, Job job, Step uploader, boolean fork, String forkName) {}
 
-    /** The workflow at one commit: analysed, or why not. */
-    private record Analysis(Workflow workflow, String gap, String detail) {}
+    /** The workflow at one commit: analysed, or why not; {@code files} names what was read (RepoData names). */
+    private record Analysis(Workflow workflow, String gap, String detail, List<String> files) {}
 
-    void walk() {
+    /** The online walk: list the runs, then judge them. */
+    void walk(GitHubRest rest) {
         sink.examinedProject(GitHubSource.PROVIDER);
         ctx.progress().step(fullName);
         Map<Long, JsonNode> runs = new LinkedHashMap<>();
         Instant from = ctx.window().since().minus(RERUN_REACH);
         Instant to = ctx.window().until().minusSeconds(1);
         try {
-            listRuns(from, to, runs);
+            listRuns(rest, from, to, runs);
         } catch (GitHubRest.ApiError e) {
             gap("", e.status == 403 || e.status == 404 ? Gap.ACCESS_DENIED : Gap.API_ERROR,
                     "workflow runs could not be listed: " + e.getMessage(), true);
@@ -100,9 +94,13 @@ final class RepoWalk {
             gap("", Gap.API_ERROR, "workflow runs could not be listed: " + e.getMessage(), true);
             return;
         }
+        judge(runs.values());
+    }
 
+    /** Judges listed runs (online) or stored ones (`scan --offline`): the same code either way. */
+    void judge(Iterable<JsonNode> runs) {
         List<Future<List<Result>>> pending = new ArrayList<>();
-        for (JsonNode run : runs.values()) {
+        for (JsonNode run : runs) {
             if (candidate(run)) {
                 sink.examinedRun(GitHubSource.PROVIDER);
                 pending.add(pool.submit(() -> run(run)));
@@ -116,11 +114,12 @@ final class RepoWalk {
                 Thread.currentThread().interrupt();
                 return;
             } catch (ExecutionException e) {
-                gap("", Gap.API_ERROR, "a run could not be examined: " + e.getCause(), true);
+                gap("", e.getCause() instanceof StoredRepoData.NotInEvidence ? Gap.NOT_IN_EVIDENCE : Gap.API_ERROR,
+                        "a run could not be examined: " + e.getCause(), true);
             }
         }
         results = readLogs(results);
-        SecretStores stores = new SecretStores(rest, fullName,
+        SecretStores stores = new SecretStores(data::secrets, fullName,
                 problem -> gap("", Gap.SECRETS_UNLISTABLE, problem + "; exposures list the names with status REVIEW", false));
         for (Result r : results) {
             sink.job(r.finding());
@@ -128,12 +127,43 @@ final class RepoWalk {
                 exposures(r, stores);
             }
         }
+        recordEvidence(stores);
+    }
+
+    /** One record per run examined (run, files, jobs, logs) and one for the repository (secret listings). */
+    private void recordEvidence(SecretStores stores) {
+        for (Map.Entry<String, List<EvidenceLink>> e : runEvidence.entrySet()) {
+            List<EvidenceLink> items = new ArrayList<>(e.getValue());
+            EvidenceLink jobs = data.link(RepoData.JOBS, e.getKey());
+            if (jobs != null) {
+                for (String id : jobs.note().split(",")) {
+                    if (id.isEmpty()) continue;
+                    addIfPresent(items, data.link(RepoData.JOB, id));
+                    addIfPresent(items, data.link(RepoData.LOG, id));
+                }
+            }
+            sink.evidence(new EvidenceRecord(GitHubSource.PROVIDER, host, fullName, e.getKey(), Map.of(), items));
+        }
+        List<EvidenceLink> listings = new ArrayList<>();
+        for (String store : stores.asked()) {
+            addIfPresent(listings, data.link(RepoData.SECRETS, store));
+        }
+        if (!listings.isEmpty()) {
+            sink.evidence(new EvidenceRecord(GitHubSource.PROVIDER, host, fullName, "", Map.of(), listings));
+        }
+    }
+
+    private static void addIfPresent(List<EvidenceLink> items, EvidenceLink l) {
+        if (l != null && !items.contains(l)) {
+            items.add(l);
+        }
     }
 
     // --- listing -----------------------------------------------------------------------------------------------
 
     /** Lists runs created in [from, to] (inclusive, to the second), splitting until each listing is under the cap. */
-    private void listRuns(Instant from, Instant to, Map<Long, JsonNode> out) throws IOException, GitHubRest.ApiError {
+    private void listRuns(GitHubRest rest, Instant from, Instant to, Map<Long, JsonNode> out)
+            throws IOException, GitHubRest.ApiError {
         String path = "/repos/" + fullName + "/actions/runs?per_page=100&created="
                 + URLEncoder.encode(from + ".." + to, StandardCharsets.UTF_8);
         GitHubRest.Response first = rest.get(path);
@@ -150,7 +180,7 @@ final class RepoWalk {
             Instant start = from;
             for (long i = 0; i < parts; i++) {
                 Instant end = i == parts - 1 ? to : start.plusSeconds(step - 1);
-                listRuns(start, end, out);
+                listRuns(rest, start, end, out);
                 start = end.plusSeconds(1);
             }
             return;
@@ -191,8 +221,13 @@ final class RepoWalk {
     private List<Result> run(JsonNode run) throws IOException, GitHubRest.ApiError, InterruptedException {
         String runId = run.path("id").asText();
         String sha = run.path("head_sha").asText();
+        List<EvidenceLink> items = new ArrayList<>();
+        items.add(data.run(run));
+        runEvidence.put(runId, items);
         String path = workflowPath(run);
         Analysis analysis = analysis(sha, path);
+        addIfPresent(items, data.link(RepoData.WORKFLOW, "workflow-id:" + run.path("workflow_id").asText()));
+        analysis.files().forEach(f -> addIfPresent(items, data.link(RepoData.FILE, f)));
         if (analysis.workflow() == null) {
             gap(runId, analysis.gap(), analysis.detail(), true);
             return List.of();
@@ -200,8 +235,8 @@ final class RepoWalk {
         if (!analysis.workflow().referencesIndicator()) {
             return List.of(); // nothing to judge: its jobs are not fetched
         }
-        List<JsonNode> jobs = rest.pages("/repos/" + fullName + "/actions/runs/" + runId + "/jobs?filter=all&per_page=100",
-                "jobs");
+        List<JsonNode> jobs = data.jobs(runId);
+        addIfPresent(items, data.link(RepoData.JOBS, runId));
         String event = run.path("event").asText();
         String head = run.path("head_repository").path("full_name").asText(fullName);
         boolean fork = event.startsWith("pull_request") && !event.equals("pull_request_target")
@@ -256,10 +291,8 @@ final class RepoWalk {
         if (path.isEmpty()) {
             // Older servers omit `path`: ask for the workflow (cached through the file cache key space).
             long id = run.path("workflow_id").asLong();
-            Optional<String> p = memo(files, "workflow-id:" + id, () -> {
-                GitHubRest.Response r = rest.get("/repos/" + fullName + "/actions/workflows/" + id);
-                return r.status() == 200 ? Optional.of(r.json().path("path").asText()) : Optional.empty();
-            });
+            Optional<String> p = memo(files, "workflow-id:" + id,
+                    () -> data.workflow(id).map(w -> w.path("path").asText()));
             path = p.orElse("");
         }
         int at = path.indexOf('@');
@@ -269,56 +302,35 @@ final class RepoWalk {
     /** The analysis of (sha, path): the file is fetched once per commit and path, whatever the number of runs. */
     private Analysis analysis(String sha, String path) throws IOException, InterruptedException {
         return memo(workflows, sha + ":" + path, () -> {
+            List<String> read = java.util.Collections.synchronizedList(new ArrayList<>());
+            read.add(RepoData.fileName(fullName, path, sha));
             Optional<String> text = file(null, path, sha);
             if (text.isEmpty()) {
                 return new Analysis(null, Gap.CONFIG_NOT_FOUND, path + " not found at " + shortSha(sha)
-                        + ": the run's jobs could not be judged");
+                        + ": the run's jobs could not be judged", List.copyOf(read));
             }
             try {
-                return new Analysis(WorkflowAnalyzer.analyze(path, text.get(),
-                        (otherRepo, p, ref) -> file(otherRepo, p, otherRepo == null ? sha : ref), ctx.matcher()),
-                        null, null);
+                Workflow wf = WorkflowAnalyzer.analyze(path, text.get(), (otherRepo, p, ref) -> {
+                    String r = otherRepo == null ? sha : ref;
+                    read.add(RepoData.fileName(otherRepo == null ? fullName : otherRepo, p, r));
+                    return file(otherRepo, p, r);
+                }, ctx.matcher());
+                return new Analysis(wf, null, null, List.copyOf(read));
             } catch (UnparsableWorkflowException e) {
-                return new Analysis(null, Gap.UNPARSABLE_CONFIG, e.getMessage() + " (at " + shortSha(sha) + ")");
+                return new Analysis(null, Gap.UNPARSABLE_CONFIG, e.getMessage() + " (at " + shortSha(sha) + ")",
+                        List.copyOf(read));
             }
         });
     }
 
-    /** A file at a ref, through github-api's contents call; empty when absent. Cached per (repo, path, ref). */
+    /** A file at a ref (the contents API, or the evidence folder); empty when absent. Cached per (repo, path, ref). */
     private Optional<String> file(String otherRepo, String path, String ref) throws IOException {
-        String key = (otherRepo == null ? fullName : otherRepo) + ":" + ref + ":" + path;
+        String repoName = otherRepo == null ? fullName : otherRepo;
         try {
-            return memo(files, key, () -> {
-                try {
-                    GHRepository r = otherRepo == null ? repo : otherRepo(otherRepo);
-                    if (r == null) {
-                        return Optional.empty();
-                    }
-                    try (InputStream in = r.getFileContent(path, ref).read()) {
-                        return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-                    }
-                } catch (GHFileNotFoundException e) {
-                    return Optional.empty();
-                }
-            });
+            return memo(files, RepoData.fileName(repoName, path, ref), () -> data.file(repoName, path, ref));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
-        }
-    }
-
-    private GHRepository otherRepo(String name) throws IOException {
-        synchronized (otherRepos) {
-            if (!otherRepos.containsKey(name)) {
-                GHRepository r;
-                try {
-                    r = gh.getRepository(name);
-                } catch (GHFileNotFoundException e) {
-                    r = null;
-                }
-                otherRepos.put(name, r);
-            }
-            return otherRepos.get(name);
         }
     }
 
@@ -372,9 +384,10 @@ final class RepoWalk {
             }
             Optional<String> log;
             try {
-                log = rest.log("/repos/" + fullName + "/actions/jobs/" + f.jobId() + "/logs");
+                log = data.log(f.jobId());
             } catch (IOException | GitHubRest.ApiError e) {
-                gap(f.runId(), Gap.API_ERROR, "log of job " + f.jobId() + " could not be read: " + e.getMessage(), false);
+                gap(f.runId(), e instanceof StoredRepoData.NotInEvidence ? Gap.NOT_IN_EVIDENCE : Gap.API_ERROR,
+                        "log of job " + f.jobId() + " could not be read: " + e.getMessage(), false);
                 out.add(r);
                 continue;
             }
@@ -384,6 +397,11 @@ final class RepoWalk {
                 example = example == null ? "run " + f.runId() + " job " + f.jobId() : example;
                 out.add(r);
                 continue;
+            }
+            if (log.get().endsWith(GitHubRest.CUT_MARK)) {
+                // Memory stays bounded, and the cut is said: a banner after it was not seen.
+                gap(f.runId(), Gap.LOG_TRUNCATED, "log of job " + f.jobId() + " is longer than "
+                        + (GitHubRest.maxLogBytes >> 20) + " MiB and was read up to there only", false);
             }
             out.add(upgrade(r, log.get()));
         }

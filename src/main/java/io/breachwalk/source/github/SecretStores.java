@@ -26,14 +26,19 @@ final class SecretStores {
     /** One store's listing; {@code listable} false when the token may not read it. */
     record Listing(boolean listable, Map<String, Instant> updated) {}
 
-    private final GitHubRest rest;
+    /** Lists one store's `secrets` items: the API online, the evidence folder offline. */
+    interface Lister {
+        List<JsonNode> list(String store, String path) throws IOException, GitHubRest.ApiError;
+    }
+
+    private final Lister rest;
     private final String fullName;
     private final String org;
     private final Consumer<String> unlistable;
     private final Map<String, Listing> cache = new ConcurrentHashMap<>();
 
     /** {@code unlistable} is told once per store that could not be listed (a SECRETS_UNLISTABLE gap). */
-    SecretStores(GitHubRest rest, String fullName, Consumer<String> unlistable) {
+    SecretStores(Lister rest, String fullName, Consumer<String> unlistable) {
         this.rest = rest;
         this.fullName = fullName;
         this.org = fullName.substring(0, fullName.indexOf('/'));
@@ -83,6 +88,11 @@ final class SecretStores {
         return out;
     }
 
+    /** The stores asked for so far (their listings are evidence). */
+    List<String> asked() {
+        return cache.keySet().stream().sorted().toList();
+    }
+
     private Listing listing(String key, String path) {
         return cache.computeIfAbsent(key, k -> fetch(k, path));
     }
@@ -90,7 +100,7 @@ final class SecretStores {
     private Listing fetch(String key, String path) {
         try {
             Map<String, Instant> updated = new LinkedHashMap<>();
-            for (JsonNode s : rest.pages(path, "secrets")) {
+            for (JsonNode s : rest.list(key, path)) {
                 String at = s.path("updated_at").asText(null);
                 updated.put(s.path("name").asText().toUpperCase(), at == null ? null : Instant.parse(at));
             }

@@ -25,9 +25,17 @@ final class ConsoleScan {
     /** A line that shows the uploader ran, with the stage it ran in (null outside stages or in freestyle logs). */
     record Hit(long line, String text, String indicator, String stage) { }
 
-    record Result(long lines, List<Hit> hits, Set<String> stages) {
+    /**
+     * {@code kept}: the log as stored for evidence (null when not asked for); {@code complete} false when it is an
+     * excerpt (a log over {@link #KEEP_WHOLE}: other lines blanked, numbering kept).
+     */
+    record Result(long lines, List<Hit> hits, Set<String> stages, String kept, boolean complete) {
         Hit first() { return hits.isEmpty() ? null : hits.get(0); }
     }
+
+    /** A console log up to this many characters is kept whole as evidence; beyond, the lines that matter. */
+    static final int KEEP_WHOLE = 4 * 1024 * 1024;
+    private static final int KEEP_MAX = 2 * KEEP_WHOLE;
 
     private static final int MAX_LINE = 8192;
     private static final int MAX_HITS = 20;
@@ -35,6 +43,12 @@ final class ConsoleScan {
     private ConsoleScan() { }
 
     static Result scan(InputStream in, IndicatorMatcher matcher) throws IOException {
+        return scan(in, matcher, false);
+    }
+
+    /** Scans, keeping the log for evidence when {@code keep}. */
+    static Result scan(InputStream in, IndicatorMatcher matcher, boolean keep) throws IOException {
+        Keeper keeper = keep ? new Keeper(matcher) : null;
         Reader r = new InputStreamReader(in, StandardCharsets.UTF_8);
         StringBuilder line = new StringBuilder();
         Deque<String> stages = new ArrayDeque<>();
@@ -48,6 +62,7 @@ final class ConsoleScan {
                 if (c == '\n') {
                     n++;
                     onLine(line.toString(), n, matcher, stages, seen, hits);
+                    if (keeper != null) keeper.add(line);
                     line.setLength(0);
                 } else if (line.length() < MAX_LINE && c != '\r') {
                     line.append(c);
@@ -57,8 +72,40 @@ final class ConsoleScan {
         if (line.length() > 0) {
             n++;
             onLine(line.toString(), n, matcher, stages, seen, hits);
+            if (keeper != null) keeper.add(line);
         }
-        return new Result(n, hits, seen);
+        return new Result(n, hits, seen, keeper == null ? null : keeper.text.toString(),
+                keeper == null || keeper.complete);
+    }
+
+    /**
+     * Builds the evidence copy while the log streams past: whole up to {@link #KEEP_WHOLE}; after that only the
+     * lines a playbook could read (stage markers, codecov, matcher hits) and an empty line for each other one, so
+     * that `consoleText line N` still points at line N; nothing more past {@link #KEEP_MAX}.
+     */
+    private static final class Keeper {
+        final IndicatorMatcher matcher;
+        final StringBuilder text = new StringBuilder();
+        boolean complete = true;
+
+        Keeper(IndicatorMatcher matcher) { this.matcher = matcher; }
+
+        void add(CharSequence line) {
+            if (text.length() > KEEP_MAX) return;
+            if (complete && text.length() + line.length() > KEEP_WHOLE) {
+                complete = false;
+                String[] before = text.toString().split("\n", -1);
+                text.setLength(0);
+                for (int i = 0; i < before.length - 1; i++) text.append(matters(before[i]) ? before[i] : "").append('\n');
+            }
+            String l = line.toString();
+            text.append(complete || matters(l) ? l : "").append('\n');
+        }
+
+        private boolean matters(String l) {
+            return l.startsWith("[Pipeline]") || l.toLowerCase(java.util.Locale.ROOT).contains("codecov")
+                    || matcher.log(l).isPresent();
+        }
     }
 
     private static void onLine(String line, long n, IndicatorMatcher matcher, Deque<String> stages, Set<String> seen,

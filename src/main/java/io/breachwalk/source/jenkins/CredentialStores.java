@@ -23,24 +23,31 @@ final class CredentialStores {
     private static final String TREE = "api/json?tree=credentials[id,typeName]";
     private static final Object UNLISTABLE = new Object();
 
-    private final JenkinsHttp http;
+    private final JenkinsData data;
     /** Owner -> ids, or UNLISTABLE. */
     private final Map<String, Object> stores = new ConcurrentHashMap<>();
 
-    CredentialStores(JenkinsHttp http) { this.http = http; }
+    CredentialStores(JenkinsData data) { this.data = data; }
+
+    /** The store owners a job in these folders can see, nearest last: `system`, then each folder path. */
+    static List<String> owners(List<String> folders) {
+        List<String> out = new java.util.ArrayList<>();
+        for (int n = 0; n <= folders.size(); n++) out.add(n == 0 ? "system" : String.join("/", folders.subList(0, n)));
+        return out;
+    }
 
     /** Loads a store; false when it could not be listed (the caller records SECRETS_UNLISTABLE). */
     boolean load(List<String> folder) {
         String owner = folder.isEmpty() ? "system" : String.join("/", folder);
-        Object got = stores.computeIfAbsent(owner, o -> fetch(folder));
+        Object got = stores.computeIfAbsent(owner, o -> fetch(o, folder));
         return got != UNLISTABLE;
     }
 
-    private Object fetch(List<String> folder) {
+    private Object fetch(String owner, List<String> folder) {
         String path = folder.isEmpty() ? "credentials/store/system/domain/_/" + TREE
                 : JenkinsSource.jobPath(folder) + "credentials/store/folder/domain/_/" + TREE;
         try {
-            JsonNode n = http.json(path);
+            JsonNode n = data.credentials(owner, path);
             Set<String> ids = new HashSet<>();
             // 404: no store here (a folder without credentials, or the credentials plugin is absent).
             if (n != null) n.path("credentials").forEach(c -> ids.add(c.path("id").asText()));

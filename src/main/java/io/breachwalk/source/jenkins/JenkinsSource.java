@@ -8,6 +8,8 @@ import com.cdancy.jenkins.rest.domain.job.Workflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.breachwalk.detect.ScriptMatch;
 import io.breachwalk.model.Confidence;
+import io.breachwalk.model.EvidenceLink;
+import io.breachwalk.model.EvidenceRecord;
 import io.breachwalk.model.Exposure;
 import io.breachwalk.model.ExposureLevel;
 import io.breachwalk.model.Gap;
@@ -52,7 +54,7 @@ public final class JenkinsSource implements CiSource {
     public static final String PROVIDER = "jenkins";
 
     private static final Pattern URL_CREDENTIAL = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://([^/@:]+)(?::[^/@]*)?@([^/:]+)");
-    private static final String BUILD_TREE = "number,timestamp,result,url,actions[_class,parameters[_class,name],"
+    static final String BUILD_TREE = "number,timestamp,result,url,actions[_class,parameters[_class,name],"
             + "lastBuiltRevision[SHA1,branch[name]],remoteUrls]";
 
     private final String url;
@@ -80,7 +82,10 @@ public final class JenkinsSource implements CiSource {
         probe(http);
         JenkinsClient client = client();
         try {
-            Walk walk = new Walk(ctx, host, http, new Rest(client, ctx, retry), new CredentialStores(http));
+            Rest rest = new Rest(client, ctx, retry);
+            JenkinsData data = new LiveJenkinsData(http, rest::config, rest::workflow, new ScmFiles(), ctx.evidence(),
+                    ctx.matcher());
+            Walk walk = new Walk(ctx, host, http, rest, data);
             walk.run();
         } finally {
             try {
@@ -181,21 +186,55 @@ public final class JenkinsSource implements CiSource {
         List<String> folders() { return names.subList(0, names.size() - 1); }
     }
 
+    /**
+     * `scan --offline`: the jobs of an evidence manifest judged again by the walk's own code from the stored build
+     * records, console logs, definitions and credential listings. No request is made.
+     */
+    static void offline(ScanContext ctx, JenkinsData data, List<EvidenceRecord> records) {
+        Map<String, List<EvidenceRecord>> byJob = new java.util.TreeMap<>();
+        for (EvidenceRecord r : records) {
+            byJob.computeIfAbsent(r.host() + "\u0000" + r.project(), k -> new ArrayList<>()).add(r);
+        }
+        ctx.progress().start("Jenkins jobs (offline)", byJob.size());
+        for (List<EvidenceRecord> job : byJob.values()) {
+            EvidenceRecord unit = job.stream().filter(r -> r.runId().isEmpty()).findFirst().orElse(null);
+            if (unit == null || unit.facts().get("class") == null) continue;
+            JobRef ref = new JobRef(List.of(unit.project().split("/")), unit.facts().get("class"),
+                    Boolean.parseBoolean(unit.facts().get("branch_job")));
+            List<BuildWindow.Build> builds = new ArrayList<>();
+            for (EvidenceRecord r : job) {
+                if (r.runId().isEmpty()) continue;
+                builds.add(new BuildWindow.Build(Integer.parseInt(r.runId()), java.time.Instant.parse(r.facts().get("timestamp")),
+                        r.facts().get("result"), r.facts().get("url")));
+            }
+            builds.sort(java.util.Comparator.comparingInt(BuildWindow.Build::number).reversed());
+            Walk walk = new JenkinsSource("http://" + unit.host() + "/", null, null, List.of())
+                    .new Walk(ctx, unit.host(), null, null, data);
+            Findings.Unit sink = ctx.findings().unit(PROVIDER, ref.fullName());
+            sink.examinedProject(PROVIDER);
+            ctx.progress().step(ref.fullName());
+            walk.assessBuilds(sink, ref, walk.matrixPath(ref),
+                    builds.stream().filter(b -> ctx.window().contains(b.timestamp())).toList(), walk.new Definition(ref, sink));
+            sink.commit();
+        }
+    }
+
     private final class Walk {
         final ScanContext ctx;
         final String host;
         final JenkinsHttp http;
         final Rest rest;
+        final JenkinsData data;
         final CredentialStores stores;
-        final ScmFiles scm = new ScmFiles();
         final List<JobRef> jobs = new ArrayList<>();
 
-        Walk(ScanContext ctx, String host, JenkinsHttp http, Rest rest, CredentialStores stores) {
+        Walk(ScanContext ctx, String host, JenkinsHttp http, Rest rest, JenkinsData data) {
             this.ctx = ctx;
             this.host = host;
             this.http = http;
             this.rest = rest;
-            this.stores = stores;
+            this.data = data;
+            this.stores = new CredentialStores(data);
         }
 
         void run() throws SourceException {
@@ -321,16 +360,34 @@ public final class JenkinsSource implements CiSource {
             }
             Definition def = new Definition(job, sink);
             discarded(sink, job, found, def);
-            for (BuildWindow.Build b : found.inWindow()) {
+            assessBuilds(sink, job, path, found.inWindow(), def);
+            sink.commit();
+        }
+
+        /** Judges the builds in the window (listed online, or stored) and records what each rested on. */
+        void assessBuilds(Sink sink, JobRef job, String path, List<BuildWindow.Build> builds, Definition def) {
+            for (BuildWindow.Build b : builds) {
                 sink.examinedRun(PROVIDER);
                 sink.examinedJob(PROVIDER);
+                List<EvidenceLink> used = new ArrayList<>();
                 try {
-                    assessBuild(sink, job, path, b, def);
+                    assessBuild(sink, job, path, b, def, used);
                 } catch (IOException e) {
                     apiGap(sink, job.fullName(), Integer.toString(b.number()), e, "build #" + b.number());
                 }
+                Map<String, String> facts = new LinkedHashMap<>();
+                facts.put("timestamp", b.timestamp().toString());
+                if (b.result() != null) facts.put("result", b.result());
+                if (b.url() != null) facts.put("url", b.url());
+                sink.evidence(new EvidenceRecord(PROVIDER, host, job.fullName(), Integer.toString(b.number()), facts,
+                        used.stream().filter(java.util.Objects::nonNull).distinct().toList()));
             }
-            sink.commit();
+            List<EvidenceLink> unit = new ArrayList<>();
+            unit.add(data.link(JenkinsData.CONFIG, job.fullName()));
+            for (String owner : CredentialStores.owners(job.folders())) unit.add(data.link(JenkinsData.CREDENTIALS, owner));
+            sink.evidence(new EvidenceRecord(PROVIDER, host, job.fullName(), "", Map.of("class", job.clazz(),
+                    "branch_job", Boolean.toString(job.branchJob())),
+                    unit.stream().filter(java.util.Objects::nonNull).distinct().toList()));
         }
 
         /** Builds numbered between the retained neighbours of the window that no longer exist. */
@@ -364,10 +421,12 @@ public final class JenkinsSource implements CiSource {
                     + (references ? "; the job's current definition runs the uploader" : ""), references);
         }
 
-        private void assessBuild(Sink sink, JobRef job, String path, BuildWindow.Build summary, Definition def)
-                throws IOException {
+        private void assessBuild(Sink sink, JobRef job, String path, BuildWindow.Build summary, Definition def,
+                                 List<EvidenceLink> used) throws IOException {
             String buildPath = path + summary.number() + "/";
-            JsonNode build = http.json(buildPath + "api/json?tree=" + BUILD_TREE);
+            String key = job.fullName() + "/" + summary.number();
+            JsonNode build = data.build(job.fullName(), buildPath, summary.number());
+            used.add(data.link(JenkinsData.BUILD, key));
             if (build == null) return;   // discarded between listing and reading
             String sha = null;
             String branch = null;
@@ -392,9 +451,10 @@ public final class JenkinsSource implements CiSource {
             if (job.branchJob()) branch = java.net.URLDecoder.decode(job.name(), StandardCharsets.UTF_8);
 
             // A log cut short mid-stream is read again from the start (the retry covers the whole scan).
-            ConsoleScan.Result log = http.read(buildPath + "consoleText", in -> ConsoleScan.scan(in, ctx.matcher()));
+            ConsoleScan.Result log = data.console(job.fullName(), buildPath, summary.number());
+            used.add(data.link(JenkinsData.CONSOLE, key));
             String buildId = Integer.toString(summary.number());
-            Uses uses = def.at(sha, remotes, buildId);
+            Uses uses = def.at(sha, remotes, buildId, used);
 
             Verdict verdict;
             Confidence confidence;
@@ -440,6 +500,7 @@ public final class JenkinsSource implements CiSource {
             if (job.clazz().equals("org.jenkinsci.plugins.workflow.job.WorkflowJob") && stage != null && verdict == Verdict.RAN) {
                 // Name the stage only when the pipeline API knows it for this build.
                 jobName = wfapiStage(job, summary.number(), stage);
+                used.add(data.link(JenkinsData.WFAPI, key));
             }
             List<JenkinsfileAnalyzer.Binding> step = new ArrayList<>();
             List<JenkinsfileAnalyzer.Binding> other = new ArrayList<>();
@@ -456,10 +517,7 @@ public final class JenkinsSource implements CiSource {
 
         private String wfapiStage(JobRef job, int number, String stage) {
             try {
-                Workflow wf = rest.workflow(job.names(), number);
-                if (wf != null && wf.stages() != null) {
-                    for (Stage s : wf.stages()) if (stage.equals(s.name())) return s.name();
-                }
+                for (String s : data.stages(job.fullName(), job.names(), number)) if (stage.equals(s)) return s;
             } catch (IOException e) {
                 // wfapi is a plugin; without it (404, or a client that cannot read the answer) the job name stands
             }
@@ -535,7 +593,7 @@ public final class JenkinsSource implements CiSource {
                 List<String> names = isMatrixConfig(job) ? job.folders() : job.names();
                 String xml;
                 try {
-                    xml = rest.config(names);
+                    xml = data.config(job.fullName(), names);
                 } catch (IOException e) {
                     configProblem = "config.xml could not be read: " + reason(e);
                     gap(sink, job.fullName(), "", JenkinsHttp.denied(e) ? Gap.ACCESS_DENIED : Gap.API_ERROR,
@@ -565,7 +623,7 @@ public final class JenkinsSource implements CiSource {
                 return false;
             }
 
-            Uses at(String sha, List<String> remotes, String buildId) {
+            Uses at(String sha, List<String> remotes, String buildId, List<EvidenceLink> used) throws IOException {
                 load();
                 if (config == null) return Uses.unknown(configProblem);
                 if (config.inlineScript() != null) {
@@ -578,11 +636,8 @@ public final class JenkinsSource implements CiSource {
                         return Uses.unknown("the build records no git revision to read " + scriptPath + " at");
                     }
                     String[] why = {"unreachable"};
-                    Optional<String> text = Optional.empty();
-                    for (String remote : remotes) {
-                        text = scm.read(remote, sha, scriptPath, why);
-                        if (text.isPresent()) break;
-                    }
+                    Optional<String> text = data.scmFile(remotes, sha, scriptPath, why);
+                    used.add(data.link(JenkinsData.SCM_FILE, scriptPath + "@" + sha));
                     if (text.isEmpty()) {
                         gap(sink, job.fullName(), buildId, Gap.CONFIG_NOT_FOUND, why[0], false);
                         return Uses.unknown(why[0]);

@@ -1,0 +1,191 @@
+package io.breachwalk.evidence;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.breachwalk.report.JsonReport;
+import io.breachwalk.report.OutputFiles;
+import io.breachwalk.report.Redactor;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The evidence folder (`OUT/evidence/`): every file a verdict rests on, stored once under the sha256 of its content.
+ * File names are hashes only, never names from a CI system, so nothing a CI system says can place a file outside
+ * the folder. Content and source URLs pass the {@link Redactor} first: tokens never land here. `index.jsonl` says
+ * for each (hash, URL) where and when it was retrieved; storing the same content again changes nothing, so a resumed
+ * or repeated scan leaves the same files (the index keeps the first retrieval time).
+ */
+public final class EvidenceStore {
+
+    public static final String DIR = "evidence";
+    public static final String INDEX = "index.jsonl";
+    private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
+    private static final ObjectMapper LINE = JsonReport.mapper().copy().disable(SerializationFeature.INDENT_OUTPUT);
+
+    /** One line of index.jsonl. */
+    public record IndexEntry(@JsonProperty("hash") String hash, @JsonProperty("kind") String kind,
+                             @JsonProperty("url") String url, @JsonProperty("retrieved_at") Instant retrievedAt,
+                             @JsonProperty("media_type") String mediaType, @JsonProperty("size") long size) {
+    }
+
+    /** Computes hashes and stores nothing: for walks run without an output folder (unit tests). */
+    public static final EvidenceStore NONE = new EvidenceStore(null, Redactor.none(), Clock.systemUTC(), false);
+
+    private final Path dir;
+    private final Redactor redactor;
+    private final Clock clock;
+    private final boolean writable;
+    private final Map<String, IndexEntry> index = new LinkedHashMap<>();
+
+    private EvidenceStore(Path dir, Redactor redactor, Clock clock, boolean writable) {
+        this.dir = dir;
+        this.redactor = redactor;
+        this.clock = clock;
+        this.writable = writable;
+    }
+
+    /** Opens (creating owner-only) the evidence folder of a scan's output folder, keeping what is already there. */
+    public static EvidenceStore open(Path outDir, Redactor redactor, Clock clock) throws IOException {
+        Path dir = outDir.resolve(DIR);
+        OutputFiles.createOwnerOnlyDirectory(dir);
+        EvidenceStore store = new EvidenceStore(dir, redactor, clock, true);
+        store.loadIndex();
+        return store;
+    }
+
+    /** Opens an evidence folder to read from (`scan --offline`): nothing is written there. */
+    public static EvidenceStore readOnly(Path evidenceDir) throws IOException {
+        if (!Files.isDirectory(evidenceDir)) {
+            throw new IOException(evidenceDir + " is not a folder");
+        }
+        EvidenceStore store = new EvidenceStore(evidenceDir, Redactor.none(), Clock.systemUTC(), false);
+        store.loadIndex();
+        return store;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    private void loadIndex() throws IOException {
+        Path file = dir.resolve(INDEX);
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            try {
+                IndexEntry e = LINE.readValue(line, IndexEntry.class);
+                if (e.hash() != null && HASH.matcher(e.hash()).matches()) {
+                    index.putIfAbsent(e.hash() + " " + e.url(), e);
+                }
+            } catch (IOException e) {
+                // A line cut short by a killed scan: its file is stored again when the resumed scan meets it.
+            }
+        }
+    }
+
+    /**
+     * Stores {@code content} (redacted) and returns its hash. {@code url} is where it came from (redacted too);
+     * {@code mediaType} what it is (`application/json`, `text/plain`, `application/xml`, `text/yaml`).
+     */
+    public String put(String kind, String url, String mediaType, String content) {
+        String clean = redactor.redact(content == null ? "" : content);
+        byte[] bytes = clean.getBytes(StandardCharsets.UTF_8);
+        String hash = sha256(bytes);
+        if (!writable) {
+            return hash;
+        }
+        String source = redactor.redact(url == null ? "" : url);
+        synchronized (this) {
+            try {
+                Path file = dir.resolve(hash);
+                if (!Files.isRegularFile(file) || Files.size(file) != bytes.length) {
+                    Path tmp = dir.resolve("." + hash + ".tmp");
+                    Files.deleteIfExists(tmp);
+                    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                    Files.write(tmp, bytes, StandardOpenOption.TRUNCATE_EXISTING);
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                }
+                String key = hash + " " + source;
+                if (!index.containsKey(key)) {
+                    IndexEntry e = new IndexEntry(hash, kind, source, clock.instant().truncatedTo(ChronoUnit.SECONDS),
+                            mediaType, bytes.length);
+                    index.put(key, e);
+                    Path indexFile = dir.resolve(INDEX);
+                    if (!Files.exists(indexFile)) {
+                        Files.createFile(indexFile,
+                                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                    }
+                    Files.writeString(indexFile, LINE.writeValueAsString(e) + "\n", StandardCharsets.UTF_8,
+                            StandardOpenOption.APPEND);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot store evidence in " + dir, e);
+            }
+        }
+        return hash;
+    }
+
+    /** The stored content of a hash, checked against it; empty when the folder does not hold it. */
+    public Optional<String> read(String hash) throws IOException {
+        if (hash == null || !HASH.matcher(hash).matches() || dir == null) {
+            return Optional.empty();
+        }
+        Path file = dir.resolve(hash);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        if (!sha256(bytes).equals(hash)) {
+            throw new IOException("evidence file " + hash + " does not match its hash (altered?)");
+        }
+        return Optional.of(new String(bytes, StandardCharsets.UTF_8));
+    }
+
+    public synchronized List<IndexEntry> index() {
+        List<IndexEntry> out = new ArrayList<>(index.values());
+        out.sort(Comparator.comparing(IndexEntry::hash).thenComparing(IndexEntry::url));
+        return out;
+    }
+
+    /** Rewrites the index sorted (appended lines arrive in walk order), for stable files between runs. */
+    public synchronized void finish() throws IOException {
+        if (!writable) {
+            return;
+        }
+        StringBuilder text = new StringBuilder();
+        for (IndexEntry e : index()) {
+            text.append(LINE.writeValueAsString(e)).append('\n');
+        }
+        new OutputFiles(dir).writeString(INDEX, text.toString());
+    }
+
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package io.breachwalk.source.github;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.breachwalk.detect.IndicatorMatcher;
+import io.breachwalk.evidence.EvidenceStore;
+import io.breachwalk.model.EvidenceLink;
+import org.kohsuke.github.GHFileNotFoundException;
+import org.kohsuke.github.GHRepository;
+import org.kohsuke.github.GitHub;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The GitHub API, each answer a verdict may rest on stored in the evidence folder as it is read. */
+final class LiveRepoData implements RepoData {
+    /** A log up to this size is kept whole; a longer one as the lines that mention the incident (an excerpt). */
+    static final int WHOLE_LOG_LIMIT = 2 * 1024 * 1024;
+    private static final int EXCERPT_LINES = 10_000;
+
+    private final GitHub gh;
+    private final GitHubRest rest;
+    private final GHRepository repo;
+    private final String fullName;
+    private final String apiUrl;
+    private final Map<String, GHRepository> otherRepos;
+    private final EvidenceStore store;
+    private final IndicatorMatcher matcher;
+    private final Map<String, EvidenceLink> links = new ConcurrentHashMap<>();
+
+    LiveRepoData(GitHub gh, GitHubRest rest, GHRepository repo, String apiUrl, Map<String, GHRepository> otherRepos,
+                 EvidenceStore store, IndicatorMatcher matcher) {
+        this.gh = gh;
+        this.rest = rest;
+        this.repo = repo;
+        this.fullName = repo.getFullName();
+        this.apiUrl = apiUrl;
+        this.otherRepos = otherRepos;
+        this.store = store;
+        this.matcher = matcher;
+    }
+
+    @Override
+    public EvidenceLink run(JsonNode run) {
+        String id = run.path("id").asText();
+        return remember(EvidenceLink.stored(RUN, id, null, store.put(RUN, apiUrl + "/repos/" + fullName
+                + "/actions/runs/" + id, "application/json", run.toString())));
+    }
+
+    @Override
+    public Optional<String> file(String repoName, String path, String ref) throws IOException {
+        String name = RepoData.fileName(repoName, path, ref);
+        String url = apiUrl + "/repos/" + repoName + "/contents/" + path + "?ref="
+                + URLEncoder.encode(ref, StandardCharsets.UTF_8);
+        try {
+            GHRepository r = repoName.equalsIgnoreCase(fullName) ? repo : otherRepo(repoName);
+            if (r == null) {
+                remember(EvidenceLink.absent(FILE, name, null, "repository not found"));
+                return Optional.empty();
+            }
+            String text;
+            try (InputStream in = r.getFileContent(path, ref).read()) {
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            remember(EvidenceLink.stored(FILE, name, null, store.put(FILE, url, "text/plain", text)));
+            return Optional.of(text);
+        } catch (GHFileNotFoundException e) {
+            remember(EvidenceLink.absent(FILE, name, null, "not found"));
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<JsonNode> workflow(long id) throws IOException {
+        String path = "/repos/" + fullName + "/actions/workflows/" + id;
+        GitHubRest.Response r = rest.get(path);
+        if (r.status() != 200) {
+            remember(EvidenceLink.absent(WORKFLOW, "workflow-id:" + id, null, "HTTP " + r.status()));
+            return Optional.empty();
+        }
+        JsonNode n = r.json();
+        remember(EvidenceLink.stored(WORKFLOW, "workflow-id:" + id, null,
+                store.put(WORKFLOW, apiUrl + path, "application/json", n.toString())));
+        return Optional.of(n);
+    }
+
+    @Override
+    public List<JsonNode> jobs(String runId) throws IOException, GitHubRest.ApiError {
+        List<JsonNode> jobs = rest.pages("/repos/" + fullName + "/actions/runs/" + runId + "/jobs?filter=all&per_page=100",
+                "jobs");
+        List<String> ids = new ArrayList<>();
+        for (JsonNode j : jobs) {
+            String id = j.path("id").asText();
+            ids.add(id);
+            remember(EvidenceLink.stored(JOB, id, id, store.put(JOB, apiUrl + "/repos/" + fullName + "/actions/jobs/" + id,
+                    "application/json", j.toString())));
+        }
+        remember(EvidenceLink.absent(JOBS, runId, null, String.join(",", ids)));
+        return jobs;
+    }
+
+    @Override
+    public Optional<String> log(String jobId) throws IOException, GitHubRest.ApiError {
+        String path = "/repos/" + fullName + "/actions/jobs/" + jobId + "/logs";
+        Optional<String> log;
+        try {
+            log = rest.log(path);
+        } catch (IOException | GitHubRest.ApiError e) {
+            remember(EvidenceLink.absent(LOG, jobId, jobId, "error: " + e.getMessage()));
+            throw e;
+        }
+        if (log.isEmpty()) {
+            remember(EvidenceLink.absent(LOG, jobId, jobId, "expired"));
+            return log;
+        }
+        String text = log.get();
+        boolean whole = text.length() <= WHOLE_LOG_LIMIT;
+        String kept = whole ? text : excerpt(text);
+        remember(EvidenceLink.stored(LOG, jobId, jobId, store.put(whole ? LOG : LOG + "-excerpt", apiUrl + path,
+                "text/plain", kept)));
+        return log;
+    }
+
+    /** The lines a playbook could read as evidence: those that mention codecov or that the matcher knows. */
+    private String excerpt(String log) {
+        StringBuilder out = new StringBuilder();
+        int kept = 0;
+        for (String line : log.split("\r?\n")) {
+            if (kept < EXCERPT_LINES && (line.toLowerCase(Locale.ROOT).contains("codecov") || matcher.log(line).isPresent()
+                    || line.startsWith("##[breachwalk]"))) {
+                out.append(line).append('\n');
+                kept++;
+            }
+        }
+        return out.toString();
+    }
+
+    @Override
+    public List<JsonNode> secrets(String storeName, String path) throws IOException, GitHubRest.ApiError {
+        List<JsonNode> items;
+        try {
+            items = rest.pages(path, "secrets");
+        } catch (GitHubRest.ApiError e) {
+            remember(EvidenceLink.absent(SECRETS, storeName, null, "status:" + e.status + ":" + e.detail));
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            remember(EvidenceLink.absent(SECRETS, storeName, null, "error: " + e.getMessage()));
+            throw e;
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode all = GitHubRest.JSON.createArrayNode();
+        items.forEach(all::add);
+        remember(EvidenceLink.stored(SECRETS, storeName, null, store.put(SECRETS, apiUrl + path, "application/json",
+                all.toString())));
+        return items;
+    }
+
+    @Override
+    public EvidenceLink link(String kind, String name) {
+        return links.get(kind + "\u0000" + name);
+    }
+
+    private EvidenceLink remember(EvidenceLink l) {
+        links.put(l.kind() + "\u0000" + l.name(), l);
+        return l;
+    }
+
+    private GHRepository otherRepo(String name) throws IOException {
+        synchronized (otherRepos) {
+            if (!otherRepos.containsKey(name)) {
+                GHRepository r;
+                try {
+                    r = gh.getRepository(name);
+                } catch (GHFileNotFoundException e) {
+                    r = null;
+                }
+                otherRepos.put(name, r);
+            }
+            return otherRepos.get(name);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.breachwalk.source.github;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.breachwalk.model.EvidenceLink;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where a repository walk reads what it judges: the GitHub API, storing each answer as evidence ({@link LiveRepoData}),
+ * or an evidence folder ({@link StoredRepoData}, `scan --offline`). Either way {@link #link} tells the walk what a
+ * verdict rested on, by the same kinds and names, so offline re-analysis runs the very code of the online walk.
+ */
+interface RepoData {
+    String RUN = "github-run";
+    String FILE = "github-file";
+    String WORKFLOW = "github-workflow";
+    String JOBS = "github-jobs";
+    String JOB = "github-job";
+    String LOG = "github-log";
+    String SECRETS = "github-secrets";
+
+    /** Stores the run record from the listing. */
+    EvidenceLink run(JsonNode run);
+
+    /** A file at a ref ({@code repo} is a full name); empty when absent. Name: `owner/repo:ref:path`. */
+    Optional<String> file(String repo, String path, String ref) throws IOException;
+
+    /** The workflow record of an id (older servers list runs without `path`). Name: `workflow-id:ID`. */
+    Optional<JsonNode> workflow(long id) throws IOException;
+
+    /** Every job of every attempt of a run. */
+    List<JsonNode> jobs(String runId) throws IOException, GitHubRest.ApiError;
+
+    /** A job's log; empty when expired or deleted. */
+    Optional<String> log(String jobId) throws IOException, GitHubRest.ApiError;
+
+    /** One secret store's listing (the `secrets` items). */
+    List<JsonNode> secrets(String store, String path) throws IOException, GitHubRest.ApiError;
+
+    /** What was read under (kind, name), or null when nothing was asked for. */
+    EvidenceLink link(String kind, String name);
+
+    static String fileName(String repo, String path, String ref) {
+        return repo + ":" + ref + ":" + path;
+    }
+}

@@ -1,0 +1,42 @@
+package io.breachwalk.source.jenkins;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.breachwalk.model.EvidenceLink;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where the Jenkins walk reads what a build is judged from: Jenkins itself, storing each answer as evidence
+ * ({@link LiveJenkinsData}), or an evidence folder ({@link StoredJenkinsData}, `scan --offline`). Names are the
+ * same either way, so the offline re-analysis runs the online walk's code.
+ */
+interface JenkinsData {
+    String BUILD = "jenkins-build";
+    String CONSOLE = "jenkins-console";
+    String CONFIG = "jenkins-config";
+    String SCM_FILE = "jenkins-scm-file";
+    String WFAPI = "jenkins-wfapi";
+    String CREDENTIALS = "jenkins-credentials";
+
+    /** The build record (number, timestamp, revision, remotes, parameters); null when gone. Name: job/number. */
+    JsonNode build(String jobName, String buildPath, int number) throws IOException;
+
+    /** The console log scanned; null when gone. Name: job/number. */
+    ConsoleScan.Result console(String jobName, String buildPath, int number) throws IOException;
+
+    /** config.xml; null when not found. Name: the job's full name. */
+    String config(String jobName, List<String> names) throws IOException;
+
+    /** A file at a revision from one of the job's remotes; empty with why[0] set when unreachable. Name: path@sha. */
+    Optional<String> scmFile(List<String> remotes, String sha, String path, String[] why) throws IOException;
+
+    /** The stage names the pipeline API knows for a build; empty when it cannot tell. Name: job/number. */
+    List<String> stages(String jobName, List<String> names, int number) throws IOException;
+
+    /** A credential store's listing (null: no store there); IOException when it could not be listed. Name: owner. */
+    JsonNode credentials(String owner, String path) throws IOException;
+
+    EvidenceLink link(String kind, String name);
+}

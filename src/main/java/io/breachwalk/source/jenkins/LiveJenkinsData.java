@@ -1,0 +1,146 @@
+package io.breachwalk.source.jenkins;
+
+import com.cdancy.jenkins.rest.domain.job.Stage;
+import com.cdancy.jenkins.rest.domain.job.Workflow;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.breachwalk.detect.IndicatorMatcher;
+import io.breachwalk.evidence.EvidenceStore;
+import io.breachwalk.model.EvidenceLink;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Jenkins over HTTP, each answer a verdict may rest on stored in the evidence folder as it is read. */
+final class LiveJenkinsData implements JenkinsData {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    interface Workflows {
+        Workflow workflow(List<String> names, int number) throws IOException;
+    }
+
+    interface Configs {
+        String config(List<String> names) throws IOException;
+    }
+
+    private final JenkinsHttp http;
+    private final Configs configs;
+    private final Workflows workflows;
+    private final ScmFiles scm;
+    private final EvidenceStore store;
+    private final IndicatorMatcher matcher;
+    private final Map<String, EvidenceLink> links = new ConcurrentHashMap<>();
+
+    LiveJenkinsData(JenkinsHttp http, Configs configs, Workflows workflows, ScmFiles scm, EvidenceStore store,
+                    IndicatorMatcher matcher) {
+        this.http = http;
+        this.configs = configs;
+        this.workflows = workflows;
+        this.scm = scm;
+        this.store = store;
+        this.matcher = matcher;
+    }
+
+    @Override
+    public JsonNode build(String jobName, String buildPath, int number) throws IOException {
+        String path = buildPath + "api/json?tree=" + JenkinsSource.BUILD_TREE;
+        JsonNode n = http.json(path);
+        String name = jobName + "/" + number;
+        remember(n == null ? EvidenceLink.absent(BUILD, name, null, "gone")
+                : EvidenceLink.stored(BUILD, name, null, store.put(BUILD, http.base() + path, "application/json", n.toString())));
+        return n;
+    }
+
+    @Override
+    public ConsoleScan.Result console(String jobName, String buildPath, int number) throws IOException {
+        ConsoleScan.Result r = http.read(buildPath + "consoleText", in -> ConsoleScan.scan(in, matcher, true));
+        String name = jobName + "/" + number;
+        if (r == null) {
+            remember(EvidenceLink.absent(CONSOLE, name, null, "gone"));
+        } else {
+            remember(EvidenceLink.stored(CONSOLE, name, null, store.put(r.complete() ? CONSOLE : CONSOLE + "-excerpt",
+                    http.base() + buildPath + "consoleText", "text/plain", r.kept())));
+        }
+        return r;
+    }
+
+    @Override
+    public String config(String jobName, List<String> names) throws IOException {
+        String xml;
+        try {
+            xml = configs.config(names);
+        } catch (IOException e) {
+            remember(EvidenceLink.absent(CONFIG, jobName, null, "error: " + e.getMessage()));
+            throw e;
+        }
+        remember(xml == null ? EvidenceLink.absent(CONFIG, jobName, null, "not found")
+                : EvidenceLink.stored(CONFIG, jobName, null, store.put(CONFIG, http.base()
+                + JenkinsSource.jobPath(names) + "config.xml", "application/xml", xml)));
+        return xml;
+    }
+
+    @Override
+    public Optional<String> scmFile(List<String> remotes, String sha, String path, String[] why) {
+        Optional<String> text = Optional.empty();
+        String from = "";
+        for (String remote : remotes) {
+            text = scm.read(remote, sha, path, why);
+            from = remote;
+            if (text.isPresent()) break;
+        }
+        String name = path + "@" + sha;
+        remember(text.isEmpty() ? EvidenceLink.absent(SCM_FILE, name, null, why[0])
+                : EvidenceLink.stored(SCM_FILE, name, null, store.put(SCM_FILE, from + "#" + sha + ":" + path,
+                "text/plain", text.get())));
+        return text;
+    }
+
+    @Override
+    public List<String> stages(String jobName, List<String> names, int number) {
+        List<String> out = new ArrayList<>();
+        try {
+            Workflow wf = workflows.workflow(names, number);
+            if (wf != null && wf.stages() != null) {
+                for (Stage s : wf.stages()) out.add(s.name());
+            }
+        } catch (IOException | RuntimeException e) {
+            // wfapi is a plugin; without it (404, or a client that cannot read the answer) the job name stands
+        }
+        ObjectNode n = JSON.createObjectNode();
+        ArrayNode a = n.putArray("stages");
+        out.forEach(a::add);
+        remember(EvidenceLink.stored(WFAPI, jobName + "/" + number, null, store.put(WFAPI, http.base()
+                + JenkinsSource.jobPath(names) + number + "/wfapi/describe", "application/json", n.toString())));
+        return out;
+    }
+
+    @Override
+    public JsonNode credentials(String owner, String path) throws IOException {
+        JsonNode n;
+        try {
+            n = http.json(path);
+        } catch (IOException e) {
+            remember(EvidenceLink.absent(CREDENTIALS, owner, null, "error: " + e.getMessage()));
+            throw e;
+        }
+        remember(n == null ? EvidenceLink.absent(CREDENTIALS, owner, null, "no store")
+                : EvidenceLink.stored(CREDENTIALS, owner, null, store.put(CREDENTIALS, http.base() + path,
+                "application/json", n.toString())));
+        return n;
+    }
+
+    @Override
+    public EvidenceLink link(String kind, String name) {
+        return links.get(kind + "\u0000" + name);
+    }
+
+    private void remember(EvidenceLink l) {
+        links.put(l.kind() + "\u0000" + l.name(), l);
+    }
+}
