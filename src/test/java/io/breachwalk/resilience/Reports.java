@@ -18,13 +18,35 @@ record Reports(Map<String, List<String>> files) {
     /**
      * Reads the reports in {@code out}, with each simulator's base URL (its loopback port differs per run) replaced
      * by a placeholder. In report.json the API request counters are dropped: retries and resumes make more requests
-     * by design, and that is the only difference allowed.
+     * by design, and that is the only difference allowed. Evidence links are compared by kind (a stored Jenkins build
+     * record holds the simulator's port and git remote path, so its hash differs per run; EvidenceScanTest compares
+     * hashes against one simulator).
      */
     static Reports read(Path out, Map<String, String> urls) throws IOException {
         Map<String, List<String>> files = new LinkedHashMap<>();
         for (String name : CSV) files.put(name, lines(out.resolve(name), urls));
-        files.put("report.json", lines(out.resolve("report.json"), urls).stream()
-                .filter(l -> !l.contains("\"api_requests\"")).toList());
+        Map<String, String> kinds = new java.util.HashMap<>();
+        Path index = out.resolve("evidence").resolve("index.jsonl");
+        if (Files.isRegularFile(index)) {
+            for (String l : Files.readAllLines(index)) {
+                com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(l);
+                kinds.put(n.path("hash").asText(), n.path("kind").asText());
+            }
+        }
+        java.util.regex.Pattern hash = java.util.regex.Pattern.compile("\"([0-9a-f]{64})\"");
+        List<String> json = new java.util.ArrayList<>();
+        for (String l : lines(out.resolve("report.json"), urls)) {
+            if (l.contains("\"api_requests\"")) continue;
+            java.util.regex.Matcher m = hash.matcher(l);
+            List<String> linked = new java.util.ArrayList<>();
+            while (m.find()) linked.add(kinds.getOrDefault(m.group(1), "missing"));
+            if (!linked.isEmpty()) {
+                java.util.Collections.sort(linked);
+                l = l.substring(0, l.indexOf('[') + 1) + String.join(",", linked) + "]";
+            }
+            json.add(l);
+        }
+        files.put("report.json", json);
         return new Reports(files);
     }
 
