@@ -1,5 +1,6 @@
 package io.breachwalk.detect.config;
 
+import io.breachwalk.detect.IndicatorMatcher;
 import java.util.List;
 
 /**
@@ -17,5 +18,5 @@ public interface ConfigReader {
     boolean looksLike(String text, YNode yaml);
 
     /** One report per job the file defines, in file order. */
-    List<JobReport> read(CiFile file, FileLookup lookup, Indicators indicators) throws ConfigParseException;
+    List<JobReport> read(CiFile file, FileLookup lookup, IndicatorMatcher indicators) throws ConfigParseException;
 }

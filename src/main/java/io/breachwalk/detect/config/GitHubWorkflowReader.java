@@ -1,5 +1,8 @@
 package io.breachwalk.detect.config;
 
+import io.breachwalk.detect.ScriptMatch;
+import io.breachwalk.detect.Match;
+import io.breachwalk.detect.IndicatorMatcher;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -31,7 +34,7 @@ public final class GitHubWorkflowReader implements ConfigReader {
     }
 
     @Override
-    public List<JobReport> read(CiFile file, FileLookup lookup, Indicators ind) throws ConfigParseException {
+    public List<JobReport> read(CiFile file, FileLookup lookup, IndicatorMatcher ind) throws ConfigParseException {
         YNode root = new SafeYaml().parse(file.text());
         List<JobReport> out = new ArrayList<>();
         Set<String> workflowEnv = secretsIn(root.get("env"));
@@ -91,7 +94,7 @@ public final class GitHubWorkflowReader implements ConfigReader {
         return out;
     }
 
-    private List<StepHit> stepHits(YNode step, CiFile file, FileLookup lookup, Indicators ind, int depth) {
+    private List<StepHit> stepHits(YNode step, CiFile file, FileLookup lookup, IndicatorMatcher ind, int depth) {
         List<StepHit> hits = new ArrayList<>();
         String where = file.displayPath();
         if (step.get("run").isScalar()) {
@@ -105,9 +108,9 @@ public final class GitHubWorkflowReader implements ConfigReader {
             return hits;
         }
         if (uses.startsWith("docker://") || !uses.contains("@")) return hits;
-        Optional<Indicators.Hit> match = ind.action(uses);
+        Optional<Match> match = ind.action(uses);
         if (match.isPresent() && !match.get().possible()) {
-            Indicators.Hit h = match.get();
+            Match h = match.get();
             hits.add(new StepHit(h.how(), h.affected(), StepHit.PROBABLE, where + ":" + line + " uses: " + uses));
             return hits;
         }
@@ -116,7 +119,7 @@ public final class GitHubWorkflowReader implements ConfigReader {
     }
 
     /** A composite action of the same repository: its steps are part of the job. */
-    private List<StepHit> localAction(String uses, String where, int line, FileLookup lookup, Indicators ind, int depth) {
+    private List<StepHit> localAction(String uses, String where, int line, FileLookup lookup, IndicatorMatcher ind, int depth) {
         List<StepHit> hits = new ArrayList<>();
         String dir = FileLookup.normalise(uses);
         Optional<String> action = dir == null ? Optional.empty() : lookup.read(dir + "/action.yml").or(() -> lookup.read(dir + "/action.yaml"));
@@ -138,14 +141,14 @@ public final class GitHubWorkflowReader implements ConfigReader {
      * A third-party action: followed where the lookup can read it (its action.yml, composite steps, docker
      * entrypoint script). When it cannot be read, the playbook's wrapper rule (a Codecov-named action) decides.
      */
-    private List<StepHit> thirdParty(String uses, Optional<Indicators.Hit> wrapper, String at, FileLookup lookup, Indicators ind) {
+    private List<StepHit> thirdParty(String uses, Optional<Match> wrapper, String at, FileLookup lookup, IndicatorMatcher ind) {
         String ref = uses.substring(uses.lastIndexOf('@') + 1);
         String[] parts = uses.substring(0, uses.lastIndexOf('@')).split("/");
         if (parts.length < 2) return List.of();
         String repo = parts[0] + "/" + parts[1];
         String sub = parts.length > 2 ? String.join("/", java.util.Arrays.copyOfRange(parts, 2, parts.length)) + "/" : "";
         Optional<String> action = lookup.readRemote(repo, ref, sub + "action.yml").or(() -> lookup.readRemote(repo, ref, sub + "action.yaml"));
-        String how = wrapper.map(Indicators.Hit::how).orElse("wrapper-action:" + uses);
+        String how = wrapper.map(Match::how).orElse("wrapper-action:" + uses);
         if (action.isEmpty()) {
             return wrapper.map(h -> List.of(new StepHit(how, h.affected(), StepHit.POSSIBLE,
                     at + " uses: " + uses + " (third-party action not followed: " + h.detail() + ")"))).orElse(List.of());
@@ -164,7 +167,7 @@ public final class GitHubWorkflowReader implements ConfigReader {
             // judge the raw text only
         }
         for (String t : texts) {
-            for (Indicators.ScriptHit h : ind.script(t)) {
+            for (ScriptMatch h : ind.script(t)) {
                 if (h.affected()) {
                     return List.of(new StepHit(how, true, StepHit.POSSIBLE, at + " uses: " + uses + "; followed to " + repo + "@" + ref
                             + ": " + ShellScan.clip(h.text())));
@@ -176,7 +179,7 @@ public final class GitHubWorkflowReader implements ConfigReader {
     }
 
     /** A job that calls a reusable workflow of the same repository: its jobs' findings count for this job. */
-    private List<StepHit> reusable(YNode job, CiFile file, FileLookup lookup, Indicators ind) {
+    private List<StepHit> reusable(YNode job, CiFile file, FileLookup lookup, IndicatorMatcher ind) {
         String uses = job.get("uses").text();
         if (!uses.startsWith("./")) {
             return CODECOVISH.matcher(uses).find() ? List.of(new StepHit("wrapper-workflow:" + uses, true, StepHit.POSSIBLE,

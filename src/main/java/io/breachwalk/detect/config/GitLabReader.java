@@ -1,5 +1,6 @@
 package io.breachwalk.detect.config;
 
+import io.breachwalk.detect.IndicatorMatcher;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -30,7 +31,7 @@ public final class GitLabReader implements ConfigReader {
     }
 
     @Override
-    public List<JobReport> read(CiFile file, FileLookup lookup, Indicators ind) throws ConfigParseException {
+    public List<JobReport> read(CiFile file, FileLookup lookup, IndicatorMatcher ind) throws ConfigParseException {
         Map<String, YNode> top = new LinkedHashMap<>();
         YNode root = new SafeYaml().parse(file.text());
         if (!root.isMap()) throw new ConfigParseException("not a GitLab CI mapping");

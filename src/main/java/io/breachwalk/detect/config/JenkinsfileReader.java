@@ -1,5 +1,6 @@
 package io.breachwalk.detect.config;
 
+import io.breachwalk.detect.IndicatorMatcher;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,7 +35,7 @@ public final class JenkinsfileReader implements ConfigReader {
     }
 
     @Override
-    public List<JobReport> read(CiFile file, FileLookup lookup, Indicators ind) {
+    public List<JobReport> read(CiFile file, FileLookup lookup, IndicatorMatcher ind) {
         String text = blankBlockComments(file.text());
         JobResult r = new JobResult(file.displayPath(), provider(), "pipeline");
         List<StepHit> hits = new ShellScan(ind, lookup).scan(text, file.displayPath(), 1, ShellGuard.unknownEnv());

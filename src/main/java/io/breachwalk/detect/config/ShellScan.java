@@ -1,5 +1,7 @@
 package io.breachwalk.detect.config;
 
+import io.breachwalk.detect.ScriptMatch;
+import io.breachwalk.detect.IndicatorMatcher;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -11,6 +13,8 @@ import java.util.regex.Pattern;
 /**
  * Scans the shell text of one step: direct uploader lines, and repository scripts or Makefile targets it calls,
  * followed in the same tree (reported as "possible" with the script's path, since what ran is one step removed).
+ * The one shell scanner of the project: the format readers, the GitHub workflow analyzer (for `inspect` and the
+ * GitHub walk) and the Jenkinsfile analyzer all use it.
  */
 public final class ShellScan {
     private static final int MAX_DEPTH = 3;
@@ -20,40 +24,63 @@ public final class ShellScan {
     private static final Pattern MAKE = Pattern.compile("(?<![\\w-])make\\s+((?:-\\S+\\s+)*)([A-Za-z][\\w.-]*)");
     private static final Pattern LEADING_VAR = Pattern.compile("^\\$\\{?[A-Za-z_]+}?[/\\\\]");
 
-    private final Indicators indicators;
+    /**
+     * An indicator line found in the scanned text or in a script it calls.
+     * @param line     1-based line of the scanned text: the indicator line itself, or the line that calls the script
+     * @param text     the indicator line (whitespace folded, clipped)
+     * @param script   null when the line is in the scanned text; else the script it calls ("scripts/upload.sh", or
+     *                 "Makefile:coverage" for a make target): the how of an affected hit is then "script:" + script
+     * @param location for a followed script, where the indicator line is ("scripts/upload.sh:3"); else null
+     */
+    public record Found(String how, boolean affected, boolean possible, int line, String text, String script,
+                        String location) {
+        public boolean followed() { return script != null; }
+    }
+
+    private final IndicatorMatcher indicators;
     private final FileLookup lookup;
 
-    public ShellScan(Indicators indicators, FileLookup lookup) {
+    public ShellScan(IndicatorMatcher indicators, FileLookup lookup) {
         this.indicators = indicators;
         this.lookup = lookup;
     }
 
     /**
+     * The readers' view: one {@link StepHit} per finding, with "file:line text" evidence.
      * @param text       the step's commands
      * @param where      the config file name for evidence
      * @param firstLine  file line of the text's first line
      * @param guard      known environment of the job, to drop branches that cannot run
      */
     public List<StepHit> scan(String text, String where, int firstLine, ShellGuard guard) {
-        return scan(text, where, firstLine, guard, 0, new HashSet<>(), null);
+        List<StepHit> out = new ArrayList<>();
+        for (Found f : find(text, guard)) {
+            String at = where + ":" + (firstLine + f.line() - 1);
+            if (!f.followed()) {
+                out.add(new StepHit(f.how(), f.affected(), f.possible() ? StepHit.POSSIBLE : StepHit.PROBABLE, at + " " + f.text()));
+            } else {
+                out.add(new StepHit(f.how(), f.affected(), StepHit.POSSIBLE, f.location() + " " + f.text() + " (called from " + at + ")"));
+            }
+        }
+        return out;
     }
 
-    private List<StepHit> scan(String text, String where, int firstLine, ShellGuard guard, int depth, Set<String> seen,
-                               String viaScript) {
-        List<StepHit> out = new ArrayList<>();
+    /** Every indicator line of the text, then those of the scripts and make targets it calls (in the same tree). */
+    public List<Found> find(String text, ShellGuard guard) {
+        return find(text, guard, 0, new HashSet<>());
+    }
+
+    private List<Found> find(String text, ShellGuard guard, int depth, Set<String> seen) {
+        List<Found> out = new ArrayList<>();
         if (text == null || text.isBlank()) return out;
-        for (Indicators.ScriptHit h : indicators.script(text)) {
-            if (!guard.mayRun(text, h.line())) continue;
-            String ev = where + ":" + (firstLine + h.line() - 1) + " " + clip(h.text());
-            if (viaScript == null) out.add(new StepHit(h.how(), h.affected(), h.possible() ? StepHit.POSSIBLE : StepHit.PROBABLE, ev));
-            else out.add(new StepHit(h.affected() ? "script:" + viaScript : h.how(), h.affected(), StepHit.POSSIBLE, ev));
+        for (ScriptMatch h : indicators.script(text)) {
+            if (guard.mayRun(text, h.line())) out.add(new Found(h.how(), h.affected(), h.possible(), h.line(), clip(h.text()), null, null));
         }
         if (depth >= MAX_DEPTH) return out;
         String[] lines = text.split("\\r?\\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String code = ShellText.stripComment(lines[i]);
             if (code.isBlank() || !guard.mayRun(text, i + 1)) continue;
-            String refWhere = where + ":" + (firstLine + i);
             Matcher m = SCRIPT_REF.matcher(code);
             while (m.find()) {
                 String raw = m.group(1) != null ? m.group(1) : m.group(2);
@@ -61,10 +88,9 @@ public final class ShellScan {
                 if (path == null || path.isEmpty() || !seen.add(path)) continue;
                 Optional<String> script = lookup.read(path);
                 if (script.isEmpty()) continue;
-                List<StepHit> inner = scan(script.get(), path, 1, ShellGuard.unknownEnv(), depth + 1, seen,
-                        viaScript == null ? path : viaScript);
-                for (StepHit h : inner) out.add(new StepHit(h.how(), h.affected(), StepHit.POSSIBLE,
-                        h.evidence() + " (called from " + refWhere + ")"));
+                for (Found inner : find(script.get(), ShellGuard.unknownEnv(), depth + 1, seen)) {
+                    out.add(calledAt(inner, i + 1, path, path + ":" + inner.line()));
+                }
             }
             Matcher mk = MAKE.matcher(code);
             while (mk.find()) {
@@ -73,14 +99,19 @@ public final class ShellScan {
                 if (makefile.isEmpty() || !seen.add("Makefile:" + target)) continue;
                 String recipe = recipe(makefile.get(), target);
                 if (recipe.isEmpty()) continue;
-                String name = "Makefile target " + target;
-                List<StepHit> inner = scan(recipe, "Makefile", 1, ShellGuard.unknownEnv(), depth + 1, seen,
-                        viaScript == null ? "Makefile:" + target : viaScript);
-                for (StepHit h : inner) out.add(new StepHit(h.how(), h.affected(), StepHit.POSSIBLE,
-                        name + ": " + h.evidence() + " (called from " + refWhere + ")"));
+                for (Found inner : find(recipe, ShellGuard.unknownEnv(), depth + 1, seen)) {
+                    out.add(calledAt(inner, i + 1, "Makefile:" + target, "Makefile:" + inner.line() + " (target " + target + ")"));
+                }
             }
         }
         return out;
+    }
+
+    /** A finding of a called script, seen from the line that calls it; a script called by a script keeps the outer one. */
+    private static Found calledAt(Found inner, int callLine, String script, String ownLocation) {
+        String location = inner.followed() ? inner.location() : ownLocation;
+        String how = inner.affected() ? "script:" + script : inner.how();
+        return new Found(how, inner.affected(), true, callLine, inner.text(), script, location);
     }
 
     /** The recipe lines (tab-indented) of a Makefile target. */
@@ -94,7 +125,7 @@ public final class ShellScan {
         return sb.toString();
     }
 
-    static String clip(String s) {
+    public static String clip(String s) {
         String t = s.replaceAll("\\s+", " ").trim();
         return t.length() > 140 ? t.substring(0, 140) + "..." : t;
     }

@@ -1,5 +1,6 @@
 package io.breachwalk.detect.config;
 
+import io.breachwalk.detect.IndicatorMatcher;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -36,7 +37,7 @@ public final class TravisReader implements ConfigReader {
     }
 
     @Override
-    public List<JobReport> read(CiFile file, FileLookup lookup, Indicators ind) throws ConfigParseException {
+    public List<JobReport> read(CiFile file, FileLookup lookup, IndicatorMatcher ind) throws ConfigParseException {
         YNode root = withImports(new SafeYaml().parse(file.text()), file, lookup, 0);
         String matrixKey = root.get("jobs").has("include") ? "jobs" : "matrix";
         List<YNode> includes = Yaml.flat(root.get(matrixKey).get("include"));

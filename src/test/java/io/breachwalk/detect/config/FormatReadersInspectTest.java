@@ -17,7 +17,7 @@ class FormatReadersInspectTest {
     @BeforeAll
     static void setUp() throws Exception {
         inspector = new ConfigInspector(ConfigInspector.standardReaders(),
-                new CoreIndicators(new IndicatorMatcher(PlaybookLoader.loadBundled("codecov-2021"))));
+                new IndicatorMatcher(PlaybookLoader.loadBundled("codecov-2021")));
     }
 
     static List<String> read(String path, String text, Map<String, String> tree) {
