@@ -40,6 +40,11 @@ public final class IndicatorMatcher {
      * `./.github/actions/x` (never matched here: the caller follows local actions).
      */
     public Optional<Match> action(String uses) {
+        return knownAction(uses).or(() -> wrapperAction(uses));
+    }
+
+    /** The playbook's own actions only (codecov/codecov-action with its version rules), no wrapper patterns. */
+    public Optional<Match> knownAction(String uses) {
         if (uses == null || uses.isBlank() || uses.startsWith("./") || uses.startsWith("docker://")) {
             return Optional.empty();
         }
@@ -64,6 +69,21 @@ public final class IndicatorMatcher {
             return Optional.of(new Match(indicator.repository(), how, affected, false,
                     value + (affected ? " is an affected version" : " is not an affected version")));
         }
+        return Optional.empty();
+    }
+
+    /**
+     * A third-party action whose name says it may wrap the compromised step (the playbook's wrapper patterns): at most
+     * `possible`; readers follow it where they can read it.
+     */
+    public Optional<Match> wrapperAction(String uses) {
+        if (uses == null || uses.isBlank() || uses.startsWith("./") || uses.startsWith("docker://")
+                || knownAction(uses).isPresent()) {
+            return Optional.empty();
+        }
+        String value = uses.trim();
+        int at = value.lastIndexOf('@');
+        String name = (at < 0 ? value : value.substring(0, at)).toLowerCase(Locale.ROOT);
         for (WrapperIndicator wrapper : playbook.indicators().wrapperActions()) {
             if (wrapper.pattern().matcher(name).find()) {
                 return Optional.of(new Match(name, wrapper.how() + ":" + value, true, true,
