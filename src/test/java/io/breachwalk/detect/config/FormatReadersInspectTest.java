@@ -248,4 +248,50 @@ class FormatReadersInspectTest {
         assertThat(read(".github/workflows/ci.yml", wf, tree)).containsExactly(
                 "github-actions|test|true|curl-bash|probable|GLOBAL_TOKEN;NPM_TOKEN|CODECOV_TOKEN");
     }
+
+    @Test
+    void jenkinsShellStepCallingARepositoryScriptIsPossibleWithTheScriptPath() {
+        String jf = """
+                node {
+                  stage('test') {
+                    withCredentials([string(credentialsId: 'codecov-token', variable: 'CODECOV_TOKEN')]) {
+                      sh './ci/coverage.sh'
+                    }
+                    withCredentials([string(credentialsId: 'npm', variable: 'NPM_TOKEN')]) {
+                      sh 'npm publish'
+                    }
+                  }
+                }
+                """;
+        Map<String, String> tree = Map.of("ci/coverage.sh", "#!/bin/sh\ncurl -s https://codecov.io/bash | bash\n");
+        assertThat(read("Jenkinsfile", jf, tree)).containsExactly(
+                "jenkins|pipeline|true|script:ci/coverage.sh|possible|codecov-token|npm");
+    }
+
+    @Test
+    void githubReusableWorkflowOfTheSameRepositoryCountsForTheCallingJob() {
+        String wf = """
+                on: push
+                jobs:
+                  coverage:
+                    uses: ./.github/workflows/upload.yml
+                    secrets:
+                      token: ${{ secrets.CODECOV_TOKEN }}
+                  lint:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - run: make lint
+                """;
+        Map<String, String> tree = Map.of(".github/workflows/upload.yml", """
+                on: workflow_call
+                jobs:
+                  upload:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - run: bash <(curl -s https://codecov.io/bash) -t ${{ secrets.token }}
+                """);
+        assertThat(read(".github/workflows/ci.yml", wf, tree)).containsExactly(
+                "github-actions|coverage|true|curl-bash|possible|CODECOV_TOKEN|",
+                "github-actions|lint|false||||");
+    }
 }
