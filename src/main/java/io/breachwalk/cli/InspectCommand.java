@@ -1,9 +1,9 @@
 package io.breachwalk.cli;
 
+import io.breachwalk.detect.FileLookup;
 import io.breachwalk.detect.IndicatorMatcher;
 import io.breachwalk.detect.config.CiFile;
 import io.breachwalk.detect.config.ConfigInspector;
-import io.breachwalk.detect.config.FileLookup;
 import io.breachwalk.detect.config.JobReport;
 import io.breachwalk.playbook.Playbook;
 import io.breachwalk.playbook.PlaybookException;

@@ -141,12 +141,10 @@ public final class IndicatorMatcher {
                 joined.setLength(joined.length() - 1);
                 joined.append(' ').append(cut(lines[++i]).trim());
             }
-            String line = joined.toString().trim();
-            if (line.isEmpty() || line.startsWith("#") || line.startsWith("rem ") || line.startsWith("REM ")
-                    || line.startsWith("::")) {
+            String line = ShellText.stripComment(joined.toString()).trim();
+            if (line.isEmpty()) {
                 continue;
             }
-            line = stripTrailingComment(line);
             for (ScriptIndicator indicator : playbook.indicators().scripts()) {
                 if (indicator.pattern().matcher(line).find()) {
                     matches.add(new ScriptMatch(first + 1, indicator.how(), indicator.affected(),
@@ -169,23 +167,6 @@ public final class IndicatorMatcher {
 
     private static String cut(String line) {
         return line.length() > MAX_LINE ? line.substring(0, MAX_LINE) : line;
-    }
-
-    /** Drops ` # comment` at the end of a shell line (outside quotes), so a comment mentioning codecov does not count. */
-    private static String stripTrailingComment(String line) {
-        boolean single = false;
-        boolean dbl = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (c == '\'' && !dbl) {
-                single = !single;
-            } else if (c == '"' && !single) {
-                dbl = !dbl;
-            } else if (c == '#' && !single && !dbl && i > 0 && Character.isWhitespace(line.charAt(i - 1))) {
-                return line.substring(0, i).trim();
-            }
-        }
-        return line;
     }
 
     /** A CircleCI orb reference `codecov/codecov@1.0.5`. */

@@ -1,6 +1,9 @@
 package io.breachwalk.detect.config;
 
+import io.breachwalk.detect.ConfigParseException;
+import io.breachwalk.detect.FileLookup;
 import io.breachwalk.detect.IndicatorMatcher;
+import io.breachwalk.detect.yaml.YNode;
 import java.util.List;
 
 /**

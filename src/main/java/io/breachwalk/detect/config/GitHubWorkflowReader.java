@@ -1,13 +1,17 @@
 package io.breachwalk.detect.config;
 
+import io.breachwalk.detect.ConfigParseException;
+import io.breachwalk.detect.FileLookup;
 import io.breachwalk.detect.IndicatorMatcher;
+import io.breachwalk.detect.StepHit;
+import io.breachwalk.detect.yaml.YNode;
+import io.breachwalk.model.ExposureLevel;
 import io.breachwalk.source.github.WorkflowAnalyzer;
-import io.breachwalk.source.github.WorkflowModel;
 import io.breachwalk.source.github.WorkflowModel.Hit;
 import io.breachwalk.source.github.WorkflowModel.Job;
 import io.breachwalk.source.github.WorkflowModel.ScopedSecret;
 import io.breachwalk.source.github.WorkflowModel.Step;
-import io.breachwalk.model.ExposureLevel;
+import io.breachwalk.source.github.WorkflowModel;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

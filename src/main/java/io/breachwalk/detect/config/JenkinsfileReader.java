@@ -1,6 +1,9 @@
 package io.breachwalk.detect.config;
 
+import io.breachwalk.detect.FileLookup;
 import io.breachwalk.detect.IndicatorMatcher;
+import io.breachwalk.detect.StepHit;
+import io.breachwalk.detect.yaml.YNode;
 import io.breachwalk.source.jenkins.JenkinsfileAnalyzer;
 
 import java.util.LinkedHashSet;

@@ -1,13 +1,13 @@
 package io.breachwalk.source.github;
 
+import io.breachwalk.detect.ConfigParseException;
 import io.breachwalk.detect.IndicatorMatcher;
 import io.breachwalk.detect.Match;
 import io.breachwalk.detect.ScriptMatch;
-import io.breachwalk.detect.config.ConfigParseException;
-import io.breachwalk.detect.config.SafeYaml;
-import io.breachwalk.detect.config.ShellGuard;
-import io.breachwalk.detect.config.ShellScan;
-import io.breachwalk.detect.config.YNode;
+import io.breachwalk.detect.shell.ShellGuard;
+import io.breachwalk.detect.shell.ShellScan;
+import io.breachwalk.detect.yaml.SafeYaml;
+import io.breachwalk.detect.yaml.YNode;
 import io.breachwalk.source.github.WorkflowModel.Hit;
 import io.breachwalk.source.github.WorkflowModel.Job;
 import io.breachwalk.source.github.WorkflowModel.SecretUse;
@@ -279,7 +279,7 @@ public final class WorkflowAnalyzer {
     private List<Hit> runHits(String file, YNode runNode, String run) {
         List<Hit> out = new ArrayList<>();
         String[] lines = run.split("\\r?\\n", -1);
-        io.breachwalk.detect.config.FileLookup sameTree = repoPath -> {
+        io.breachwalk.detect.FileLookup sameTree = repoPath -> {
             try {
                 return lookup.read(null, repoPath, null);
             } catch (IOException e) {
@@ -329,7 +329,7 @@ public final class WorkflowAnalyzer {
                     }
                 }
                 if ("docker".equals(text(runs.get("using")))) {
-                    String entry = io.breachwalk.detect.config.FileLookup.normalise(
+                    String entry = io.breachwalk.detect.FileLookup.normalise(
                             runs.get("entrypoint").text("entrypoint.sh"));
                     if (entry != null) {
                         lookup.read(repo, sub + entry, ref).ifPresent(texts::add);

@@ -1,9 +1,9 @@
 package io.breachwalk.source.jenkins;
 
+import io.breachwalk.detect.FileLookup;
 import io.breachwalk.detect.IndicatorMatcher;
-import io.breachwalk.detect.config.FileLookup;
-import io.breachwalk.detect.config.ShellGuard;
-import io.breachwalk.detect.config.ShellScan;
+import io.breachwalk.detect.shell.ShellGuard;
+import io.breachwalk.detect.shell.ShellScan;
 import io.breachwalk.playbook.PlaybookException;
 import io.breachwalk.playbook.PlaybookLoader;
 

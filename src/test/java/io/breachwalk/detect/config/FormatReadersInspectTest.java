@@ -1,5 +1,6 @@
 package io.breachwalk.detect.config;
 
+import io.breachwalk.detect.FileLookup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.breachwalk.detect.IndicatorMatcher;

@@ -1,7 +1,10 @@
-package io.breachwalk.detect.config;
+package io.breachwalk.detect.shell;
 
-import io.breachwalk.detect.ScriptMatch;
+import io.breachwalk.detect.FileLookup;
 import io.breachwalk.detect.IndicatorMatcher;
+import io.breachwalk.detect.ScriptMatch;
+import io.breachwalk.detect.ShellText;
+import io.breachwalk.detect.StepHit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
