@@ -1,11 +1,13 @@
 package io.breachwalk.cli;
 
+import io.breachwalk.source.RetryPolicy;
 import io.breachwalk.source.ScanOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +58,19 @@ final class ScanCommand implements Callable<Integer> {
             description = "parallel API requests per provider (default: ${DEFAULT-VALUE})")
     int concurrency;
 
+    @Option(names = "--max-wait", paramLabel = "SECONDS", defaultValue = "3600",
+            description = "longest wait for one rate-limited request (a GitHub reset can take an hour); longer "
+                    + "becomes a coverage gap (default: ${DEFAULT-VALUE})")
+    long maxWait;
+
+    @Option(names = "--retries", paramLabel = "N", defaultValue = "6",
+            description = "attempts per request before it becomes a coverage gap (default: ${DEFAULT-VALUE})")
+    int retries;
+
+    /** Tests run real waits at a fraction of their length; never needed in use. */
+    @Option(names = "--time-scale", hidden = true, defaultValue = "1")
+    double timeScale;
+
     @Option(names = "--quiet", description = "no progress bar")
     boolean quiet;
 
@@ -68,6 +83,18 @@ final class ScanCommand implements Callable<Integer> {
                     + "(or try `breachwalk demo`)");
             return Exits.USAGE;
         }
-        return new ScanRun(main.env, main.out, main.err, quiet).run(playbook, since, until, options);
+        if (concurrency < 1 || concurrency > ScanOptions.MAX_CONCURRENCY) {
+            main.err.println("breachwalk: --concurrency must be between 1 and " + ScanOptions.MAX_CONCURRENCY
+                    + " (more is impolite to the CI server and trips secondary rate limits)");
+            return Exits.USAGE;
+        }
+        if (retries < 1 || maxWait < 0 || timeScale < 0) {
+            main.err.println("breachwalk: --retries must be at least 1 and --max-wait not negative");
+            return Exits.USAGE;
+        }
+        RetryPolicy policy = RetryPolicy.defaults().withMaxAttempts(retries).withMaxWait(Duration.ofSeconds(maxWait))
+                .withTimeScale(timeScale);
+        return new ScanRun(main.env, main.out, main.err, quiet).retryPolicy(policy)
+                .run(playbook, since, until, options);
     }
 }

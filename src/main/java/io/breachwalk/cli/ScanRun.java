@@ -19,6 +19,7 @@ import io.breachwalk.source.CiSource;
 import io.breachwalk.source.Findings;
 import io.breachwalk.source.Journal;
 import io.breachwalk.source.Progress;
+import io.breachwalk.source.RetryPolicy;
 import io.breachwalk.source.ScanContext;
 import io.breachwalk.source.ScanOptions;
 import io.breachwalk.source.SourceException;
@@ -38,12 +39,18 @@ final class ScanRun {
     private final PrintStream out;
     private final PrintStream err;
     private final boolean quiet;
+    private RetryPolicy retryPolicy = RetryPolicy.defaults();
 
     ScanRun(Map<String, String> env, PrintStream out, PrintStream err, boolean quiet) {
         this.env = env;
         this.out = out;
         this.err = err;
         this.quiet = quiet;
+    }
+
+    ScanRun retryPolicy(RetryPolicy policy) {
+        this.retryPolicy = policy;
+        return this;
     }
 
     /** What makes two scans the same scan, for resuming: the incident, the window and the targets. */
@@ -129,7 +136,7 @@ final class ScanRun {
                               OutputFiles files, Findings findings, Journal journal, Redactor redactor) {
         Progress progress = quiet || System.console() == null ? Progress.NONE : new TerminalProgress(err);
         ScanContext ctx = new ScanContext(playbook.withWindow(window), window, new IndicatorMatcher(playbook),
-                findings, progress, options.concurrency());
+                findings, progress, options.concurrency(), retryPolicy);
         for (CiSource source : sources) {
             try {
                 source.walk(ctx);

@@ -8,8 +8,10 @@ import java.util.regex.Pattern;
 public final class Cells {
 
     private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-?]*[ -/]*[@-~]|\u001B\\][^\u0007\u001B]*(\u0007|\u001B\\\\)?");
-    private static final Pattern CONTROL = Pattern.compile("[\\p{Cc}\u2028\u2029&&[^\n]]");
-    private static final Pattern CONTROL_OR_NEWLINE = Pattern.compile("[\\p{Cc}\u2028\u2029]");
+    // Bidirectional overrides and isolates (U+202A-202E, U+2066-2069) can make a name read as something else in a
+    // browser or terminal ("Trojan Source"): treated like control characters.
+    private static final Pattern CONTROL = Pattern.compile("[\\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069&&[^\n]]");
+    private static final Pattern CONTROL_OR_NEWLINE = Pattern.compile("[\\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]");
 
     private Cells() {
     }

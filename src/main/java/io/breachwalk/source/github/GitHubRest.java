@@ -2,7 +2,8 @@ package io.breachwalk.source.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.breachwalk.source.Progress;
+import io.breachwalk.source.HttpFailure;
+import io.breachwalk.source.Retry;
 
 import java.io.IOException;
 import java.net.URI;
@@ -12,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -28,22 +28,19 @@ import java.util.regex.Pattern;
 final class GitHubRest {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern NEXT = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"next\"");
-    private static final int ATTEMPTS = 4;
-    /** Never wait longer than this for one rate-limit reset without telling the user (the walk still waits). */
-    private static final long MAX_WAIT_SECONDS = 3700;
 
     private final String base;
     private final String token;
     private final HttpClient http;
     private final Runnable counter;
-    private final Progress progress;
+    private final Retry retry;
 
-    GitHubRest(String base, String token, HttpClient http, Runnable counter, Progress progress) {
+    GitHubRest(String base, String token, HttpClient http, Runnable counter, Retry retry) {
         this.base = base.replaceAll("/+$", "");
         this.token = token;
         this.http = http;
         this.counter = counter;
-        this.progress = progress;
+        this.retry = retry;
     }
 
     record Response(int status, HttpHeaders headers, String body) {
@@ -67,38 +64,70 @@ final class GitHubRest {
         }
     }
 
-    /** GET with the token; waits out rate limits and retries transient failures. Any status is returned. */
+    /**
+     * GET with the token through the provider's {@link Retry}: rate limits are waited out (Retry-After for secondary
+     * limits, X-RateLimit-Reset for the primary one, shown on the progress bar), 5xx answers, resets, timeouts and
+     * bodies cut short are retried with backoff; any other status is returned for the caller to judge. A URL on
+     * another host (a Link header or a redirect pointing elsewhere) is refused: the token is never sent there.
+     */
     Response get(String pathOrUrl) throws IOException {
-        URI uri = URI.create(pathOrUrl.startsWith("http") ? pathOrUrl : base + pathOrUrl);
-        IOException last = null;
-        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+        URI uri = sameHost(pathOrUrl);
+        String what = uri.getRawPath();
+        return retry.run(what, () -> {
             HttpRequest request = HttpRequest.newBuilder(uri)
                     .timeout(Duration.ofSeconds(60))
                     .header("Accept", "application/vnd.github+json")
                     .header("X-GitHub-Api-Version", "2022-11-28")
                     .header("Authorization", "Bearer " + token)
                     .GET().build();
-            Response r;
-            try {
-                r = send(request);
-            } catch (IOException e) {
-                last = e;
-                backoff(attempt);
-                continue;
-            }
-            long wait = rateLimitWait(r);
-            if (wait >= 0 && attempt < ATTEMPTS) {
-                progress.waiting("GitHub rate limit", wait);
-                sleep(wait * 1000);
-                continue;
-            }
-            if (r.status() >= 500 && attempt < ATTEMPTS) {
-                backoff(attempt);
-                continue;
-            }
+            Response r = send(request);
+            HttpFailure f = classify(r, what, retry.policy().clock());
+            if (f != null && f.retryable()) throw f;
             return r;
+        });
+    }
+
+    /** The retryable reading of an answer, or null: GitHub's secondary limit may come as a bare 403 with a message. */
+    static HttpFailure classify(Response r, String what, java.time.Clock clock) {
+        if (r.status() / 100 == 2 || r.status() / 100 == 3) return null;
+        HttpFailure f = HttpFailure.of(r.status(), what, h -> r.headers().firstValue(h).orElse(null), clock);
+        if (f.kind() == HttpFailure.Kind.DENIED && r.status() == 403) {
+            String b = r.body().toLowerCase(java.util.Locale.ROOT);
+            if (b.contains("secondary rate limit") || b.contains("abuse detection")) {
+                return new HttpFailure(HttpFailure.Kind.RATE_LIMITED, 403, Duration.ofMinutes(1), "HTTP 403 for " + what
+                        + " (secondary rate limit)");
+            }
+            if (b.contains("rate limit exceeded")) {
+                // The primary limit without headers (a proxy stripped them): wait a minute and ask again.
+                return new HttpFailure(HttpFailure.Kind.RATE_LIMITED, 403, Duration.ofMinutes(1), "HTTP 403 for " + what
+                        + " (rate limit exceeded)");
+            }
         }
-        throw last != null ? last : new IOException("no answer from " + uri);
+        return f;
+    }
+
+    /** The URI for a path or an absolute URL, refusing absolute URLs outside the API endpoint's scheme, host and port. */
+    URI sameHost(String pathOrUrl) throws HttpFailure {
+        if (!pathOrUrl.startsWith("http:") && !pathOrUrl.startsWith("https:")) {
+            if (!pathOrUrl.startsWith("/")) {
+                throw new HttpFailure(HttpFailure.Kind.FATAL, 0, null, "refusing a relative link that is not a path");
+            }
+            return URI.create(base + pathOrUrl);
+        }
+        URI u = URI.create(pathOrUrl);
+        URI b = URI.create(base);
+        if (!b.getScheme().equalsIgnoreCase(u.getScheme()) || u.getHost() == null
+                || !b.getHost().equalsIgnoreCase(u.getHost()) || port(b) != port(u) || u.getRawUserInfo() != null
+                || !u.getRawPath().startsWith(b.getRawPath().isEmpty() ? "/" : b.getRawPath())) {
+            throw new HttpFailure(HttpFailure.Kind.FATAL, 0, null, "refusing to follow a link to another host or path ("
+                    + io.breachwalk.report.Cells.terminal(String.valueOf(u.getHost())) + "): the token is only sent to "
+                    + b.getHost());
+        }
+        return u;
+    }
+
+    private static int port(URI u) {
+        return u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
     }
 
     /** Every item of a paginated list (the array under {@code field}, or the top-level array when null). */
@@ -130,8 +159,18 @@ final class GitHubRest {
             throw new ApiError(r.status(), r.message(), path);
         }
         String location = r.headers().firstValue("Location").orElseThrow(() -> new IOException("redirect without Location"));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(location)).timeout(Duration.ofSeconds(60)).GET().build();
-        Response blob = send(request);
+        // The signed URL needs no token and gets none (in production it is another host).
+        URI where = URI.create(location);
+        if (!"https".equalsIgnoreCase(where.getScheme()) && !"http".equalsIgnoreCase(where.getScheme())) {
+            throw new ApiError(r.status(), "log redirect to a non-HTTP URL", path);
+        }
+        Response blob = retry.run(path, () -> {
+            HttpRequest request = HttpRequest.newBuilder(where).timeout(Duration.ofSeconds(120)).GET().build();
+            Response b = sendBounded(request, MAX_LOG_BYTES);
+            HttpFailure f = classify(b, path, retry.policy().clock());
+            if (f != null && f.retryable()) throw f;
+            return b;
+        });
         if (blob.status() == 404 || blob.status() == 410) {
             return Optional.empty();
         }
@@ -141,49 +180,44 @@ final class GitHubRest {
         return Optional.of(blob.body());
     }
 
+    /** A job log larger than this is cut here (and said so): memory stays bounded whatever a job printed. */
+    static final int MAX_LOG_BYTES = 32 * 1024 * 1024;
+    /** Marks a log cut at {@link #MAX_LOG_BYTES}; the walk reports it. */
+    static final String CUT_MARK = "\n##[breachwalk] log cut at 32 MiB\n";
+
+    private Response sendBounded(HttpRequest request, int max) throws IOException {
+        counter.run();
+        try {
+            HttpResponse<java.io.InputStream> r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (java.io.InputStream in = r.body()) {
+                byte[] bytes = in.readNBytes(max + 1);
+                String text = new String(bytes, 0, Math.min(bytes.length, max), StandardCharsets.UTF_8);
+                return new Response(r.statusCode(), r.headers(), bytes.length > max ? text + CUT_MARK : text);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted");
+        }
+    }
+
+    static final int MAX_API_BYTES = 32 * 1024 * 1024;
+
     private Response send(HttpRequest request) throws IOException {
         counter.run();
         try {
-            HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            return new Response(r.statusCode(), r.headers(), new String(r.body(), StandardCharsets.UTF_8));
+            HttpResponse<java.io.InputStream> r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (java.io.InputStream in = r.body()) {
+                // API answers are small; a huge one is not what the API promised.
+                byte[] bytes = in.readNBytes(MAX_API_BYTES + 1);
+                if (bytes.length > MAX_API_BYTES) {
+                    throw new HttpFailure(HttpFailure.Kind.FATAL, r.statusCode(), null, "the answer for "
+                            + request.uri().getRawPath() + " is larger than " + (MAX_API_BYTES >> 20) + " MiB");
+                }
+                return new Response(r.statusCode(), r.headers(), new String(bytes, StandardCharsets.UTF_8));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
-        }
-    }
-
-    /** Seconds to wait before retrying, or -1 when this is not a rate-limit answer. */
-    static long rateLimitWait(Response r) {
-        if (r.status() != 403 && r.status() != 429) {
-            return -1;
-        }
-        Optional<String> retryAfter = r.headers().firstValue("Retry-After");
-        if (retryAfter.isPresent()) {
-            try {
-                return Math.max(1, Long.parseLong(retryAfter.get().trim()));
-            } catch (NumberFormatException e) {
-                return 60;
-            }
-        }
-        if ("0".equals(r.headers().firstValue("X-RateLimit-Remaining").orElse(""))) {
-            long reset = r.headers().firstValue("X-RateLimit-Reset").map(Long::parseLong).orElse(0L);
-            return Math.min(MAX_WAIT_SECONDS, Math.max(1, reset - Instant.now().getEpochSecond() + 1));
-        }
-        if (r.status() == 429 || r.body().contains("secondary rate limit")) {
-            return 60;
-        }
-        return -1;
-    }
-
-    private static void backoff(int attempt) {
-        sleep(250L << attempt);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

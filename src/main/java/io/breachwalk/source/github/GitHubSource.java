@@ -2,6 +2,7 @@ package io.breachwalk.source.github;
 
 import io.breachwalk.source.CiSource;
 import io.breachwalk.source.Findings;
+import io.breachwalk.source.Retry;
 import io.breachwalk.source.Sink;
 import io.breachwalk.source.ScanContext;
 import io.breachwalk.source.SourceException;
@@ -65,22 +66,22 @@ public final class GitHubSource implements CiSource {
         GitHubConnector base = new HttpClientGitHubConnector(HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(15)).build());
-        GitHubConnector connector = request -> {
-            count.run();
-            return base.send(request);
-        };
+        Retry retry = ctx.retry();
+        GitHubConnector connector = new RetryingConnector(base, retry, count, endpointUrl());
         GitHub gh;
         try {
             gh = new GitHubBuilder().withEndpoint(apiUrl).withOAuthToken(token).withConnector(connector)
-                    .withRateLimitHandler(GitHubRateLimitHandler.WAIT)
-                    .withAbuseLimitHandler(GitHubAbuseLimitHandler.WAIT).build();
+                    // The connector already waited (bounded by --max-wait) and retried: a limit that reaches
+                    // github-api has outlasted that, and fails the call so that it becomes a coverage gap.
+                    .withRateLimitHandler(GitHubRateLimitHandler.FAIL)
+                    .withAbuseLimitHandler(GitHubAbuseLimitHandler.FAIL).build();
         } catch (IOException | RuntimeException e) {
             throw new SourceException("--github-url " + apiUrl + " is not usable: " + e.getMessage());
         }
         checkToken(gh);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(15))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
-        GitHubRest rest = new GitHubRest(apiUrl, token, http, count, ctx.progress());
+        GitHubRest rest = new GitHubRest(apiUrl, token, http, count, retry);
         String host = URI.create(apiUrl).getHost();
 
         Map<String, GHRepository> targets = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -138,6 +139,14 @@ public final class GitHubSource implements CiSource {
             }
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    private java.net.URL endpointUrl() throws SourceException {
+        try {
+            return URI.create(apiUrl).toURL();
+        } catch (java.net.MalformedURLException | IllegalArgumentException e) {
+            throw new SourceException("--github-url " + apiUrl + " is not a valid URL");
         }
     }
 

@@ -100,7 +100,7 @@ final class BuildWindow {
         requests++;
         JsonNode n = http.json(jobPath + "api/json?tree=allBuilds[" + FIELDS + "]{" + from + "," + to + "}");
         List<Build> out = new ArrayList<>();
-        if (n == null) throw new JenkinsHttp.Status(404, jobPath);
+        if (n == null) throw new io.breachwalk.source.HttpFailure(io.breachwalk.source.HttpFailure.Kind.NOT_FOUND, 404, null, "HTTP 404 for " + jobPath);
         for (JsonNode b : n.path("allBuilds")) {
             out.add(new Build(b.path("number").asInt(), Instant.ofEpochMilli(b.path("timestamp").asLong()),
                     b.path("result").isNull() ? null : b.path("result").asText(), b.path("url").asText()));

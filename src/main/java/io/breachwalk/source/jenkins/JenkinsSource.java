@@ -75,11 +75,12 @@ public final class JenkinsSource implements CiSource {
     @Override
     public void walk(ScanContext ctx) throws SourceException {
         String host = URI.create(url).getHost();
-        JenkinsHttp http = new JenkinsHttp(url, user, token, ctx.findings());
+        io.breachwalk.source.Retry retry = ctx.retry();
+        JenkinsHttp http = new JenkinsHttp(url, user, token, ctx.findings(), retry);
         probe(http);
         JenkinsClient client = client();
         try {
-            Walk walk = new Walk(ctx, host, http, new Rest(client, ctx), new CredentialStores(http));
+            Walk walk = new Walk(ctx, host, http, new Rest(client, ctx, retry), new CredentialStores(http));
             walk.run();
         } finally {
             try {
@@ -126,6 +127,7 @@ public final class JenkinsSource implements CiSource {
 
     private static String reason(IOException e) {
         String m = e.getMessage();
+        if (e instanceof io.breachwalk.source.HttpFailure) return m;
         return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m.replaceAll("\\s+", " "));
     }
 
@@ -136,24 +138,37 @@ public final class JenkinsSource implements CiSource {
         return p.toString();
     }
 
-    /** jenkins-rest calls, each counted as one request. */
-    private record Rest(JenkinsClient client, ScanContext ctx) {
-        List<Job> list(List<String> folder) {
-            ctx.findings().request(PROVIDER);
-            JobList l = client.api().jobsApi().jobList(folder.isEmpty() ? "" : String.join("/", folder));
-            return l == null || l.jobs() == null ? null : l.jobs();
+    /** jenkins-rest calls, each attempt counted as one request, retried like the raw ones. */
+    private record Rest(JenkinsClient client, ScanContext ctx, io.breachwalk.source.Retry retry) {
+        List<Job> list(List<String> folder) throws IOException {
+            String what = jobPath(folder) + "api/json";
+            return call(what, () -> {
+                JobList l = client.api().jobsApi().jobList(folder.isEmpty() ? "" : String.join("/", folder));
+                return l == null || l.jobs() == null ? null : l.jobs();
+            });
         }
 
-        String config(List<String> names) {
-            ctx.findings().request(PROVIDER);
+        String config(List<String> names) throws IOException {
             List<String> folder = names.subList(0, names.size() - 1);
-            return client.api().jobsApi().config(folder.isEmpty() ? null : String.join("/", folder), names.get(names.size() - 1));
+            return call(jobPath(names) + "config.xml", () -> client.api().jobsApi().config(
+                    folder.isEmpty() ? null : String.join("/", folder), names.get(names.size() - 1)));
         }
 
-        Workflow workflow(List<String> names, int number) {
-            ctx.findings().request(PROVIDER);
+        Workflow workflow(List<String> names, int number) throws IOException {
             List<String> folder = names.subList(0, names.size() - 1);
-            return client.api().jobsApi().workflow(folder.isEmpty() ? null : String.join("/", folder), names.get(names.size() - 1), number);
+            return call(jobPath(names) + number + "/wfapi/describe", () -> client.api().jobsApi().workflow(
+                    folder.isEmpty() ? null : String.join("/", folder), names.get(names.size() - 1), number));
+        }
+
+        private <T> T call(String what, java.util.function.Supplier<T> call) throws IOException {
+            return retry.run(what, () -> {
+                ctx.findings().request(PROVIDER);
+                try {
+                    return call.get();
+                } catch (RuntimeException e) {
+                    throw RestFailures.of(e, what, retry.policy().clock());
+                }
+            });
         }
     }
 
@@ -270,9 +285,9 @@ public final class JenkinsSource implements CiSource {
             List<Job> children;
             try {
                 children = rest.list(folder);
-            } catch (RuntimeException e) {
-                gap(String.join("/", folder), "", denied(e) ? Gap.ACCESS_DENIED : Gap.API_ERROR,
-                        "cannot list the folder: " + oneLine(e.toString()), true);
+            } catch (IOException e) {
+                gap(String.join("/", folder), "", JenkinsHttp.denied(e) ? Gap.ACCESS_DENIED : Gap.API_ERROR,
+                        "cannot list the folder: " + reason(e), true);
                 return;
             }
             if (children == null) {
@@ -376,10 +391,8 @@ public final class JenkinsSource implements CiSource {
             }
             if (job.branchJob()) branch = java.net.URLDecoder.decode(job.name(), StandardCharsets.UTF_8);
 
-            ConsoleScan.Result log;
-            try (InputStream in = http.stream(buildPath + "consoleText")) {
-                log = in == null ? null : ConsoleScan.scan(in, ctx.matcher());
-            }
+            // A log cut short mid-stream is read again from the start (the retry covers the whole scan).
+            ConsoleScan.Result log = http.read(buildPath + "consoleText", in -> ConsoleScan.scan(in, ctx.matcher()));
             String buildId = Integer.toString(summary.number());
             Uses uses = def.at(sha, remotes, buildId);
 
@@ -447,8 +460,8 @@ public final class JenkinsSource implements CiSource {
                 if (wf != null && wf.stages() != null) {
                     for (Stage s : wf.stages()) if (stage.equals(s.name())) return s.name();
                 }
-            } catch (RuntimeException e) {
-                // wfapi is a plugin; without it the job name stands
+            } catch (IOException e) {
+                // wfapi is a plugin; without it (404, or a client that cannot read the answer) the job name stands
             }
             return null;
         }
@@ -523,9 +536,10 @@ public final class JenkinsSource implements CiSource {
                 String xml;
                 try {
                     xml = rest.config(names);
-                } catch (RuntimeException e) {
-                    configProblem = "config.xml could not be read: " + oneLine(e.toString());
-                    gap(sink, job.fullName(), "", denied(e) ? Gap.ACCESS_DENIED : Gap.API_ERROR, configProblem, false);
+                } catch (IOException e) {
+                    configProblem = "config.xml could not be read: " + reason(e);
+                    gap(sink, job.fullName(), "", JenkinsHttp.denied(e) ? Gap.ACCESS_DENIED : Gap.API_ERROR,
+                            configProblem, false);
                     return;
                 }
                 if (xml == null) {
@@ -595,14 +609,9 @@ public final class JenkinsSource implements CiSource {
         }
 
         private void apiGap(Sink sink, String project, String runId, IOException e, String what) {
-            boolean denied = e instanceof JenkinsHttp.Status s && (s.code == 403 || s.code == 401);
+            boolean denied = JenkinsHttp.denied(e);
             gap(sink, project, runId, denied ? Gap.ACCESS_DENIED : Gap.API_ERROR,
                     "cannot read the " + what + ": " + reason(e), true);
-        }
-
-        private static boolean denied(RuntimeException e) {
-            String s = e.toString();
-            return s.contains("AuthorizationException") || s.contains("403") || s.contains("401");
         }
     }
 

@@ -40,7 +40,7 @@ class JenkinsWalkEdgeTest {
                       - {count: 10000, from: 2018-01-01T00:00:00Z, to: 2024-01-01T00:00:00Z}
                 """)) {
             Findings findings = new Findings();
-            JenkinsHttp http = new JenkinsHttp(sim.baseUrl(), null, null, findings);
+            JenkinsHttp http = new JenkinsHttp(sim.baseUrl(), null, null, findings, new io.breachwalk.source.Retry(io.breachwalk.source.RetryPolicy.defaults(), null));
             BuildWindow.Result r = new BuildWindow(http, "job/monorepo/").find(WINDOW);
             // The truth, from one full listing.
             JsonNode all = http.json("job/monorepo/api/json?tree=allBuilds[number,timestamp]");
@@ -68,7 +68,7 @@ class JenkinsWalkEdgeTest {
                     generate:
                       - {count: 30, from: 2020-01-01T00:00:00Z, to: 2020-06-01T00:00:00Z}
                 """)) {
-            JenkinsHttp http = new JenkinsHttp(sim.baseUrl(), null, null, new Findings());
+            JenkinsHttp http = new JenkinsHttp(sim.baseUrl(), null, null, new Findings(), new io.breachwalk.source.Retry(io.breachwalk.source.RetryPolicy.defaults(), null));
             BuildWindow.Result young = new BuildWindow(http, "job/young/").find(WINDOW);
             assertThat(young.before()).isNull();
             assertThat(young.inWindow()).isNotEmpty();

@@ -6,24 +6,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The analyzer on real Jenkinsfiles of early 2021 (shared/corpus/ci-configs/jenkins) and on hand-made cases. */
+/** The analyzer on real Jenkinsfiles of early 2021 (src/test/resources/corpus/ci-configs/jenkins) and on hand-made cases. */
 class JenkinsfileAnalyzerJenkinsTest {
 
-    /** The shared corpus sits beside the repository (../shared) or beside the worktrees' parent (../../shared). */
-    static Path corpus() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path c = p.resolve("shared/corpus/ci-configs/jenkins");
-            if (Files.isDirectory(c)) return c;
-        }
-        return null;
-    }
+    /** The corpus of real CI files kept with the tests (a copy of the shared corpus). */
+    static final Path CORPUS = Path.of("src/test/resources/corpus/ci-configs/jenkins");
 
     static String read(String name) throws Exception {
-        Path c = corpus();
-        assumeTrue(c != null, "shared corpus not found");
-        return Files.readString(c.resolve(name));
+        assertThat(CORPUS).isDirectory();
+        return Files.readString(CORPUS.resolve(name));
     }
 
     @Test
