@@ -1,10 +1,9 @@
 package io.breachwalk.cli;
 
+import io.breachwalk.detect.FileLookup;
 import io.breachwalk.detect.IndicatorMatcher;
 import io.breachwalk.detect.config.CiFile;
 import io.breachwalk.detect.config.ConfigInspector;
-import io.breachwalk.detect.config.CoreIndicators;
-import io.breachwalk.detect.config.FileLookup;
 import io.breachwalk.detect.config.JobReport;
 import io.breachwalk.playbook.Playbook;
 import io.breachwalk.playbook.PlaybookException;
@@ -95,7 +94,7 @@ final class InspectCommand implements Callable<Integer> {
             return Exits.USAGE;
         }
         ConfigInspector inspector = new ConfigInspector(ConfigInspector.standardReaders(),
-                new CoreIndicators(new IndicatorMatcher(pb)));
+                new IndicatorMatcher(pb));
         if (provider != null && inspector.byProvider(provider).isEmpty()) {
             main.err.println("breachwalk: inspect: unknown --provider `" + provider + "`");
             return Exits.USAGE;

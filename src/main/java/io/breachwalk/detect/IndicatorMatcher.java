@@ -40,6 +40,11 @@ public final class IndicatorMatcher {
      * `./.github/actions/x` (never matched here: the caller follows local actions).
      */
     public Optional<Match> action(String uses) {
+        return knownAction(uses).or(() -> wrapperAction(uses));
+    }
+
+    /** The playbook's own actions only (codecov/codecov-action with its version rules), no wrapper patterns. */
+    public Optional<Match> knownAction(String uses) {
         if (uses == null || uses.isBlank() || uses.startsWith("./") || uses.startsWith("docker://")) {
             return Optional.empty();
         }
@@ -64,6 +69,21 @@ public final class IndicatorMatcher {
             return Optional.of(new Match(indicator.repository(), how, affected, false,
                     value + (affected ? " is an affected version" : " is not an affected version")));
         }
+        return Optional.empty();
+    }
+
+    /**
+     * A third-party action whose name says it may wrap the compromised step (the playbook's wrapper patterns): at most
+     * `possible`; readers follow it where they can read it.
+     */
+    public Optional<Match> wrapperAction(String uses) {
+        if (uses == null || uses.isBlank() || uses.startsWith("./") || uses.startsWith("docker://")
+                || knownAction(uses).isPresent()) {
+            return Optional.empty();
+        }
+        String value = uses.trim();
+        int at = value.lastIndexOf('@');
+        String name = (at < 0 ? value : value.substring(0, at)).toLowerCase(Locale.ROOT);
         for (WrapperIndicator wrapper : playbook.indicators().wrapperActions()) {
             if (wrapper.pattern().matcher(name).find()) {
                 return Optional.of(new Match(name, wrapper.how() + ":" + value, true, true,
@@ -121,12 +141,10 @@ public final class IndicatorMatcher {
                 joined.setLength(joined.length() - 1);
                 joined.append(' ').append(cut(lines[++i]).trim());
             }
-            String line = joined.toString().trim();
-            if (line.isEmpty() || line.startsWith("#") || line.startsWith("rem ") || line.startsWith("REM ")
-                    || line.startsWith("::")) {
+            String line = ShellText.stripComment(joined.toString()).trim();
+            if (line.isEmpty()) {
                 continue;
             }
-            line = stripTrailingComment(line);
             for (ScriptIndicator indicator : playbook.indicators().scripts()) {
                 if (indicator.pattern().matcher(line).find()) {
                     matches.add(new ScriptMatch(first + 1, indicator.how(), indicator.affected(),
@@ -149,23 +167,6 @@ public final class IndicatorMatcher {
 
     private static String cut(String line) {
         return line.length() > MAX_LINE ? line.substring(0, MAX_LINE) : line;
-    }
-
-    /** Drops ` # comment` at the end of a shell line (outside quotes), so a comment mentioning codecov does not count. */
-    private static String stripTrailingComment(String line) {
-        boolean single = false;
-        boolean dbl = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (c == '\'' && !dbl) {
-                single = !single;
-            } else if (c == '"' && !single) {
-                dbl = !dbl;
-            } else if (c == '#' && !single && !dbl && i > 0 && Character.isWhitespace(line.charAt(i - 1))) {
-                return line.substring(0, i).trim();
-            }
-        }
-        return line;
     }
 
     /** A CircleCI orb reference `codecov/codecov@1.0.5`. */

@@ -68,11 +68,12 @@ public final class ScanBenchmark {
 
     /**
      * The fewest requests any correct walk can make: the token check, the organization and its repository pages,
-     * then per repository the run listing pages of the reach-back window, each workflow file once, the jobs of each
-     * Codecov run, and the repository and organization secret lists.
+     * then per repository the run listing pages of the reach-back window, each workflow file once, the Makefile that
+     * lint.yml's `make lint` runs (followed for the uploader) once, the jobs of each Codecov run, and the repository
+     * and organization secret lists.
      */
     static long lowerBound(int repos, int runs) {
-        long perRepo = (runs + 99) / 100 + 2 + codecovRunsInWindow(runs / 2) + 2;
+        long perRepo = (runs + 99) / 100 + 2 + 1 + codecovRunsInWindow(runs / 2) + 2;
         return 2 + (repos + 99) / 100 + repos * perRepo;
     }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.breachwalk.detect.config.CiFile;
 import io.breachwalk.detect.config.ConfigInspector;
 import io.breachwalk.detect.IndicatorMatcher;
-import io.breachwalk.detect.config.CoreIndicators;
 import io.breachwalk.playbook.PlaybookLoader;
 import io.breachwalk.detect.config.JobReport;
 import java.nio.file.Files;
@@ -35,7 +34,7 @@ class CorpusInspectTest {
             expected.computeIfAbsent(rec.get("file"), k -> new LinkedHashMap<>()).put(rec.get("job"), rec);
         }
         ConfigInspector inspector = new ConfigInspector(ConfigInspector.standardReaders(),
-                new CoreIndicators(new IndicatorMatcher(PlaybookLoader.loadBundled("codecov-2021"))));
+                new IndicatorMatcher(PlaybookLoader.loadBundled("codecov-2021")));
         List<String> problems = new ArrayList<>();
         int jobs = 0;
         int agree = 0;

@@ -1,6 +1,6 @@
 package io.breachwalk.inspect;
 
-import io.breachwalk.detect.config.FileLookup;
+import io.breachwalk.detect.FileLookup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

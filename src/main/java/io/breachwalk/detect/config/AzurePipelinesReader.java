@@ -1,5 +1,13 @@
 package io.breachwalk.detect.config;
 
+import io.breachwalk.detect.ConfigParseException;
+import io.breachwalk.detect.FileLookup;
+import io.breachwalk.detect.IndicatorMatcher;
+import io.breachwalk.detect.StepHit;
+import io.breachwalk.detect.shell.ShellGuard;
+import io.breachwalk.detect.shell.ShellScan;
+import io.breachwalk.detect.yaml.SafeYaml;
+import io.breachwalk.detect.yaml.YNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -35,10 +43,10 @@ public final class AzurePipelinesReader implements ConfigReader {
         return azureSteps || (y.has("pool") && y.has("steps")) || (y.has("trigger") && y.has("pr") && (y.has("jobs") || y.has("steps")));
     }
 
-    private record Ctx(CiFile file, FileLookup lookup, Indicators ind, Map<String, String> repos, List<JobReport> out) { }
+    private record Ctx(CiFile file, FileLookup lookup, IndicatorMatcher ind, Map<String, String> repos, List<JobReport> out) { }
 
     @Override
-    public List<JobReport> read(CiFile file, FileLookup lookup, Indicators ind) throws ConfigParseException {
+    public List<JobReport> read(CiFile file, FileLookup lookup, IndicatorMatcher ind) throws ConfigParseException {
         YNode root = new SafeYaml().parse(file.text());
         Map<String, String> repos = new LinkedHashMap<>();
         for (YNode r : Yaml.flat(root.get("resources").get("repositories"))) {

@@ -1,5 +1,12 @@
 package io.breachwalk.detect.config;
 
+import io.breachwalk.detect.ConfigParseException;
+import io.breachwalk.detect.FileLookup;
+import io.breachwalk.detect.IndicatorMatcher;
+import io.breachwalk.detect.shell.ShellGuard;
+import io.breachwalk.detect.shell.ShellScan;
+import io.breachwalk.detect.yaml.SafeYaml;
+import io.breachwalk.detect.yaml.YNode;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,7 +30,7 @@ public final class BitbucketPipelinesReader implements ConfigReader {
     }
 
     @Override
-    public List<JobReport> read(CiFile file, FileLookup lookup, Indicators ind) throws ConfigParseException {
+    public List<JobReport> read(CiFile file, FileLookup lookup, IndicatorMatcher ind) throws ConfigParseException {
         YNode root = new SafeYaml().parse(file.text());
         List<JobReport> out = new ArrayList<>();
         YNode p = root.get("pipelines");
@@ -34,7 +41,7 @@ public final class BitbucketPipelinesReader implements ConfigReader {
         return out;
     }
 
-    private void steps(YNode list, String pipeline, CiFile file, FileLookup lookup, Indicators ind, List<JobReport> out) {
+    private void steps(YNode list, String pipeline, CiFile file, FileLookup lookup, IndicatorMatcher ind, List<JobReport> out) {
         List<YNode> steps = new ArrayList<>();
         for (YNode item : Yaml.flat(list)) {
             if (item.has("step")) steps.add(item.get("step"));

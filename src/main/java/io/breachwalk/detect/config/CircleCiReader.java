@@ -1,5 +1,13 @@
 package io.breachwalk.detect.config;
 
+import io.breachwalk.detect.ConfigParseException;
+import io.breachwalk.detect.FileLookup;
+import io.breachwalk.detect.IndicatorMatcher;
+import io.breachwalk.detect.StepHit;
+import io.breachwalk.detect.shell.ShellGuard;
+import io.breachwalk.detect.shell.ShellScan;
+import io.breachwalk.detect.yaml.SafeYaml;
+import io.breachwalk.detect.yaml.YNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -31,7 +39,7 @@ public final class CircleCiReader implements ConfigReader {
     }
 
     @Override
-    public List<JobReport> read(CiFile file, FileLookup lookup, Indicators ind) throws ConfigParseException {
+    public List<JobReport> read(CiFile file, FileLookup lookup, IndicatorMatcher ind) throws ConfigParseException {
         YNode root = new SafeYaml().parse(file.text());
         Map<String, String> orbs = new LinkedHashMap<>();
         root.get("orbs").map().forEach((alias, ref) -> { if (ref.isScalar()) orbs.put(alias, ref.text()); });

@@ -1,5 +1,10 @@
 package io.breachwalk.detect.config;
 
+import io.breachwalk.detect.ConfigParseException;
+import io.breachwalk.detect.FileLookup;
+import io.breachwalk.detect.IndicatorMatcher;
+import io.breachwalk.detect.yaml.SafeYaml;
+import io.breachwalk.detect.yaml.YNode;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,9 +17,9 @@ public final class ConfigInspector {
     }
 
     private final List<ConfigReader> readers;
-    private final Indicators indicators;
+    private final IndicatorMatcher indicators;
 
-    public ConfigInspector(List<ConfigReader> readers, Indicators indicators) {
+    public ConfigInspector(List<ConfigReader> readers, IndicatorMatcher indicators) {
         this.readers = readers;
         this.indicators = indicators;
     }

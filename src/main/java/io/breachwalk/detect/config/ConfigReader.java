@@ -1,5 +1,9 @@
 package io.breachwalk.detect.config;
 
+import io.breachwalk.detect.ConfigParseException;
+import io.breachwalk.detect.FileLookup;
+import io.breachwalk.detect.IndicatorMatcher;
+import io.breachwalk.detect.yaml.YNode;
 import java.util.List;
 
 /**
@@ -17,5 +21,5 @@ public interface ConfigReader {
     boolean looksLike(String text, YNode yaml);
 
     /** One report per job the file defines, in file order. */
-    List<JobReport> read(CiFile file, FileLookup lookup, Indicators indicators) throws ConfigParseException;
+    List<JobReport> read(CiFile file, FileLookup lookup, IndicatorMatcher indicators) throws ConfigParseException;
 }

@@ -1,5 +1,12 @@
 package io.breachwalk.detect.config;
 
+import io.breachwalk.detect.ConfigParseException;
+import io.breachwalk.detect.FileLookup;
+import io.breachwalk.detect.IndicatorMatcher;
+import io.breachwalk.detect.shell.ShellGuard;
+import io.breachwalk.detect.shell.ShellScan;
+import io.breachwalk.detect.yaml.SafeYaml;
+import io.breachwalk.detect.yaml.YNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -30,7 +37,7 @@ public final class GitLabReader implements ConfigReader {
     }
 
     @Override
-    public List<JobReport> read(CiFile file, FileLookup lookup, Indicators ind) throws ConfigParseException {
+    public List<JobReport> read(CiFile file, FileLookup lookup, IndicatorMatcher ind) throws ConfigParseException {
         Map<String, YNode> top = new LinkedHashMap<>();
         YNode root = new SafeYaml().parse(file.text());
         if (!root.isMap()) throw new ConfigParseException("not a GitLab CI mapping");

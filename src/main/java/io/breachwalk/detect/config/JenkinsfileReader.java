@@ -1,22 +1,21 @@
 package io.breachwalk.detect.config;
 
-import java.util.ArrayList;
+import io.breachwalk.detect.FileLookup;
+import io.breachwalk.detect.IndicatorMatcher;
+import io.breachwalk.detect.StepHit;
+import io.breachwalk.detect.yaml.YNode;
+import io.breachwalk.source.jenkins.JenkinsfileAnalyzer;
+
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Interim reader for Jenkinsfiles (declarative and scripted) until io.breachwalk.source.jenkins.JenkinsfileAnalyzer
- * is on main; it is meant to become an adapter over that analyzer's static entry point (path, text, file lookup).
- * A Jenkinsfile is one job. Credentials bound around the uploader (withCredentials, environment credentials()) are
- * STEP; credentials bound elsewhere in the build are JOB.
+ * `inspect`'s view of a Jenkinsfile (declarative or scripted): an adapter over the Jenkins walk's
+ * {@link JenkinsfileAnalyzer}, so that both read pipelines the same way. A Jenkinsfile is one job. Credentials bound
+ * around the uploader (withCredentials, environment credentials()) are STEP; credentials bound elsewhere are JOB.
  */
 public final class JenkinsfileReader implements ConfigReader {
-    private static final Pattern CRED_ID = Pattern.compile("credentialsId\\s*:\\s*['\"]([^'\"]+)['\"]");
-    private static final Pattern ENV_CRED = Pattern.compile("credentials\\(\\s*['\"]([^'\"]+)['\"]\\s*\\)");
-
     @Override public String provider() { return "jenkins"; }
 
     @Override
@@ -34,96 +33,19 @@ public final class JenkinsfileReader implements ConfigReader {
     }
 
     @Override
-    public List<JobReport> read(CiFile file, FileLookup lookup, Indicators ind) {
-        String text = blankBlockComments(file.text());
-        JobResult r = new JobResult(file.displayPath(), provider(), "pipeline");
-        List<StepHit> hits = new ShellScan(ind, lookup).scan(text, file.displayPath(), 1, ShellGuard.unknownEnv());
-        r.hits(hits);
-        String[] lines = text.split("\\r?\\n", -1);
-        List<int[]> hitLines = new ArrayList<>();
-        for (StepHit h : hits) {
-            if (!h.affected()) continue;
-            Matcher m = Pattern.compile(Pattern.quote(file.displayPath()) + ":(\\d+)").matcher(h.evidence());
-            if (m.find()) hitLines.add(new int[] {Integer.parseInt(m.group(1))});
-        }
+    public List<JobReport> read(CiFile file, FileLookup lookup, IndicatorMatcher ind) {
+        String path = file.displayPath();
+        JenkinsfileAnalyzer.Analysis a = JenkinsfileAnalyzer.analyze(path, file.text(), ind, lookup);
+        JobResult r = new JobResult(path, provider(), "pipeline");
         Set<String> step = new LinkedHashSet<>();
         Set<String> job = new LinkedHashSet<>();
-        for (int i = 0; i < lines.length; i++) {
-            List<String> ids = new ArrayList<>();
-            int[] span = null;
-            if (lines[i].contains("withCredentials")) {
-                Matcher m = CRED_ID.matcher(argsFrom(lines, i));
-                while (m.find()) ids.add(m.group(1));
-                span = blockSpan(lines, i);
-            }
-            Matcher ec = ENV_CRED.matcher(lines[i]);
-            while (ec.find()) ids.add(ec.group(1));
-            if (ids.isEmpty()) continue;
-            if (span == null) span = enclosingEnvironmentOwner(lines, i);
-            for (String id : ids) {
-                final int[] s = span;
-                boolean covers = hitLines.stream().anyMatch(h -> h[0] - 1 >= s[0] && h[0] - 1 <= s[1]);
-                (covers ? step : job).add(id);
-            }
+        for (JenkinsfileAnalyzer.Use u : a.uses()) {
+            r.hit(new StepHit(u.how(), u.affected(), u.possible() ? StepHit.POSSIBLE : StepHit.PROBABLE,
+                    path + ":" + u.line() + " " + u.text()));
+            if (!u.affected()) continue;
+            u.stepBindings().forEach(b -> step.add(b.credentialsId()));
+            a.jobBindings(u).forEach(b -> job.add(b.credentialsId()));
         }
         return List.of(r.stepSecrets(step).jobSecrets(job).report());
-    }
-
-    private static String blankBlockComments(String t) {
-        StringBuilder sb = new StringBuilder(t);
-        int start;
-        int from = 0;
-        while ((start = sb.indexOf("/*", from)) >= 0) {
-            int end = sb.indexOf("*/", start + 2);
-            if (end < 0) end = sb.length() - 2;
-            for (int i = start; i < end + 2 && i < sb.length(); i++) if (sb.charAt(i) != '\n') sb.setCharAt(i, ' ');
-            from = end + 2;
-        }
-        return sb.toString();
-    }
-
-    /** The text from line i up to the first '{' (the arguments of withCredentials). */
-    private static String argsFrom(String[] lines, int i) {
-        StringBuilder sb = new StringBuilder();
-        for (int j = i; j < lines.length && j < i + 20; j++) {
-            int b = lines[j].indexOf('{', j == i ? lines[j].indexOf("withCredentials") : 0);
-            if (b >= 0) return sb.append(lines[j], 0, b).toString();
-            sb.append(lines[j]).append('\n');
-        }
-        return sb.toString();
-    }
-
-    /** Lines [start, end] of the brace block that opens on or after line i. */
-    static int[] blockSpan(String[] lines, int i) {
-        int depth = 0;
-        boolean opened = false;
-        for (int j = i; j < lines.length; j++) {
-            for (char c : lines[j].toCharArray()) {
-                if (c == '{') { depth++; opened = true; }
-                else if (c == '}') depth--;
-                if (opened && depth == 0) return new int[] {i, j};
-            }
-        }
-        return new int[] {i, lines.length - 1};
-    }
-
-    /** An environment { } block applies to the block that contains it (a stage, or the whole pipeline). */
-    private static int[] enclosingEnvironmentOwner(String[] lines, int i) {
-        int depth = 0;
-        for (int j = i; j >= 0; j--) {
-            String l = lines[j];
-            for (int k = l.length() - 1; k >= 0; k--) {
-                char c = l.charAt(k);
-                if (c == '}') depth++;
-                else if (c == '{') {
-                    if (depth == 0) {
-                        if (!l.contains("environment")) return blockSpan(lines, j);
-                    } else {
-                        depth--;
-                    }
-                }
-            }
-        }
-        return new int[] {0, lines.length - 1};
     }
 }

@@ -1,5 +1,6 @@
 package io.breachwalk.detect.config;
 
+import io.breachwalk.detect.StepHit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;

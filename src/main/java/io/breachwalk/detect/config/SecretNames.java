@@ -16,9 +16,6 @@ public final class SecretNames {
             "(?i)(token|secret|passw|pwd|api_?key|access_?key|private_?key|credential|auth|_key$|^key$|login|_pat$|^pat$)");
     private static final Pattern SHELL_VAR = Pattern.compile("\\$\\{?([A-Za-z_][A-Za-z0-9_]*)|%([A-Za-z_][A-Za-z0-9_]*)%");
     private static final Pattern MACRO = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_.]*)\\)");
-    private static final Pattern GH_SECRET = Pattern.compile("secrets\\s*\\.\\s*([A-Za-z0-9_]+)|secrets\\[\\s*['\"]([^'\"]+)['\"]\\s*]");
-    private static final Pattern GH_TOKEN = Pattern.compile("github\\s*\\.\\s*token\\b");
-    private static final Pattern GH_ALL = Pattern.compile("(?i)toJSON\\(\\s*secrets\\s*\\)|secrets\\[\\s*[^'\"\\s]");
 
     /** Variables every provider defines itself; not user secrets (CI_JOB_TOKEN expires with the job). */
     private static final Set<String> PREDEFINED = Set.of("CI_JOB_TOKEN", "CI_REGISTRY_PASSWORD", "CI_DEPLOY_PASSWORD",
@@ -46,17 +43,6 @@ public final class SecretNames {
         if (text == null) return out;
         Matcher m = MACRO.matcher(text);
         while (m.find()) if (looksSecret(m.group(1))) out.add(m.group(1));
-        return out;
-    }
-
-    /** GitHub Actions secrets.X references, github.token as GITHUB_TOKEN, and "all-secrets" for toJSON(secrets). */
-    public static Set<String> githubRefs(String text) {
-        Set<String> out = new LinkedHashSet<>();
-        if (text == null) return out;
-        Matcher m = GH_SECRET.matcher(text);
-        while (m.find()) out.add(m.group(1) != null ? m.group(1) : m.group(2));
-        if (GH_TOKEN.matcher(text).find()) out.add("GITHUB_TOKEN");
-        if (GH_ALL.matcher(text).find()) out.add("all-secrets");
         return out;
     }
 }

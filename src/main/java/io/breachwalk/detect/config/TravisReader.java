@@ -1,5 +1,12 @@
 package io.breachwalk.detect.config;
 
+import io.breachwalk.detect.ConfigParseException;
+import io.breachwalk.detect.FileLookup;
+import io.breachwalk.detect.IndicatorMatcher;
+import io.breachwalk.detect.shell.ShellGuard;
+import io.breachwalk.detect.shell.ShellScan;
+import io.breachwalk.detect.yaml.SafeYaml;
+import io.breachwalk.detect.yaml.YNode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -36,7 +43,7 @@ public final class TravisReader implements ConfigReader {
     }
 
     @Override
-    public List<JobReport> read(CiFile file, FileLookup lookup, Indicators ind) throws ConfigParseException {
+    public List<JobReport> read(CiFile file, FileLookup lookup, IndicatorMatcher ind) throws ConfigParseException {
         YNode root = withImports(new SafeYaml().parse(file.text()), file, lookup, 0);
         String matrixKey = root.get("jobs").has("include") ? "jobs" : "matrix";
         List<YNode> includes = Yaml.flat(root.get(matrixKey).get("include"));

@@ -1,5 +1,6 @@
 package io.breachwalk.detect.config;
 
+import io.breachwalk.detect.yaml.YNode;
 import java.util.ArrayList;
 import java.util.List;
 

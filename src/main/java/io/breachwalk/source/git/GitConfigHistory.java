@@ -1,8 +1,8 @@
 package io.breachwalk.source.git;
 
+import io.breachwalk.detect.FileLookup;
 import io.breachwalk.detect.config.CiFile;
 import io.breachwalk.detect.config.ConfigInspector;
-import io.breachwalk.detect.config.FileLookup;
 import io.breachwalk.detect.config.JobReport;
 import java.io.File;
 import java.io.IOException;

@@ -1,14 +1,18 @@
 package io.breachwalk.source.github;
 
+import io.breachwalk.detect.ConfigParseException;
 import io.breachwalk.detect.IndicatorMatcher;
 import io.breachwalk.detect.Match;
 import io.breachwalk.detect.ScriptMatch;
+import io.breachwalk.detect.shell.ShellGuard;
+import io.breachwalk.detect.shell.ShellScan;
+import io.breachwalk.detect.yaml.SafeYaml;
+import io.breachwalk.detect.yaml.YNode;
 import io.breachwalk.source.github.WorkflowModel.Hit;
 import io.breachwalk.source.github.WorkflowModel.Job;
 import io.breachwalk.source.github.WorkflowModel.SecretUse;
 import io.breachwalk.source.github.WorkflowModel.Step;
 import io.breachwalk.source.github.WorkflowModel.Workflow;
-import io.breachwalk.source.github.YamlTree.Y;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -22,9 +26,12 @@ import java.util.regex.Pattern;
 
 /**
  * Reads a GitHub Actions workflow into jobs and steps with their indicator hits and secret references (DESIGN 4.3).
- * Local composite actions and reusable workflows are followed through a {@link FileLookup}. Used by the GitHub walk
- * (files at a run's commit) and by `inspect` (files on disk):
+ * The one reader of GitHub workflows: the GitHub walk (files at a run's commit) and `inspect` (files on disk, through
+ * io.breachwalk.detect.config.GitHubWorkflowReader) both call
  * {@code WorkflowAnalyzer.analyze(".github/workflows/ci.yml", text, lookup, matcher)}.
+ * Followed through the {@link FileLookup}: local composite actions, reusable workflows, repository scripts and make
+ * targets a `run:` calls (possible, `script:<path>`), and third-party actions whose name says they may wrap the
+ * uploader (possible).
  */
 public final class WorkflowAnalyzer {
 
@@ -74,37 +81,41 @@ public final class WorkflowAnalyzer {
      */
     private List<Job> workflow(String path, String yaml, CallerJob caller, Map<String, List<SecretUse>> secretMap,
                                int depth) throws UnparsableWorkflowException {
-        Y root;
+        YNode root;
         try {
-            root = YamlTree.parse(yaml);
-        } catch (YamlTree.ParseException e) {
+            root = new SafeYaml().parse(yaml);
+        } catch (ConfigParseException e) {
             throw new UnparsableWorkflowException(path + ": " + e.getMessage());
         }
-        if (!root.isMap() || root.get("jobs") == null || !root.get("jobs").isMap()) {
+        if (!root.isMap() || !root.get("jobs").isMap()) {
             throw new UnparsableWorkflowException(path + ": no `jobs:` mapping");
         }
         SecretRefs refs = new SecretRefs(secretMap);
         List<SecretUse> workflowEnv = envSecrets(root.get("env"), "workflow env", refs);
         List<Job> jobs = new ArrayList<>();
-        for (Map.Entry<String, Y> e : root.get("jobs").map().entrySet()) {
-            Y job = e.getValue();
+        for (Map.Entry<String, YNode> e : root.get("jobs").map().entrySet()) {
+            YNode job = e.getValue();
             if (!job.isMap()) {
                 throw new UnparsableWorkflowException(path + ":" + job.line() + ": job " + e.getKey() + " is not a mapping");
             }
-            String display = job.textOf("name") != null ? job.textOf("name") : e.getKey();
-            boolean matrix = job.get("strategy") != null && job.get("strategy").get("matrix") != null;
+            String name = text(job.get("name"));
+            String display = name != null ? name : e.getKey();
+            boolean matrix = job.get("strategy").get("matrix").isPresent();
             String prefix = caller == null ? "" : caller.display() + " / ";
-            Pattern namePattern = jobNamePattern(prefix, display, job.textOf("name") == null && matrix,
+            String callerKey = caller == null ? null : caller.fileKey();
+            Pattern namePattern = jobNamePattern(prefix, display, name == null && matrix,
                     caller != null && caller.matrix());
-            if (job.textOf("uses") != null && !job.textOf("uses").isBlank()) {
-                jobs.addAll(reusable(path, e.getKey(), job, display, matrix, refs, depth));
+            String calls = text(job.get("uses"));
+            if (calls != null && !calls.isBlank()) {
+                jobs.addAll(reusable(path, e.getKey(), job, display, matrix, refs, depth,
+                        callerKey == null ? e.getKey() : callerKey, prefix));
                 continue;
             }
             List<SecretUse> env = new ArrayList<>(workflowEnv);
             env.addAll(envSecrets(job.get("env"), "job env", refs));
             List<SecretUse> other = new ArrayList<>();
             for (String part : List.of("container", "services")) {
-                if (job.get(part) != null) {
+                if (job.get(part).isPresent()) {
                     other.addAll(refs.in(flatten(job.get(part)), part + " credentials"));
                 }
             }
@@ -114,17 +125,18 @@ public final class WorkflowAnalyzer {
             }
             List<Step> steps = steps(path, job.get("steps"), refs, depth);
             jobs.add(new Job(e.getKey(), prefix + display, namePattern, matrix, environment, job.line(), steps,
-                    List.copyOf(env), List.copyOf(other), path));
+                    List.copyOf(env), List.copyOf(other), path, callerKey));
         }
         return jobs;
     }
 
-    private record CallerJob(String display, boolean matrix, String environment) {}
+    /** @param fileKey the key, in the analysed file, of the job that (directly or not) calls this workflow */
+    private record CallerJob(String display, boolean matrix, String environment, String fileKey) {}
 
     /** A job that calls a reusable workflow: its jobs run as `caller / inner`, with the secrets passed to them. */
-    private List<Job> reusable(String path, String key, Y job, String display, boolean matrix, SecretRefs refs,
-                               int depth) throws UnparsableWorkflowException {
-        String uses = job.textOf("uses").trim();
+    private List<Job> reusable(String path, String key, YNode job, String display, boolean matrix, SecretRefs refs,
+                               int depth, String fileKey, String prefix) throws UnparsableWorkflowException {
+        String uses = text(job.get("uses")).trim();
         Optional<String> text = Optional.empty();
         String calledPath = uses;
         if (depth < MAX_NESTING) {
@@ -142,36 +154,56 @@ public final class WorkflowAnalyzer {
                 }
             } catch (IOException e) {
                 problems.add(path + ":" + job.line() + ": cannot read reusable workflow " + uses + ": " + e.getMessage());
-                return List.of();
+                return List.of(notFollowed(path, key, job, prefix + display, uses, fileKey));
             }
         }
         if (text.isEmpty()) {
             problems.add(path + ":" + job.line() + ": reusable workflow " + uses + " not found; job " + key + " not followed");
-            return List.of();
+            return List.of(notFollowed(path, key, job, prefix + display, uses, fileKey));
         }
         Map<String, List<SecretUse>> passed = null; // inherit
-        Y secrets = job.get("secrets");
-        if (secrets == null || (secrets.isText() && !secrets.text().trim().equals("inherit"))) {
+        YNode secrets = job.get("secrets");
+        if (!secrets.isPresent() || (secrets.isScalar() && !secrets.text().trim().equals("inherit"))) {
             passed = Map.of();
         } else if (secrets.isMap()) {
             passed = new LinkedHashMap<>();
-            for (Map.Entry<String, Y> s : secrets.map().entrySet()) {
+            for (Map.Entry<String, YNode> s : secrets.map().entrySet()) {
                 passed.put(s.getKey(), refs.in(flatten(s.getValue()), "secrets: " + s.getKey() + " of " + uses));
             }
         }
-        CallerJob caller = new CallerJob(display, matrix, environmentName(job.get("environment")));
+        CallerJob caller = new CallerJob(prefix + display, matrix, environmentName(job.get("environment")), fileKey);
         // A remote workflow is cited as owner/repo/path@ref (its own commit is not ours); a local one by path.
         String file = uses.startsWith("./") ? calledPath : uses;
         return workflow(file, text.get(), caller, passed, depth + 1);
     }
 
-    private List<Step> steps(String file, Y stepsNode, SecretRefs refs, int depth) {
+    /**
+     * A calling job whose reusable workflow could not be read. Its jobs' API names (`caller / inner`) are unknown, so
+     * its name pattern is the caller's alone and the walk reports their jobs as unmatched. A workflow whose name says it
+     * may wrap the uploader is a possible hit.
+     */
+    private Job notFollowed(String path, String key, YNode job, String display, String uses, String fileKey) {
         List<Step> steps = new ArrayList<>();
-        if (stepsNode == null || !stepsNode.isList()) {
+        Optional<Match> wrapper = matcher.wrapperAction(uses);
+        if (wrapper.isPresent()) {
+            int line = job.get("uses").line();
+            Hit h = new Hit("wrapper-workflow:" + uses, true, true, path, line, "uses: " + uses,
+                    wrapper.get().detail(), "reusable workflow not followed");
+            steps.add(new Step(1, null, "Run " + uses, namePattern("Run " + uses), uses, null, null, line, h,
+                    List.of(), List.of(), List.of()));
+        }
+        return new Job(key, display, Pattern.compile("^" + Pattern.quote(display) + "$"), false,
+                environmentName(job.get("environment")), job.line(), steps, List.of(), List.of(), path,
+                fileKey.equals(key) ? null : fileKey);
+    }
+
+    private List<Step> steps(String file, YNode stepsNode, SecretRefs refs, int depth) {
+        List<Step> steps = new ArrayList<>();
+        if (!stepsNode.isSeq()) {
             return steps;
         }
         int position = 0;
-        for (Y s : stepsNode.list()) {
+        for (YNode s : stepsNode.seq()) {
             position++;
             if (!s.isMap()) {
                 continue;
@@ -181,19 +213,19 @@ public final class WorkflowAnalyzer {
         return steps;
     }
 
-    private Step step(String file, int position, Y s, SecretRefs refs, int depth) {
-        String name = s.textOf("name");
-        String uses = s.textOf("uses") == null ? null : s.textOf("uses").trim();
-        Y runNode = s.get("run");
-        String run = runNode == null ? null : runNode.text();
+    private Step step(String file, int position, YNode s, SecretRefs refs, int depth) {
+        String name = text(s.get("name"));
+        String uses = text(s.get("uses")) == null ? null : text(s.get("uses")).trim();
+        YNode runNode = s.get("run");
+        String run = text(runNode);
         String display = name != null ? name
                 : uses != null ? "Run " + uses
                 : "Run " + firstLine(run == null ? "" : run);
 
         List<SecretUse> secrets = new ArrayList<>(envSecrets(s.get("env"), "step env", refs));
-        Y with = s.get("with");
-        if (with != null && with.isMap()) {
-            for (Map.Entry<String, Y> w : with.map().entrySet()) {
+        YNode with = s.get("with");
+        if (with.isMap()) {
+            for (Map.Entry<String, YNode> w : with.map().entrySet()) {
                 String input = "INPUT_" + w.getKey().replace(' ', '_').toUpperCase(Locale.ROOT);
                 secrets.addAll(refs.in(flatten(w.getValue()), "with: " + w.getKey() + " (" + input + ")"));
             }
@@ -202,69 +234,152 @@ public final class WorkflowAnalyzer {
             secrets.addAll(refs.in(run, "run: script"));
         }
 
-        Hit hit = null;
-        List<Hit> related = new ArrayList<>();
+        List<Hit> found = new ArrayList<>();
         if (uses != null) {
-            Optional<Match> m = matcher.action(uses);
-            if (m.isPresent()) {
-                Hit h = new Hit(m.get().how(), m.get().affected(), m.get().possible(), file, s.get("uses").line(),
-                        "uses: " + uses, m.get().detail(), "");
-                if (h.affected()) {
-                    hit = h;
-                } else {
-                    related.add(h);
-                }
+            int line = s.get("uses").line();
+            Optional<Match> known = matcher.knownAction(uses);
+            Optional<Match> wrapper = known.isPresent() ? Optional.empty() : matcher.wrapperAction(uses);
+            if (known.isPresent()) {
+                Match m = known.get();
+                found.add(new Hit(m.how(), m.affected(), m.possible(), file, line, "uses: " + uses, m.detail(), ""));
+            } else if (wrapper.isPresent()) {
+                found.add(thirdParty(file, line, uses, wrapper.get()));
             } else if (uses.startsWith("./") && depth < MAX_NESTING) {
                 Composite c = composite(file, uses, depth);
                 if (c != null) {
                     secrets.addAll(c.secrets());
                     for (Hit inner : c.hits()) {
-                        Hit chained = new Hit(inner.how(), inner.affected(), inner.possible(), file,
-                                s.get("uses").line(), "uses: " + uses, inner.detail(),
-                                inner.location() + " " + inner.text());
-                        if (inner.affected() && hit == null) {
-                            hit = chained;
-                        } else if (!inner.affected()) {
-                            related.add(chained);
-                        }
+                        found.add(new Hit(inner.how(), inner.affected(), inner.possible(), file, line, "uses: " + uses,
+                                inner.detail(), inner.location() + " " + inner.text()
+                                + (inner.via().isEmpty() ? "" : " -> " + inner.via())));
                     }
                 }
             }
         }
         if (run != null) {
-            for (ScriptMatch m : matcher.script(run)) {
-                Hit h = new Hit(m.how(), m.affected(), m.possible(), file, runNode.lineOf(m.line()),
-                        "run: " + m.text(), m.text(), "");
-                if (m.affected() && hit == null) {
-                    hit = h;
-                } else if (!m.affected()) {
-                    related.add(h);
-                }
+            found.addAll(runHits(file, runNode, run));
+        }
+        Hit hit = null;
+        List<Hit> related = new ArrayList<>();
+        for (Hit h : found) {
+            if (!h.affected()) {
+                related.add(h);
+            } else if (hit == null || (hit.possible() && !h.possible())) {
+                hit = h; // a direct finding outranks an indirect one
             }
         }
-        return new Step(position, name, display, namePattern(display), uses, run, s.textOf("if"),
+        return new Step(position, name, display, namePattern(display), uses, run, text(s.get("if")),
                 s.line(), hit, List.copyOf(related), dedupe(secrets), exports(s, uses, run, refs, display));
     }
 
+    /**
+     * The uploader lines of a `run:` script, and those of the repository scripts and make targets it calls (read at the
+     * same commit; `possible`, the script's path in the evidence).
+     */
+    private List<Hit> runHits(String file, YNode runNode, String run) {
+        List<Hit> out = new ArrayList<>();
+        String[] lines = run.split("\\r?\\n", -1);
+        io.breachwalk.detect.FileLookup sameTree = repoPath -> {
+            try {
+                return lookup.read(null, repoPath, null);
+            } catch (IOException e) {
+                problems.add(file + ": cannot read " + repoPath + ": " + e.getMessage() + "; not followed");
+                return Optional.empty();
+            }
+        };
+        for (ShellScan.Found f : new ShellScan(matcher, sameTree).find(run, ShellGuard.unknownEnv())) {
+            int line = runNode.firstTextLine() + f.line() - 1;
+            if (!f.followed()) {
+                out.add(new Hit(f.how(), f.affected(), f.possible(), file, line, "run: " + f.text(), f.text(), ""));
+            } else {
+                String call = f.line() <= lines.length ? ShellScan.clip(lines[f.line() - 1]) : "";
+                out.add(new Hit(f.how(), f.affected(), true, file, line, "run: " + call, f.text(),
+                        "script:" + f.location() + " " + f.text()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A third-party action that may wrap the uploader: read where the lookup can (its action.yml, composite `run:`
+     * steps, a Docker action's entrypoint script) and judged on what it runs; `possible` either way.
+     */
+    private Hit thirdParty(String file, int line, String uses, Match wrapper) {
+        int at = uses.lastIndexOf('@');
+        String[] parts = (at < 0 ? uses : uses.substring(0, at)).split("/");
+        if (at < 0 || parts.length < 2) {
+            return new Hit(wrapper.how(), true, true, file, line, "uses: " + uses, wrapper.detail(),
+                    "third-party action not followed: no ref");
+        }
+        String repo = parts[0] + "/" + parts[1];
+        String ref = uses.substring(at + 1);
+        String sub = parts.length > 2 ? String.join("/", List.of(parts).subList(2, parts.length)) + "/" : "";
+        List<String> texts = new ArrayList<>();
+        try {
+            Optional<String> action = lookup.read(repo, sub + "action.yml", ref);
+            if (action.isEmpty()) {
+                action = lookup.read(repo, sub + "action.yaml", ref);
+            }
+            if (action.isPresent()) {
+                texts.add(action.get());
+                YNode runs = parseQuietly(action.get()).get("runs");
+                for (YNode st : runs.get("steps").items()) {
+                    if (text(st.get("run")) != null) {
+                        texts.add(text(st.get("run")));
+                    }
+                }
+                if ("docker".equals(text(runs.get("using")))) {
+                    String entry = io.breachwalk.detect.FileLookup.normalise(
+                            runs.get("entrypoint").text("entrypoint.sh"));
+                    if (entry != null) {
+                        lookup.read(repo, sub + entry, ref).ifPresent(texts::add);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            problems.add(file + ":" + line + ": cannot read " + uses + ": " + e.getMessage() + "; not followed");
+        }
+        if (texts.isEmpty()) {
+            return new Hit(wrapper.how(), true, true, file, line, "uses: " + uses, wrapper.detail(),
+                    "third-party action not followed: " + wrapper.detail());
+        }
+        for (String t : texts) {
+            for (ScriptMatch m : matcher.affectedScript(t)) {
+                return new Hit(wrapper.how(), true, true, file, line, "uses: " + uses, m.text(),
+                        "followed to " + repo + "@" + ref + ": " + ShellScan.clip(m.text()));
+            }
+        }
+        return new Hit(wrapper.how(), false, true, file, line, "uses: " + uses, wrapper.detail(),
+                "followed to " + repo + "@" + ref + ": no uploader found");
+    }
+
+    private static YNode parseQuietly(String yaml) {
+        try {
+            return new SafeYaml().parse(yaml);
+        } catch (ConfigParseException e) {
+            return YNode.missing(); // judged on the raw text only
+        }
+    }
+
     /** Secrets a step hands to later steps through $GITHUB_ENV (explicitly, or as configure-aws-credentials does). */
-    private List<SecretUse> exports(Y s, String uses, String run, SecretRefs refs, String display) {
+    private List<SecretUse> exports(YNode s, String uses, String run, SecretRefs refs, String display) {
         List<SecretUse> out = new ArrayList<>();
         String via = "$GITHUB_ENV from step \"" + display + "\"";
         if (uses != null && uses.toLowerCase(Locale.ROOT).startsWith("aws-actions/configure-aws-credentials")) {
-            Y with = s.get("with");
-            if (with != null && with.isMap()) {
-                for (Map.Entry<String, Y> w : with.map().entrySet()) {
+            YNode with = s.get("with");
+            if (with.isMap()) {
+                for (Map.Entry<String, YNode> w : with.map().entrySet()) {
                     out.addAll(refs.in(flatten(w.getValue()), via + " (" + w.getKey() + ")"));
                 }
             }
         }
         if (run != null && run.contains("GITHUB_ENV")) {
             Map<String, List<SecretUse>> stepEnv = new LinkedHashMap<>();
-            Y env = s.get("env");
-            if (env != null && env.isMap()) {
+            YNode env = s.get("env");
+            if (env.isMap()) {
                 env.map().forEach((k, v) -> stepEnv.put(k, refs.in(flatten(v), "")));
             }
-            for (String line : run.split("\r?\n")) {
+            for (String line : run.split("\\r?\\n")) {
                 if (!line.contains("GITHUB_ENV")) {
                     continue;
                 }
@@ -303,21 +418,24 @@ public final class WorkflowAnalyzer {
             problems.add(file + ": local action " + uses + " not found at this commit; not followed");
             return null;
         }
-        Y root;
+        YNode root;
         try {
-            root = YamlTree.parse(text.get());
-        } catch (YamlTree.ParseException e) {
+            root = new SafeYaml().parse(text.get());
+        } catch (ConfigParseException e) {
             problems.add(found + ": not valid YAML (" + e.getMessage() + "); not followed");
             return null;
         }
-        Y runs = root.get("runs");
-        if (runs == null || !"composite".equalsIgnoreCase(String.valueOf(runs.textOf("using")))) {
+        YNode runs = root.get("runs");
+        if (!"composite".equalsIgnoreCase(String.valueOf(text(runs.get("using"))))) {
             return null; // a JavaScript or Docker action in the repository: nothing to follow as YAML
         }
         List<Hit> hits = new ArrayList<>();
         List<SecretUse> secrets = new ArrayList<>();
         SecretRefs none = new SecretRefs(null);
         for (Step inner : steps(found, runs.get("steps"), none, depth + 1)) {
+            if (inner.neverRuns()) {
+                continue;
+            }
             if (inner.hit() != null) {
                 hits.add(inner.hit());
             }
@@ -327,17 +445,14 @@ public final class WorkflowAnalyzer {
         return new Composite(hits, secrets);
     }
 
-    private List<SecretUse> envSecrets(Y env, String label, SecretRefs refs) {
+    private List<SecretUse> envSecrets(YNode env, String label, SecretRefs refs) {
         List<SecretUse> out = new ArrayList<>();
-        if (env == null) {
-            return out;
-        }
-        if (env.isText()) {
+        if (env.isScalar()) {
             out.addAll(refs.in(env.text(), label)); // env: ${{ fromJSON(...) }}
             return out;
         }
         if (env.isMap()) {
-            for (Map.Entry<String, Y> e : env.map().entrySet()) {
+            for (Map.Entry<String, YNode> e : env.map().entrySet()) {
                 out.addAll(refs.in(flatten(e.getValue()), label + " " + e.getKey()));
             }
         }
@@ -399,27 +514,21 @@ public final class WorkflowAnalyzer {
     }
 
     /** All scalar text under a node, one per line (for secrets inside nested `with:` or credentials mappings). */
-    private static String flatten(Y node) {
-        if (node == null) {
-            return "";
-        }
-        if (node.isText()) {
-            return node.text();
-        }
+    private static String flatten(YNode node) {
         StringBuilder sb = new StringBuilder();
-        if (node.isList()) {
-            node.list().forEach(n -> sb.append(flatten(n)).append('\n'));
-        } else {
-            node.map().values().forEach(n -> sb.append(flatten(n)).append('\n'));
+        for (YNode scalar : node.scalars()) {
+            sb.append(scalar.text()).append('\n');
         }
         return sb.toString();
     }
 
-    private static String environmentName(Y env) {
-        if (env == null) {
-            return null;
-        }
-        String name = env.isText() ? env.text() : env.textOf("name");
+    /** The text of a scalar node; null for a missing, null, mapping or sequence node. */
+    private static String text(YNode node) {
+        return node.isScalar() ? node.text() : null;
+    }
+
+    private static String environmentName(YNode env) {
+        String name = env.isScalar() ? env.text() : text(env.get("name"));
         return name == null || name.isBlank() ? null : name.trim();
     }
 

@@ -30,11 +30,17 @@ public final class WorkflowModel {
      * A job as the jobs API will name it. {@code namePattern} matches the API job names it produces (matrix cells
      * `test (3.8)`, expressions in `name:`, reusable workflows `caller / inner`). {@code envSecrets}: workflow and
      * job `env:` secrets (STEP scope for every step); {@code otherSecrets}: job-level credentials outside any step's
-     * environment (container/services credentials): JOB scope.
+     * environment (container/services credentials): JOB scope. {@code callerKey}: for a job of a called reusable
+     * workflow, the key of the calling job in the analysed file (what `inspect` reports it as); null otherwise.
      */
     public record Job(String key, String displayName, Pattern namePattern, boolean matrix, String environment,
                       int line, List<Step> steps, List<SecretUse> envSecrets, List<SecretUse> otherSecrets,
-                      String file) {
+                      String file, String callerKey) {
+        /** The key of this job in the analysed file: its own, or that of the job that calls its workflow. */
+        public String fileKey() {
+            return callerKey == null ? key : callerKey;
+        }
+
         public List<Step> hits() {
             return steps.stream().filter(s -> s.hit() != null).toList();
         }
@@ -82,11 +88,21 @@ public final class WorkflowModel {
     public record Step(int position, String name, String displayName, Pattern namePattern, String uses, String run,
                        String condition, int line, Hit hit, List<Hit> related, List<SecretUse> secrets,
                        List<SecretUse> exportsToEnv) {
+        private static final Pattern LITERAL_FALSE = Pattern.compile("^\\s*(\\$\\{\\{\\s*)?false(\\s*}})?\\s*$");
+
+        /**
+         * `if: false` (or `${{ false }}`): the step is defined but can never run. The walk still lists the job (its
+         * step record says skipped); `inspect`, which has no step records, does not count it.
+         */
+        public boolean neverRuns() {
+            return condition != null && LITERAL_FALSE.matcher(condition).matches();
+        }
     }
 
     /**
      * An indicator found in a step. {@code location}: `file:line`, {@code text}: the `uses:`/`run:` line;
-     * {@code via}: for a followed composite action or script, the chain from the step (empty when direct).
+     * {@code via}: for a followed composite action, repository script (`script:scripts/upload.sh:3 ...`) or
+     * third-party action, the chain from the step (empty when direct). {@code possible}: indirect, at most `possible`.
      */
     public record Hit(String how, boolean affected, boolean possible, String file, int line, String text,
                       String detail, String via) {

@@ -1,7 +1,9 @@
 package io.breachwalk.source.jenkins;
 
+import io.breachwalk.detect.FileLookup;
 import io.breachwalk.detect.IndicatorMatcher;
-import io.breachwalk.detect.ScriptMatch;
+import io.breachwalk.detect.shell.ShellGuard;
+import io.breachwalk.detect.shell.ShellScan;
 import io.breachwalk.playbook.PlaybookException;
 import io.breachwalk.playbook.PlaybookLoader;
 
@@ -19,7 +21,10 @@ import java.util.regex.Pattern;
  * (line, stage, inside an if/else or a `when` condition?), which credentials are bound around that step (STEP) and
  * which are bound elsewhere in the pipeline (JOB). It is not a Groovy parser: it follows braces, strings and comments,
  * and looks at the head of each block ({@code stage('x') {}, withCredentials([...]) {}, environment {}, if (...) {}}).
- * Every string literal is handed to the playbook's script matcher, so a curl kept in a variable is found too.
+ * Every string literal is handed to the shared shell scanner, so a curl kept in a variable is found too, and a
+ * repository script or make target it calls is followed through a {@link FileLookup} (a `possible` use whose text names
+ * the script: {@code script:scripts/upload.sh:3 bash <(curl ...)}).
+ * The one Jenkinsfile reader: the Jenkins walk and `inspect` (io.breachwalk.detect.config.JenkinsfileReader) use it.
  */
 public final class JenkinsfileAnalyzer {
 
@@ -80,7 +85,12 @@ public final class JenkinsfileAnalyzer {
     }
 
     public static Analysis analyze(String path, String text, IndicatorMatcher matcher) {
-        return new Scan(path, text == null ? "" : text, matcher).run();
+        return analyze(path, text, matcher, FileLookup.NONE);
+    }
+
+    /** @param lookup files of the same tree (at the same commit), for the scripts the pipeline's shell steps call */
+    public static Analysis analyze(String path, String text, IndicatorMatcher matcher, FileLookup lookup) {
+        return new Scan(path, text == null ? "" : text, matcher, lookup).run();
     }
 
     /** One block on the brace stack and what its head said. */
@@ -102,7 +112,7 @@ public final class JenkinsfileAnalyzer {
     private static final class Scan {
         final String path;
         final String s;
-        final IndicatorMatcher matcher;
+        final ShellScan shell;
         final Deque<Frame> stack = new ArrayDeque<>();
         final List<Use> uses = new ArrayList<>();
         final List<Binding> all = new ArrayList<>();
@@ -110,10 +120,10 @@ public final class JenkinsfileAnalyzer {
         int headStart;
         int parens;
 
-        Scan(String path, String s, IndicatorMatcher matcher) {
+        Scan(String path, String s, IndicatorMatcher matcher, FileLookup lookup) {
             this.path = path;
             this.s = s;
-            this.matcher = matcher;
+            this.shell = new ShellScan(matcher, lookup);
         }
 
         Analysis run() {
@@ -269,8 +279,7 @@ public final class JenkinsfileAnalyzer {
         }
 
         private void onString(String content, int startLine) {
-            List<ScriptMatch> matches = matcher.script(content.replace("\\\n", "\n"));
-            for (ScriptMatch m : matches) {
+            for (ShellScan.Found m : shell.find(content.replace("\\\n", "\n"), ShellGuard.unknownEnv())) {
                 List<Binding> step = new ArrayList<>();
                 boolean conditional = false;
                 String condition = null;
@@ -281,7 +290,8 @@ public final class JenkinsfileAnalyzer {
                         condition = f.condition;
                     }
                 }
-                uses.add(new Use(startLine + m.line() - 1, m.how(), m.affected(), m.possible(), m.text(), stageName(),
+                String text = m.followed() ? "script:" + m.location() + " " + m.text() : m.text();
+                uses.add(new Use(startLine + m.line() - 1, m.how(), m.affected(), m.possible(), text, stageName(),
                         conditional, condition, List.copyOf(step)));
             }
         }

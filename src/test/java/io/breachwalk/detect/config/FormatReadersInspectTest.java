@@ -1,5 +1,6 @@
 package io.breachwalk.detect.config;
 
+import io.breachwalk.detect.FileLookup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.breachwalk.detect.IndicatorMatcher;
@@ -17,7 +18,7 @@ class FormatReadersInspectTest {
     @BeforeAll
     static void setUp() throws Exception {
         inspector = new ConfigInspector(ConfigInspector.standardReaders(),
-                new CoreIndicators(new IndicatorMatcher(PlaybookLoader.loadBundled("codecov-2021"))));
+                new IndicatorMatcher(PlaybookLoader.loadBundled("codecov-2021")));
     }
 
     static List<String> read(String path, String text, Map<String, String> tree) {
@@ -247,5 +248,51 @@ class FormatReadersInspectTest {
                 "runs:\n  using: composite\n  steps:\n    - run: bash <(curl -s https://codecov.io/bash)\n      shell: bash\n");
         assertThat(read(".github/workflows/ci.yml", wf, tree)).containsExactly(
                 "github-actions|test|true|curl-bash|probable|GLOBAL_TOKEN;NPM_TOKEN|CODECOV_TOKEN");
+    }
+
+    @Test
+    void jenkinsShellStepCallingARepositoryScriptIsPossibleWithTheScriptPath() {
+        String jf = """
+                node {
+                  stage('test') {
+                    withCredentials([string(credentialsId: 'codecov-token', variable: 'CODECOV_TOKEN')]) {
+                      sh './ci/coverage.sh'
+                    }
+                    withCredentials([string(credentialsId: 'npm', variable: 'NPM_TOKEN')]) {
+                      sh 'npm publish'
+                    }
+                  }
+                }
+                """;
+        Map<String, String> tree = Map.of("ci/coverage.sh", "#!/bin/sh\ncurl -s https://codecov.io/bash | bash\n");
+        assertThat(read("Jenkinsfile", jf, tree)).containsExactly(
+                "jenkins|pipeline|true|script:ci/coverage.sh|possible|codecov-token|npm");
+    }
+
+    @Test
+    void githubReusableWorkflowOfTheSameRepositoryCountsForTheCallingJob() {
+        String wf = """
+                on: push
+                jobs:
+                  coverage:
+                    uses: ./.github/workflows/upload.yml
+                    secrets:
+                      token: ${{ secrets.CODECOV_TOKEN }}
+                  lint:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - run: make lint
+                """;
+        Map<String, String> tree = Map.of(".github/workflows/upload.yml", """
+                on: workflow_call
+                jobs:
+                  upload:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - run: bash <(curl -s https://codecov.io/bash) -t ${{ secrets.token }}
+                """);
+        assertThat(read(".github/workflows/ci.yml", wf, tree)).containsExactly(
+                "github-actions|coverage|true|curl-bash|possible|CODECOV_TOKEN|",
+                "github-actions|lint|false||||");
     }
 }

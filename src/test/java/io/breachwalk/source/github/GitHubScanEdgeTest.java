@@ -35,9 +35,11 @@ class GitHubScanEdgeTest {
             // No listing asked for more than GitHub returns: every listing slice stayed under the cap.
             assertThat(sim.requests().stream().filter(r -> r.path().endsWith("/actions/runs")))
                     .allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
-            // Jobs only for the 1,200 Codecov runs, none for the 300 lint runs; each workflow file read once.
+            // Jobs only for the 1,200 Codecov runs, none for the 300 lint runs; each workflow file read once, and the
+            // Makefile that lint.yml's `make lint` runs (followed for the uploader) once too.
             assertThat(sim.count("/repos/bulk/monorepo/actions/runs/\\d+/jobs")).isEqualTo(1200);
-            assertThat(sim.count("/repos/bulk/monorepo/contents/.*")).isEqualTo(2);
+            assertThat(sim.count("/repos/bulk/monorepo/contents/.*")).isEqualTo(3);
+            assertThat(sim.count("/repos/bulk/monorepo/contents/Makefile.*")).isEqualTo(1);
             // Logs expire by age: after the newest one answered 410, older jobs are not asked.
             assertThat(sim.count("/repos/bulk/monorepo/actions/jobs/\\d+/logs")).isEqualTo(1);
             Map<String, String> rot = scan.one("rotation", is("secret_name", "CODECOV_TOKEN"));

@@ -109,4 +109,49 @@ class WorkflowAnalyzerGitHubTest {
         assertThatThrownBy(() -> WorkflowAnalyzer.analyze("x.yml", "a: &a [*a]\n", WorkflowAnalyzer.FileLookup.NONE,
                 matcher)).isInstanceOf(WorkflowAnalyzer.UnparsableWorkflowException.class);
     }
+
+    @Test
+    void wrapperActionIsFollowedWhereItCanBeReadAndPossibleEitherWay() throws Exception {
+        WorkflowAnalyzer.FileLookup lookup = (repo, path, ref) -> !"acme/codecov-wrapper".equals(repo) ? Optional.empty()
+                : path.equals("action.yml") ? Optional.of("runs: {using: docker, image: Dockerfile, entrypoint: run.sh}\n")
+                : path.equals("run.sh") ? Optional.of("#!/bin/sh\nbash <(curl -s https://codecov.io/bash)\n")
+                : Optional.empty();
+        Workflow wf = WorkflowAnalyzer.analyze("ci.yml", """
+                on: push
+                jobs:
+                  a:
+                    steps:
+                      - uses: acme/codecov-wrapper@v1
+                  b:
+                    steps:
+                      - uses: other/codecov-upload@v3
+                """, lookup, matcher);
+        WorkflowModel.Hit followed = wf.jobs().get(0).hits().get(0).hit();
+        assertThat(followed.possible()).isTrue();
+        assertThat(followed.how()).isEqualTo("wrapper-action:acme/codecov-wrapper@v1");
+        assertThat(followed.via()).isEqualTo("followed to acme/codecov-wrapper@v1: bash <(curl -s https://codecov.io/bash)");
+        WorkflowModel.Hit unread = wf.jobs().get(1).hits().get(0).hit();
+        assertThat(unread.possible()).isTrue();
+        assertThat(unread.via()).startsWith("third-party action not followed");
+    }
+
+    @Test
+    void literallyFalseStepNeverRunsAndAnUnreadableReusableWorkflowStillNamesItsJob() throws Exception {
+        Workflow wf = WorkflowAnalyzer.analyze("ci.yml", """
+                on: push
+                jobs:
+                  a:
+                    steps:
+                      - if: ${{ false }}
+                        uses: codecov/codecov-action@v1
+                  b:
+                    uses: elsewhere/templates/.github/workflows/codecov.yml@main
+                """, WorkflowAnalyzer.FileLookup.NONE, matcher);
+        assertThat(wf.jobs().get(0).hits().get(0).neverRuns()).isTrue();
+        Job b = wf.jobs().get(1);
+        assertThat(b.key()).isEqualTo("b");
+        assertThat(b.hits().get(0).hit().how()).isEqualTo("wrapper-workflow:elsewhere/templates/.github/workflows/codecov.yml@main");
+        assertThat(b.hits().get(0).hit().possible()).isTrue();
+        assertThat(wf.problems()).anyMatch(p -> p.contains("not found; job b not followed"));
+    }
 }

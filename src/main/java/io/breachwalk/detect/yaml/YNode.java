@@ -1,4 +1,4 @@
-package io.breachwalk.detect.config;
+package io.breachwalk.detect.yaml;
 
 import java.util.ArrayList;
 import java.util.Collections;

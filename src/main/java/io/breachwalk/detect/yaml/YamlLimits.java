@@ -1,4 +1,4 @@
-package io.breachwalk.detect.config;
+package io.breachwalk.detect.yaml;
 
 /** Bounds for reading untrusted YAML: a CI file is small; anything past these is hostile or not a CI file. */
 public record YamlLimits(int maxAliases, int maxDepth, int maxCodePoints, int maxExpandedNodes) {

@@ -1,4 +1,4 @@
-package io.breachwalk.detect.config;
+package io.breachwalk.detect;
 
 /**
  * One place in a job that runs the uploader (affected) or uses Codecov some harmless way.

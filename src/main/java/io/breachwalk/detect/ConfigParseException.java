@@ -1,4 +1,4 @@
-package io.breachwalk.detect.config;
+package io.breachwalk.detect;
 
 /** A CI file that could not be read as configuration: the message is one line a person can act on. */
 public class ConfigParseException extends Exception {

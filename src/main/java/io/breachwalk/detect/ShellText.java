@@ -1,11 +1,11 @@
-package io.breachwalk.detect.config;
+package io.breachwalk.detect;
 
-/** Shell, batch and Groovy line helpers shared by the scanners. */
-final class ShellText {
+/** Shell, batch and Groovy line helpers shared by the indicator matcher and the shell scanner. */
+public final class ShellText {
     private ShellText() { }
 
     /** Drops shell, batch and Groovy comments, keeping anything inside quotes. */
-    static String stripComment(String line) {
+    public static String stripComment(String line) {
         String t = line.trim();
         if (t.startsWith("#") || t.startsWith("//") || t.startsWith("::") || t.regionMatches(true, 0, "rem ", 0, 4)) return "";
         boolean single = false;

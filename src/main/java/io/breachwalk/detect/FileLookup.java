@@ -1,4 +1,4 @@
-package io.breachwalk.detect.config;
+package io.breachwalk.detect;
 
 import java.util.Optional;
 

@@ -1,5 +1,6 @@
-package io.breachwalk.detect.config;
+package io.breachwalk.detect.yaml;
 
+import io.breachwalk.detect.ConfigParseException;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;

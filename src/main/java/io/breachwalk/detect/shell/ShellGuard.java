@@ -1,5 +1,6 @@
-package io.breachwalk.detect.config;
+package io.breachwalk.detect.shell;
 
+import io.breachwalk.detect.ShellText;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
