@@ -226,19 +226,28 @@ final class ScanRun {
         Progress progress = quiet || System.console() == null ? Progress.NONE : new TerminalProgress(err);
         ScanContext ctx = new ScanContext(playbook.withWindow(window), window, new IndicatorMatcher(playbook),
                 findings, progress, concurrency, retryPolicy, evidence);
+        List<String> unusable = new ArrayList<>();
         for (CiSource source : sources) {
             try {
                 source.walk(ctx);
             } catch (SourceException e) {
-                progress.step("");
-                err.println("breachwalk: " + redactor.redact(e.getMessage()));
-                return Exits.USAGE;
+                // One provider is unusable (credentials, URL); what the others find must still be reported.
+                String message = redactor.redact(e.getMessage());
+                unusable.add(message);
+                findings.gap(new Gap(source.provider(), "", "", "", Gap.ACCESS_DENIED,
+                        "the " + source.provider() + " walk could not run: " + message, true));
             } catch (RuntimeException e) {
                 // A defect in one provider must not lose what the others found: record it and go on.
                 findings.gap(new Gap(source.provider(), "", "", "", Gap.API_ERROR,
                         "the " + source.provider() + " walk stopped early: " + e, true));
                 err.println(redactor.redact("breachwalk: the " + source.provider() + " walk stopped early: " + e));
             }
+        }
+
+        if (!unusable.isEmpty() && sources.size() == unusable.size()) {
+            progress.step("");
+            unusable.forEach(m -> err.println("breachwalk: " + m));
+            return Exits.USAGE;
         }
 
         ScanReport report = ReportBuilder.build(playbook, window, findings, redactor);
@@ -267,6 +276,10 @@ final class ScanRun {
         progress.step("");
         out.print(SummaryText.render(report, outDir, written));
         out.flush();
+        if (!unusable.isEmpty()) {
+            unusable.forEach(m -> err.println("breachwalk: " + m));
+            return Exits.USAGE;
+        }
         return report.summary().exitStatus();
     }
 }

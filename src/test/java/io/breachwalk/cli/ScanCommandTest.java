@@ -54,6 +54,28 @@ class ScanCommandTest {
     }
 
     @Test
+    void oneUnusableProviderDoesNotLoseWhatTheOtherFound(@TempDir Path dir) throws Exception {
+        try (var github = io.breachwalk.sim.github.GitHubSimulator.startDemo();
+             var jenkins = io.breachwalk.sim.jenkins.JenkinsSample.start()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            Map<String, String> env = new java.util.HashMap<>(github.env());
+            env.put("JENKINS_USER", "auditor");
+            env.put("JENKINS_TOKEN", "wrong-token-0000");
+            Path outDir = dir.resolve("out");
+            int exit = Main.run(new String[]{"scan", "--github-org", github.orgs().get(0), "--github-url",
+                            github.githubUrl(), "--jenkins-url", jenkins.url(), "--out", outDir.toString(), "--quiet"},
+                    env, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertThat(exit).isEqualTo(2);
+            assertThat(err.toString(StandardCharsets.UTF_8).lines()).hasSize(1)
+                    .first().asString().contains("Jenkins").doesNotContain("wrong-token-0000");
+            assertThat(Files.readString(outDir.resolve("jobs.csv"))).contains("github-actions,").doesNotContain("jenkins,");
+            assertThat(Files.readString(outDir.resolve("coverage.csv")))
+                    .containsPattern("jenkins,,,,ACCESS_DENIED,[^\n]*,true");
+        }
+    }
+
+    @Test
     void playbooksListsAndShowsTheBundledOne() {
         Result list = run("playbooks");
         assertThat(list.exit()).isZero();
