@@ -103,6 +103,10 @@ public record Estate(String webUrl, RateLimit rateLimit, List<Token> tokens, Lis
         }
     }
 
-    /** kind: 500, 502, 503, reset, slow, truncated, secondary-403, secondary-429, rate-limit. */
+    /**
+     * kind: 500, 502, 503, reset, slow, truncated, secondary-403, secondary-429, rate-limit; or a malformed answer
+     * with status 200: html-200, json-truncated, json-list-object, json-id-string, json-count-negative,
+     * json-count-huge, json-steps-null, json-bad-times, binary-content.
+     */
     public record FaultRule(String match, String kind, int times) {}
 }

@@ -9,6 +9,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Decides which requests fail and how. Rules come first (the first {@code times} requests whose path and query match
@@ -16,8 +17,12 @@ import java.util.regex.Pattern;
  * for that URL) so that the same client behaviour meets the same faults whatever the thread interleaving.
  */
 final class FaultInjector {
-    static final List<String> KINDS =
-            List.of("500", "502", "503", "reset", "slow", "truncated", "secondary-403", "secondary-429", "rate-limit");
+    /** Answers that are not what GitHub promises, served with a correct-looking status (see {@link Malformed}). */
+    static final List<String> MALFORMED = List.of("html-200", "json-truncated", "json-list-object", "json-id-string",
+            "json-count-negative", "json-count-huge", "json-steps-null", "json-bad-times", "binary-content");
+    static final List<String> KINDS = java.util.stream.Stream.concat(
+            Stream.of("500", "502", "503", "reset", "slow", "truncated", "secondary-403", "secondary-429", "rate-limit"),
+            MALFORMED.stream()).toList();
 
     private volatile Faults config;
     private volatile List<Pattern> rulePatterns;

@@ -231,7 +231,17 @@ public final class GitHubSimulator implements AutoCloseable {
                 reply = Reply.error(401, "Bad credentials");
             } else {
                 fault = faults.decide(method, path, query);
-                if (fault != null && !"slow".equals(fault) && !"truncated".equals(fault)) {
+                if (fault != null && FaultInjector.MALFORMED.contains(fault)) {
+                    // The real answer, then bent out of shape: the status still says all is well.
+                    reply = route(method, path, Query.parse(query), token);
+                    reply = conditional(ex, reply, bucket, path);
+                    if (reply.status() == 200 || fault.equals("html-200")) {
+                        Malformed.Answer m = Malformed.apply(fault, reply.body(), reply.contentType());
+                        Map<String, String> h = new LinkedHashMap<>(reply.headers());
+                        h.remove("ETag");
+                        reply = new Reply(200, h, m.body(), m.contentType());
+                    }
+                } else if (fault != null && !"slow".equals(fault) && !"truncated".equals(fault)) {
                     reply = faultReply(fault, bucket);
                     if (reply == null) {
                         record(method, path, query, -1, token, fault);

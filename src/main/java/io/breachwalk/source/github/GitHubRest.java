@@ -83,8 +83,72 @@ final class GitHubRest {
             Response r = send(request);
             HttpFailure f = classify(r, what, retry.policy().clock());
             if (f != null && f.retryable()) throw f;
+            // Every 2xx of the REST API is JSON. A proxy's login page or a body cut short with a correct-looking
+            // status is checked here, inside the attempt, so that it is retried (bounded by --retries) like a
+            // transport failure and, if it persists, reported in words rather than as a parser's exception.
+            if (r.status() / 100 == 2) {
+                String problem = notJson(r.body(), r.headers().firstValue("Content-Type").orElse(""));
+                if (problem != null) {
+                    throw new HttpFailure(HttpFailure.Kind.TRANSIENT, r.status(), null,
+                            "the answer for " + what + " " + problem);
+                }
+            }
             return r;
         });
+    }
+
+    /**
+     * Why a 2xx body is not the JSON the API promised, in words a person can act on, or null when it parses. Never
+     * quotes the body (it may be a login page) and never names a parser class.
+     */
+    static String notJson(String body, String contentType) {
+        String trimmed = body.stripLeading();
+        if (contentType.toLowerCase(java.util.Locale.ROOT).contains("html") || trimmed.startsWith("<")) {
+            return "is an HTML page, not JSON (status 200 from a proxy's login or error page? check the network path "
+                    + "to the API)";
+        }
+        if (trimmed.isEmpty()) {
+            return "is empty, not JSON";
+        }
+        try (com.fasterxml.jackson.core.JsonParser p = JSON.getFactory().createParser(body)) {
+            while (p.nextToken() != null) {
+                // read to the end: a document cut short fails here
+            }
+            return null;
+        } catch (com.fasterxml.jackson.core.io.JsonEOFException e) {
+            return "is JSON cut short after " + body.length() + " characters (a proxy or the server ended it early)";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            String why = String.valueOf(e.getOriginalMessage()).replaceAll("\\s+", " ");
+            return "is not valid JSON (" + (why.length() > 120 ? why.substring(0, 120) + "..." : why) + ")";
+        } catch (IOException e) {
+            return "could not be read as JSON";
+        }
+    }
+
+    /**
+     * The list under {@code field} of an answer ({@code body} itself when null). An answer where the list is
+     * missing or another type is refused in words: iterating an object's values, or nothing, would silently read
+     * the wrong items or none.
+     */
+    static JsonNode list(JsonNode body, String field, String what) throws HttpFailure {
+        JsonNode n = field == null ? body : body.path(field);
+        if (!n.isArray()) {
+            throw new HttpFailure(HttpFailure.Kind.FATAL, 200, null, "the answer for " + what.replaceAll("\\?.*", "")
+                    + " has " + (field == null ? "no list" : "no `" + field + "` list") + " (found " + kind(n)
+                    + " instead): not what the API promises");
+        }
+        return n;
+    }
+
+    /** A JSON node's type, for messages. */
+    static String kind(JsonNode n) {
+        if (n.isMissingNode()) return "nothing";
+        if (n.isNull()) return "null";
+        if (n.isObject()) return "an object";
+        if (n.isArray()) return "a list";
+        if (n.isTextual()) return "the text \"" + io.breachwalk.report.Cells.terminal(
+                n.asText().length() > 40 ? n.asText().substring(0, 40) + "..." : n.asText()) + "\"";
+        return n.getNodeType().toString().toLowerCase(java.util.Locale.ROOT) + " " + n;
     }
 
     /** The retryable reading of an answer, or null: GitHub's secondary limit may come as a bare 403 with a message. */
@@ -133,14 +197,19 @@ final class GitHubRest {
     /** Every item of a paginated list (the array under {@code field}, or the top-level array when null). */
     List<JsonNode> pages(String path, String field) throws IOException, ApiError {
         List<JsonNode> out = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
         String next = path;
         while (next != null) {
+            if (!seen.add(next)) {
+                // A Link rel="next" back to a page already read would loop for ever.
+                throw new HttpFailure(HttpFailure.Kind.FATAL, 200, null, "the pages of " + path.replaceAll("\\?.*", "")
+                        + " link back to a page already read; listing stopped there");
+            }
             Response r = get(next);
             if (r.status() != 200) {
                 throw new ApiError(r.status(), r.message(), path);
             }
-            JsonNode body = r.json();
-            (field == null ? body : body.path(field)).forEach(out::add);
+            list(r.json(), field, path).forEach(out::add);
             next = r.next().orElse(null);
         }
         return out;

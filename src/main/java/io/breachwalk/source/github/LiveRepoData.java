@@ -65,15 +65,33 @@ final class LiveRepoData implements RepoData {
                 remember(EvidenceLink.absent(FILE, name, null, "repository not found"));
                 return Optional.empty();
             }
-            String text;
+            byte[] bytes;
             try (InputStream in = r.getFileContent(path, ref).read()) {
-                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                bytes = in.readAllBytes();
             }
+            String text = new String(bytes, StandardCharsets.UTF_8);
             remember(EvidenceLink.stored(FILE, name, null, store.put(FILE, url, "text/plain", text)));
+            if (!utf8(bytes)) {
+                // Decoding leniently would hand the YAML parser replacement characters and the analysis a file
+                // that is not the one in the repository: say what it is instead. (The evidence keeps what was read.)
+                throw new NotText(path + " at " + (ref.length() > 7 ? ref.substring(0, 7) : ref)
+                        + " is not UTF-8 text (binary content, or another encoding)", text);
+            }
             return Optional.of(text);
         } catch (GHFileNotFoundException e) {
             remember(EvidenceLink.absent(FILE, name, null, "not found"));
             return Optional.empty();
+        }
+    }
+
+    private static boolean utf8(byte[] bytes) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes));
+            return true;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false;
         }
     }
 

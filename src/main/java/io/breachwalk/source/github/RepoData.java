@@ -42,6 +42,19 @@ interface RepoData {
     /** What was read under (kind, name), or null when nothing was asked for. */
     EvidenceLink link(String kind, String name);
 
+    /**
+     * A file whose bytes are not UTF-8 text (binary, or another encoding): not a workflow. {@code lenient} is the
+     * text decoded with replacement characters, good enough for a script that is only scanned for commands.
+     */
+    final class NotText extends IOException {
+        final String lenient;
+
+        NotText(String message, String lenient) {
+            super(message);
+            this.lenient = lenient;
+        }
+    }
+
     static String fileName(String repo, String path, String ref) {
         return repo + ":" + ref + ":" + path;
     }

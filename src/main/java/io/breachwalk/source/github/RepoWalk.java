@@ -49,6 +49,8 @@ final class RepoWalk {
     private static final Duration QUEUE_SLACK = Duration.ofDays(1);
     /** Split a range when its listing holds this many runs: GitHub returns at most 1,000 per filtered query. */
     static final int SLICE_LIMIT = 1000;
+    /** Most slices one listing is cut into; a slice still too full splits again. */
+    private static final int MAX_PARTS = 100;
     private static final int SLICE_TARGET = 800;
 
     private final ScanContext ctx;
@@ -91,31 +93,37 @@ final class RepoWalk {
                     "workflow runs could not be listed: " + e.getMessage(), true);
             return;
         } catch (IOException e) {
-            gap("", Gap.API_ERROR, "workflow runs could not be listed: " + e.getMessage(), true);
+            gap("", Gap.API_ERROR, "workflow runs could not be listed: " + readable(e), true);
             return;
+        }
+        if (!unnumbered.isEmpty()) {
+            // Keyed by id, they would collapse into one entry (or be asked for as /runs/abc): refuse them, say so.
+            gap("", Gap.API_ERROR, unnumbered.size() + " run(s) in the listing have no numeric id (e.g. id: "
+                    + unnumbered.get(0) + "); they could not be examined", true);
         }
         judge(runs.values());
     }
 
     /** Judges listed runs (online) or stored ones (`scan --offline`): the same code either way. */
     void judge(Iterable<JsonNode> runs) {
-        List<Future<List<Result>>> pending = new ArrayList<>();
+        Map<String, Future<List<Result>>> pending = new LinkedHashMap<>();
         for (JsonNode run : runs) {
             if (candidate(run)) {
                 sink.examinedRun(GitHubSource.PROVIDER);
-                pending.add(pool.submit(() -> run(run)));
+                pending.put(run.path("id").asText(), pool.submit(() -> run(run)));
             }
         }
         List<Result> results = new ArrayList<>();
-        for (Future<List<Result>> f : pending) {
+        for (Map.Entry<String, Future<List<Result>>> f : pending.entrySet()) {
             try {
-                results.addAll(f.get());
+                results.addAll(f.getValue().get());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (ExecutionException e) {
-                gap("", e.getCause() instanceof StoredRepoData.NotInEvidence ? Gap.NOT_IN_EVIDENCE : Gap.API_ERROR,
-                        "a run could not be examined: " + e.getCause(), true);
+                // Named by run, in words: a person reads this row, not a stack trace.
+                gap(f.getKey(), e.getCause() instanceof StoredRepoData.NotInEvidence ? Gap.NOT_IN_EVIDENCE
+                        : Gap.API_ERROR, "the run could not be examined: " + readable(e.getCause()), true);
             }
         }
         results = readLogs(results);
@@ -171,11 +179,16 @@ final class RepoWalk {
             throw new GitHubRest.ApiError(first.status(), first.message(), path);
         }
         JsonNode body = first.json();
+        JsonNode items = GitHubRest.list(body, "workflow_runs", path);
         long total = body.path("total_count").asLong();
         long seconds = Duration.between(from, to).getSeconds();
-        if (total >= SLICE_LIMIT && seconds > 0) {
-            // Cut into slices expected to hold ~800 runs each; a slice that is still too full splits again.
-            long parts = Math.min(seconds + 1, Math.max(2, (total + SLICE_TARGET - 1) / SLICE_TARGET));
+        // total_count only says when to split; a listing that ends on its first page (no next link) holds every run
+        // whatever total_count claims: a huge one would otherwise split the range into millions of listings.
+        boolean more = first.next().isPresent();
+        if (total >= SLICE_LIMIT && more && seconds > 0) {
+            // Cut into slices expected to hold ~800 runs each; a slice that is still too full splits again. At most
+            // MAX_PARTS per level, so an absurd total_count costs at most that many listings before the pages decide.
+            long parts = Math.min(MAX_PARTS, Math.min(seconds + 1, Math.max(2, (total + SLICE_TARGET - 1) / SLICE_TARGET)));
             long step = (seconds + 1) / parts;
             Instant start = from;
             for (long i = 0; i < parts; i++) {
@@ -185,20 +198,42 @@ final class RepoWalk {
             }
             return;
         }
-        if (total >= SLICE_LIMIT) {
+        if (total >= SLICE_LIMIT && more) {
             gap("", Gap.RESULT_CAP, total + " runs were created in the second " + from
                     + "; GitHub lists at most 1,000 per query, some runs could not be listed", true);
         }
-        body.path("workflow_runs").forEach(r -> out.put(r.path("id").asLong(), r));
+        items.forEach(r -> keep(r, out));
         Optional<String> next = first.next();
+        java.util.Set<String> seen = new java.util.HashSet<>();
         while (next.isPresent()) {
+            if (!seen.add(next.get())) {
+                // A Link rel="next" back to a page already read would loop for ever.
+                throw new io.breachwalk.source.HttpFailure(io.breachwalk.source.HttpFailure.Kind.FATAL, 200, null,
+                        "the pages of the run listing link back to a page already read; listing stopped there");
+            }
             GitHubRest.Response page = rest.get(next.get());
             if (page.status() != 200) {
                 throw new GitHubRest.ApiError(page.status(), page.message(), path);
             }
-            page.json().path("workflow_runs").forEach(r -> out.put(r.path("id").asLong(), r));
+            GitHubRest.list(page.json(), "workflow_runs", path).forEach(r -> keep(r, out));
             next = page.next();
         }
+    }
+
+    /** Listed runs whose id is not a positive integer (e.g. "abc"): reported once by {@link #walk}. */
+    private final List<String> unnumbered = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    private void keep(JsonNode run, Map<Long, JsonNode> out) {
+        if (!validId(run.path("id"))) {
+            unnumbered.add(GitHubRest.kind(run.path("id")).replaceFirst("^the text ", ""));
+            return;
+        }
+        out.put(run.path("id").asLong(), run);
+    }
+
+    /** GitHub's ids are positive integers; anything else cannot name a run or job in a later request. */
+    static boolean validId(JsonNode id) {
+        return id.isIntegralNumber() && id.canConvertToLong() && id.asLong() > 0;
     }
 
     /**
@@ -244,9 +279,30 @@ final class RepoWalk {
         String sha7 = sha.length() > 7 ? sha.substring(0, 7) : sha;
         List<Result> out = new ArrayList<>();
         for (JsonNode j : jobs) {
+            String jobName = io.breachwalk.report.Cells.terminal(j.path("name").asText(""));
+            if (!validId(j.path("id"))) {
+                // Its log and evidence are fetched and filed by id: without one it cannot be judged.
+                gap(runId, Gap.API_ERROR, "job \"" + jobName + "\" of run " + runId + " has no numeric id (id: "
+                        + GitHubRest.kind(j.path("id")).replaceFirst("^the text ", "") + "); it could not be judged", true);
+                continue;
+            }
+            JsonNode startedAt = j.path("started_at");
+            if (startedAt.isTextual() && !startedAt.asText().isEmpty() && time(j, "started_at", null) == null) {
+                // Not placed in the window by guesswork: said, and left for a person to check.
+                gap(runId, Gap.API_ERROR, "job " + j.path("id").asText() + " (\"" + jobName + "\") of run " + runId
+                        + " has started_at " + GitHubRest.kind(startedAt).replaceFirst("^the text ", "")
+                        + ", not a timestamp: whether it ran in the window is unknown", true);
+                continue;
+            }
             Instant started = time(j, "started_at", time(run, "run_started_at", null));
             if (!ctx.window().contains(started)) {
                 continue;
+            }
+            if (j.has("steps") && !j.get("steps").isArray()) {
+                // The verdict below rests on the workflow file and the log alone (as for a job without records).
+                gap(runId, Gap.API_ERROR, "job " + j.path("id").asText() + " of run " + runId + ": the jobs API gave "
+                        + "steps as " + GitHubRest.kind(j.get("steps")) + ", not a list; the verdict rests on the "
+                        + "workflow file and the log", false);
             }
             sink.examinedJob(GitHubSource.PROVIDER);
             Job job = match(analysis.workflow(), j.path("name").asText());
@@ -304,7 +360,13 @@ final class RepoWalk {
         return memo(workflows, sha + ":" + path, () -> {
             List<String> read = java.util.Collections.synchronizedList(new ArrayList<>());
             read.add(RepoData.fileName(fullName, path, sha));
-            Optional<String> text = file(null, path, sha);
+            Optional<String> text;
+            try {
+                text = file(null, path, sha);
+            } catch (RepoData.NotText e) {
+                return new Analysis(null, Gap.UNPARSABLE_CONFIG, e.getMessage() + ": the run's jobs could not be judged",
+                        List.copyOf(read));
+            }
             if (text.isEmpty()) {
                 return new Analysis(null, Gap.CONFIG_NOT_FOUND, path + " not found at " + shortSha(sha)
                         + ": the run's jobs could not be judged", List.copyOf(read));
@@ -313,7 +375,11 @@ final class RepoWalk {
                 Workflow wf = WorkflowAnalyzer.analyze(path, text.get(), (otherRepo, p, ref) -> {
                     String r = otherRepo == null ? sha : ref;
                     read.add(RepoData.fileName(otherRepo == null ? fullName : otherRepo, p, r));
-                    return file(otherRepo, p, r);
+                    try {
+                        return file(otherRepo, p, r);
+                    } catch (RepoData.NotText e) {
+                        return Optional.of(e.lenient); // a script in Latin-1 is still scanned for commands
+                    }
                 }, ctx.matcher());
                 return new Analysis(wf, null, null, List.copyOf(read));
             } catch (UnparsableWorkflowException e) {
@@ -499,6 +565,30 @@ final class RepoWalk {
         } catch (RuntimeException e) {
             return fallback;
         }
+    }
+
+    /**
+     * An exception in words for a coverage row: our own failures carry readable messages; anything else (a parser's,
+     * a library's) is reduced to its first line, without class names or the input it quotes.
+     */
+    static String readable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.breachwalk.source.HttpFailure || t instanceof GitHubRest.ApiError
+                    || t instanceof RepoData.NotText) {
+                return t.getMessage();
+            }
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+            return "an answer was not the JSON the API promises (" + String.valueOf(j.getOriginalMessage())
+                    .replaceAll("\\s+", " ").replaceAll("\\(.*", "").trim() + ")";
+        }
+        String m = root.getMessage() == null ? "" : root.getMessage().replaceAll("\\s+", " ").trim();
+        m = m.replaceAll("\\b(?:[a-z]+\\.)+[A-Z]\\w*(?:Exception|Error)\\b:? ?", "");
+        return m.isEmpty() ? "an unexpected answer" : m.length() > 300 ? m.substring(0, 300) + "..." : m;
     }
 
     private static String shortSha(String sha) {

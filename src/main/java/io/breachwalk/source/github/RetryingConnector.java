@@ -63,6 +63,16 @@ final class RetryingConnector implements GitHubConnector {
                     }
                     throw f;
                 }
+                // A 200 that is a proxy's HTML page or JSON cut short (with a matching Content-Length) is retried
+                // like a body cut in transit; handed to github-api it would surface as a parser exception.
+                if (status / 100 == 2 && body.length > 0 && expectsJson(r)) {
+                    String problem = GitHubRest.notJson(new String(body, java.nio.charset.StandardCharsets.UTF_8),
+                            r.header("Content-Type") == null ? "" : r.header("Content-Type"));
+                    if (problem != null) {
+                        throw new HttpFailure(HttpFailure.Kind.TRANSIENT, status, null, "the answer for " + what + " "
+                                + problem);
+                    }
+                }
                 // The body is decoded already: drop Content-Encoding so that github-api does not gunzip it again.
                 Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
                 r.allHeaders().forEach((k, v) -> {
@@ -78,6 +88,12 @@ final class RetryingConnector implements GitHubConnector {
                 || r.header("gh-limited-by") != null) return true;
         String text = new String(body, 0, Math.min(body.length, 4096), java.nio.charset.StandardCharsets.UTF_8);
         return text.contains("secondary rate limit") || text.contains("rate limit exceeded");
+    }
+
+    /** API answers are JSON (or a page claiming to be HTML); raw downloads (octet-stream, text/plain) are not. */
+    private static boolean expectsJson(GitHubConnectorResponse r) {
+        String type = r.header("Content-Type");
+        return type == null || type.contains("json") || type.contains("html");
     }
 
     static boolean sameOrigin(URL a, URL b) {
