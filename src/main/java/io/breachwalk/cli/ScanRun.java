@@ -251,8 +251,11 @@ final class ScanRun {
         }
 
         ScanReport report = ReportBuilder.build(playbook, window, findings, redactor);
-        List<String> written = List.of(CsvReports.JOBS, CsvReports.EXPOSURES, CsvReports.ROTATION,
-                CsvReports.COVERAGE, JsonReport.FILE, TicketsCsv.FILE, HtmlReport.FILE);
+        List<String> written = new ArrayList<>(List.of(CsvReports.JOBS, CsvReports.EXPOSURES, CsvReports.ROTATION,
+                CsvReports.COVERAGE, JsonReport.FILE, TicketsCsv.FILE, HtmlReport.FILE));
+        if (evidence != null) {
+            written.add("evidence/");
+        }
         try {
             CsvReports.write(files, report);
             JsonReport.write(files, report);
