@@ -20,7 +20,7 @@ import java.util.Map;
  * Benchmark, not a test: scans a generated GitHub organization served by the simulator at a simulated latency and
  * prints API requests against a computed lower bound, wall time and peak heap. Run (see README, Benchmarks):
  * <pre>
- *   mvn -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ *   mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  *   java -cp target/classes:target/test-classes:$(cat target/cp.txt) io.breachwalk.bench.ScanBenchmark [repos] [runs] [latency-ms] [concurrency]
  * </pre>
  * Each repository has a Codecov workflow and a lint workflow at one commit; {@code runs} runs per repository spread
