@@ -82,20 +82,31 @@ final class ScanRun {
         }
     }
 
-    int run(String playbookRef, Instant since, Instant until, ScanOptions options) {
-        Playbook playbook;
-        Window window;
+    /** The playbook and the window it is scanned over (the playbook's, or --since/--until). */
+    private record Incident(Playbook playbook, Window window) {
+    }
+
+    /** Loads the playbook and builds the window; null after one line on stderr when either is unusable. */
+    private Incident incident(String playbookRef, Instant since, Instant until) {
         try {
-            playbook = PlaybookLoader.load(playbookRef);
-            window = new Window(since == null ? playbook.window().since() : since,
-                    until == null ? playbook.window().until() : until);
+            Playbook playbook = PlaybookLoader.load(playbookRef);
+            return new Incident(playbook, new Window(since == null ? playbook.window().since() : since,
+                    until == null ? playbook.window().until() : until));
         } catch (PlaybookException e) {
             err.println("breachwalk: " + e.getMessage());
-            return Exits.USAGE;
         } catch (IllegalArgumentException e) {
             err.println("breachwalk: --since/--until: " + e.getMessage());
+        }
+        return null;
+    }
+
+    int run(String playbookRef, Instant since, Instant until, ScanOptions options) {
+        Incident incident = incident(playbookRef, since, until);
+        if (incident == null) {
             return Exits.USAGE;
         }
+        Playbook playbook = incident.playbook();
+        Window window = incident.window();
 
         OutputFiles files;
         try {
@@ -160,19 +171,12 @@ final class ScanRun {
      * this playbook; the online walk's gaps are repeated and what cannot be re-derived is said in coverage.csv.
      */
     int runOffline(String playbookRef, Instant since, Instant until, Path evidenceDir, Path out, int concurrency) {
-        Playbook playbook;
-        Window window;
-        try {
-            playbook = PlaybookLoader.load(playbookRef);
-            window = new Window(since == null ? playbook.window().since() : since,
-                    until == null ? playbook.window().until() : until);
-        } catch (PlaybookException e) {
-            err.println("breachwalk: " + e.getMessage());
-            return Exits.USAGE;
-        } catch (IllegalArgumentException e) {
-            err.println("breachwalk: --since/--until: " + e.getMessage());
+        Incident incident = incident(playbookRef, since, until);
+        if (incident == null) {
             return Exits.USAGE;
         }
+        Playbook playbook = incident.playbook();
+        Window window = incident.window();
         EvidenceStore store;
         EvidenceManifest manifest;
         OutputFiles files;
