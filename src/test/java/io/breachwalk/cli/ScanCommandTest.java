@@ -76,6 +76,34 @@ class ScanCommandTest {
     }
 
     @Test
+    void exitStatusSaysWhetherThereIsSomethingToRotate(@TempDir Path dir) throws Exception {
+        try (var github = io.breachwalk.sim.github.GitHubSimulator.startDemo()) {
+            String[] common = {"scan", "--github-url", github.githubUrl(), "--github-repo", "acme/web-app", "--quiet"};
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int rotate = Main.run(concat(common, "--out", dir.resolve("a").toString()), github.env(),
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
+            assertThat(rotate).isEqualTo(1);
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("secrets to rotate");
+            assertThat(Files.readString(dir.resolve("a/rotation.csv"))).contains(",ROTATE,");
+
+            out.reset();
+            // Before the sample's runs: nothing ran, so nothing to rotate and nothing left open.
+            int clean = Main.run(concat(common, "--since", "2020-01-01T00:00:00Z", "--until", "2020-02-01T00:00:00Z",
+                            "--out", dir.resolve("b").toString()), github.env(),
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
+            assertThat(clean).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("complete; nothing to rotate");
+            assertThat(Files.readString(dir.resolve("b/rotation.csv")).lines()).hasSize(1);
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    @Test
     void playbooksListsAndShowsTheBundledOne() {
         Result list = run("playbooks");
         assertThat(list.exit()).isZero();
