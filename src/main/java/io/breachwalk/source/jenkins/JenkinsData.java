@@ -29,8 +29,23 @@ interface JenkinsData {
     /** config.xml; null when not found. Name: the job's full name. */
     String config(String jobName, List<String> names) throws IOException;
 
-    /** A file at a revision from one of the job's remotes; empty with why[0] set when unreachable. Name: path@sha. */
-    Optional<String> scmFile(List<String> remotes, String sha, String path, String[] why) throws IOException;
+    /**
+     * The files of a revision from the job's remotes (the Jenkinsfile, and the scripts it calls), each read once per
+     * revision from one fetch and stored as it is read. Name of each file: path@sha. Close it when the analysis is done.
+     */
+    Revision revision(List<String> remotes, String sha);
+
+    /** Files at one revision. */
+    interface Revision extends AutoCloseable {
+        /** A file's text; empty with why[0] set when the remote, the commit or the file cannot be reached. */
+        Optional<String> read(String path, String[] why) throws IOException;
+
+        /** Why no remote gave the revision at all (a script lookup then says nothing), or null. */
+        default String unreachable() { return null; }
+
+        @Override
+        default void close() { }
+    }
 
     /** The stage names the pipeline API knows for a build; empty when it cannot tell. Name: job/number. */
     List<String> stages(String jobName, List<String> names, int number) throws IOException;

@@ -6,7 +6,10 @@ import com.cdancy.jenkins.rest.domain.job.JobList;
 import com.cdancy.jenkins.rest.domain.job.Stage;
 import com.cdancy.jenkins.rest.domain.job.Workflow;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.breachwalk.detect.FileLookup;
 import io.breachwalk.detect.ScriptMatch;
+import io.breachwalk.detect.shell.ShellGuard;
+import io.breachwalk.detect.shell.ShellScan;
 import io.breachwalk.model.Confidence;
 import io.breachwalk.model.EvidenceLink;
 import io.breachwalk.model.EvidenceRecord;
@@ -83,7 +86,7 @@ public final class JenkinsSource implements CiSource {
         JenkinsClient client = client();
         try {
             Rest rest = new Rest(client, ctx, retry);
-            JenkinsData data = new LiveJenkinsData(http, rest::config, rest::workflow, new ScmFiles(), ctx.evidence(),
+            JenkinsData data = new LiveJenkinsData(http, rest::config, rest::workflow, new ScmFiles(() -> ctx.findings().request(PROVIDER)), ctx.evidence(),
                     ctx.matcher());
             Walk walk = new Walk(ctx, host, http, rest, data);
             walk.run();
@@ -490,8 +493,7 @@ public final class JenkinsSource implements CiSource {
                 use = uses.first();
                 gap(sink, job.fullName(), buildId, Gap.LOGS_EXPIRED, "the console log is gone; verdict from the definition", false);
                 verdict = Verdict.RAN;
-                boolean weak = use != null && (use.conditional() || use.possible());
-                confidence = weak ? Confidence.POSSIBLE : Confidence.PROBABLE;
+                confidence = uses.weak(use) ? Confidence.POSSIBLE : Confidence.PROBABLE;
                 stage = use == null ? null : use.stage();
                 evidence = "console log gone;" + uses.where(use).replaceFirst("^;", "")
                         + (use != null && use.conditional() ? " (inside " + use.condition() + ")" : "");
@@ -636,16 +638,54 @@ public final class JenkinsSource implements CiSource {
                         return Uses.unknown("the build records no git revision to read " + scriptPath + " at");
                     }
                     String[] why = {"unreachable"};
-                    Optional<String> text = data.scmFile(remotes, sha, scriptPath, why);
-                    used.add(data.link(JenkinsData.SCM_FILE, scriptPath + "@" + sha));
-                    if (text.isEmpty()) {
-                        gap(sink, job.fullName(), buildId, Gap.CONFIG_NOT_FOUND, why[0], false);
-                        return Uses.unknown(why[0]);
+                    // One fetch of the revision serves the Jenkinsfile and the repository scripts its steps call.
+                    try (JenkinsData.Revision rev = data.revision(remotes, sha)) {
+                        Optional<String> text = rev.read(scriptPath, why);
+                        used.add(data.link(JenkinsData.SCM_FILE, scriptPath + "@" + sha));
+                        if (text.isEmpty()) {
+                            gap(sink, job.fullName(), buildId, Gap.CONFIG_NOT_FOUND, why[0], false);
+                            return Uses.unknown(why[0]);
+                        }
+                        return Uses.pipeline(JenkinsfileAnalyzer.analyze(scriptPath, text.get(), ctx.matcher(),
+                                        lookup(rev, sha, used)), scriptPath + "@" + ScmFiles.abbrev(sha));
                     }
-                    return Uses.pipeline(JenkinsfileAnalyzer.analyze(scriptPath, text.get(), ctx.matcher()),
-                            scriptPath + "@" + ScmFiles.abbrev(sha));
                 }
-                return Uses.freestyle(config, ctx);
+                Uses direct = Uses.freestyle(config, ctx);
+                if (direct.runs() || sha == null || remotes.isEmpty() || config.shells().isEmpty()) return direct;
+                // No shell step runs the uploader itself: follow the repository scripts and make targets they call,
+                // at the build's revision (fetched only if a step calls one).
+                try (JenkinsData.Revision rev = data.revision(remotes, sha)) {
+                    ShellScan scan = new ShellScan(ctx.matcher(), lookup(rev, sha, used));
+                    List<ShellScan.Found> followed = new ArrayList<>();
+                    List<Integer> idx = new ArrayList<>();
+                    for (JobConfig.Shell s : config.shells()) {
+                        for (ShellScan.Found f : scan.find(s.command(), ShellGuard.unknownEnv())) {
+                            if (f.followed() && f.affected()) {
+                                followed.add(f);
+                                idx.add(s.index());
+                            }
+                        }
+                    }
+                    if (followed.isEmpty() && rev.unreachable() != null) {
+                        gap(sink, job.fullName(), buildId, Gap.CONFIG_NOT_FOUND, "the repository scripts the shell steps "
+                                + "call could not be read: " + rev.unreachable(), false);
+                    }
+                    return Uses.freestyleScripts(config, followed, idx);
+                }
+            }
+
+            /** Files of the build's revision for the shell scanner; each script read is evidence of this build. */
+            private FileLookup lookup(JenkinsData.Revision rev, String sha, List<EvidenceLink> used) {
+                return p -> {
+                    String[] why = {null};
+                    try {
+                        Optional<String> t = rev.read(p, why);
+                        if (t.isPresent()) used.add(data.link(JenkinsData.SCM_FILE, p + "@" + sha));
+                        return t;
+                    } catch (IOException e) {
+                        return Optional.empty();
+                    }
+                };
             }
         }
 
@@ -675,12 +715,21 @@ public final class JenkinsSource implements CiSource {
      * and SecretBuildWrapper, or unknown (with why).
      */
     private record Uses(JenkinsfileAnalyzer.Analysis analysis, String source, JobConfig freestyle,
-                        List<ScriptMatch> shellMatches, List<Integer> shellIndexes, String why) {
+                        List<ScriptMatch> shellMatches, List<Integer> shellIndexes, String why, boolean followed) {
 
-        static Uses unknown(String why) { return new Uses(null, null, null, List.of(), List.of(), why); }
+        static Uses unknown(String why) { return new Uses(null, null, null, List.of(), List.of(), why, false); }
 
         static Uses pipeline(JenkinsfileAnalyzer.Analysis a, String source) {
-            return new Uses(a, source, null, List.of(), List.of(), null);
+            return new Uses(a, source, null, List.of(), List.of(), null, false);
+        }
+
+        /** Shell steps that run the uploader only inside a repository script they call: "script:path:line text". */
+        static Uses freestyleScripts(JobConfig c, List<ShellScan.Found> found, List<Integer> idx) {
+            List<ScriptMatch> matches = new ArrayList<>();
+            for (ShellScan.Found f : found) {
+                matches.add(new ScriptMatch(f.line(), f.how(), true, true, "script:" + f.location() + " " + f.text()));
+            }
+            return new Uses(null, "config.xml", c, matches, idx, null, !matches.isEmpty());
         }
 
         static Uses freestyle(JobConfig c, ScanContext ctx) {
@@ -692,7 +741,13 @@ public final class JenkinsSource implements CiSource {
                     idx.add(s.index());
                 }
             }
-            return new Uses(null, "config.xml", c, matches, idx, null);
+            return new Uses(null, "config.xml", c, matches, idx, null, false);
+        }
+
+        /** A verdict from the definition alone rests on a weak reading: a conditional or followed use. */
+        boolean weak(JenkinsfileAnalyzer.Use use) {
+            if (analysis != null) return use != null && (use.conditional() || use.possible());
+            return followed;
         }
 
         boolean unknown() { return why != null; }

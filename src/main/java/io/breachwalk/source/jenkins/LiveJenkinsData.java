@@ -86,19 +86,41 @@ final class LiveJenkinsData implements JenkinsData {
     }
 
     @Override
-    public Optional<String> scmFile(List<String> remotes, String sha, String path, String[] why) {
-        Optional<String> text = Optional.empty();
-        String from = "";
-        for (String remote : remotes) {
-            text = scm.read(remote, sha, path, why);
-            from = remote;
-            if (text.isPresent()) break;
-        }
-        String name = path + "@" + sha;
-        remember(text.isEmpty() ? EvidenceLink.absent(SCM_FILE, name, null, why[0])
-                : EvidenceLink.stored(SCM_FILE, name, null, store.put(SCM_FILE, from + "#" + sha + ":" + path,
-                "text/plain", text.get())));
-        return text;
+    public Revision revision(List<String> remotes, String sha) {
+        List<ScmFiles.Tree> trees = new ArrayList<>();
+        for (String remote : remotes) trees.add(scm.tree(remote, sha));
+        return new Revision() {
+            private String unreachable;
+
+            @Override
+            public Optional<String> read(String path, String[] why) {
+                Optional<String> text = Optional.empty();
+                String from = "";
+                boolean reached = false;
+                for (ScmFiles.Tree t : trees) {
+                    ScmFiles.Result r = t.result(path);
+                    from = t.url;
+                    reached |= !r.unreachable();
+                    if (r.text() != null) {
+                        text = Optional.of(r.text());
+                        break;
+                    }
+                    why[0] = r.why();
+                }
+                if (!reached && !trees.isEmpty()) unreachable = why[0];
+                String name = path + "@" + sha;
+                remember(text.isEmpty() ? EvidenceLink.absent(SCM_FILE, name, null, why[0])
+                        : EvidenceLink.stored(SCM_FILE, name, null, store.put(SCM_FILE, from + "#" + sha + ":" + path,
+                        "text/plain", text.get())));
+                return text;
+            }
+
+            @Override
+            public String unreachable() { return unreachable; }
+
+            @Override
+            public void close() { trees.forEach(ScmFiles.Tree::close); }
+        };
     }
 
     @Override

@@ -2,9 +2,10 @@ package io.breachwalk.source.jenkins;
 
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectLoader;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevTree;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.RefSpec;
@@ -17,68 +18,198 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * Reads a file (the Jenkinsfile) at a build's revision from the job's git remote, as the build saw it: config.xml
- * only has today's definition. A local repository (file: URL) is opened in place; a remote one is fetched at that one
- * commit, shallow, into a temporary repository that is deleted afterwards. Results are cached per (url, sha, path).
+ * Reads files (the Jenkinsfile, and the repository scripts it calls) at a build's revision from the job's git remote,
+ * as the build saw them: config.xml only has today's definition. A local repository (file: URL) is opened in place;
+ * a remote one is fetched at that one commit, shallow, into a temporary repository, once for all the paths read while
+ * a {@link Tree} is in use, and deleted when the last user releases it.
+ *
+ * <p>What stays in memory for the scan is the content of the paths asked (each at most {@link #MAX_FILE} bytes),
+ * per (remote, revision), within {@link #MAX_CACHED} bytes in all: the least recently used revisions not in use are
+ * dropped first (read again, with a new fetch, if a later build needs them). Each remote fetch is reported to the
+ * {@code onFetch} hook, so the scan's request count includes it.
  */
 final class ScmFiles {
+    static final int MAX_FILE = 1 << 20;
+    static final long MAX_CACHED = 32L << 20;
 
-    private final Map<String, Optional<String>> cache = new ConcurrentHashMap<>();
+    private final Runnable onFetch;
+    private final boolean openLocal;
+    private final long maxCached;
+    private final AtomicInteger fetches = new AtomicInteger();
+    private final Map<String, Tree> trees = new LinkedHashMap<>(16, 0.75f, true);  // guarded by this
+    private long cached;                                                          // guarded by this
+
+    ScmFiles() { this(() -> { }); }
+
+    ScmFiles(Runnable onFetch) { this(onFetch, true, MAX_CACHED); }
+
+    /** @param openLocal false to fetch a file: remote like any other (tests of the fetch path) */
+    ScmFiles(Runnable onFetch, boolean openLocal, long maxCached) {
+        this.onFetch = onFetch;
+        this.openLocal = openLocal;
+        this.maxCached = maxCached;
+    }
+
+    /** Remote fetches made so far (a local repository opened in place is none). */
+    int fetches() { return fetches.get(); }
 
     /** The file's text, or empty when the remote, the commit or the file cannot be reached (the reason in why[0]). */
     Optional<String> read(String url, String sha, String path, String[] why) {
-        String key = url + "\n" + sha + "\n" + path;
-        return cache.computeIfAbsent(key, k -> load(url, sha, path, why));
+        try (Tree t = tree(url, sha)) {
+            return t.read(path, why);
+        }
     }
 
-    private Optional<String> load(String url, String sha, String path, String[] why) {
-        try {
-            if (url.startsWith("file:") || url.startsWith("/")) {
-                File dir = url.startsWith("file:") ? new File(URI.create(url.replace("file:///", "file:/")).getPath()) : new File(url);
-                File gitDir = new File(dir, ".git").isDirectory() ? new File(dir, ".git") : dir;
-                try (Repository repo = new FileRepositoryBuilder().setGitDir(gitDir).setMustExist(true).build()) {
-                    return fileAt(repo, sha, path, why);
+    /** One revision of one remote; close it when done reading (the fetched repository goes with the last user). */
+    Tree tree(String url, String sha) {
+        synchronized (this) {
+            Tree t = trees.computeIfAbsent(url + "\n" + sha, k -> new Tree(url, sha));
+            t.users++;
+            return t;
+        }
+    }
+
+    private synchronized boolean inUse(Tree t) { return t.users > 0; }
+
+    private synchronized void added(Tree t, int bytes) {
+        t.bytes += bytes;
+        if (trees.get(t.key()) == t) cached += bytes;
+    }
+
+    /** Drops the least recently used revisions nobody reads until the kept contents fit the budget. */
+    private synchronized void evict() {
+        for (Iterator<Tree> it = trees.values().iterator(); it.hasNext() && cached > maxCached; ) {
+            Tree t = it.next();
+            if (t.users > 0) continue;
+            it.remove();
+            cached -= t.bytes;
+        }
+    }
+
+    /** A file's text, or why it is not there; unreachable: the commit could not be had from this remote at all. */
+    record Result(String text, String why, boolean unreachable) { }
+
+    /** The files of one (remote, revision) read so far, and the repository they come from while someone reads. */
+    final class Tree implements AutoCloseable {
+        final String url;
+        final String sha;
+        int users;                                                // guarded by ScmFiles.this
+        long bytes;                                               // guarded by ScmFiles.this
+        private final Map<String, Result> files = new HashMap<>();   // guarded by this
+        private Repository repo;
+        private Path tmp;
+        private RevTree root;
+        private String failure;
+
+        private Tree(String url, String sha) {
+            this.url = url;
+            this.sha = sha;
+        }
+
+        private String key() { return url + "\n" + sha; }
+
+        Optional<String> read(String path, String[] why) {
+            Result r = result(path);
+            if (r.text() == null) why[0] = r.why();
+            return Optional.ofNullable(r.text());
+        }
+
+        synchronized Result result(String path) {
+            Result r = files.get(path);
+            if (r != null) return r;
+            r = load(path);
+            files.put(path, r);
+            if (r.text() != null) added(this, r.text().length());
+            return r;
+        }
+
+        private Result load(String path) {
+            if (failure == null && root == null) open();
+            if (failure != null) return new Result(null, failure, true);
+            try (ObjectReader reader = repo.newObjectReader(); TreeWalk tw = TreeWalk.forPath(reader, path, root)) {
+                if (tw == null || tw.getFileMode(0).getObjectType() != org.eclipse.jgit.lib.Constants.OBJ_BLOB) {
+                    return new Result(null, path + " does not exist at " + abbrev(sha), false);
                 }
+                ObjectLoader blob = reader.open(tw.getObjectId(0));
+                if (blob.getSize() > MAX_FILE) {
+                    return new Result(null, path + " at " + abbrev(sha) + " is larger than " + (MAX_FILE >> 20)
+                            + " MiB: not read", false);
+                }
+                return new Result(new String(blob.getCachedBytes(MAX_FILE), StandardCharsets.UTF_8), null, false);
+            } catch (IOException e) {
+                return new Result(null, "cannot read " + path + " at " + abbrev(sha) + " from the job's git remote: "
+                        + e.getClass().getSimpleName(), false);
             }
-            Path tmp = Files.createTempDirectory("bw-jenkinsfile");
-            try (Git git = Git.init().setBare(true).setDirectory(tmp.toFile()).call()) {
-                // One commit, no history: enough to read the Jenkinsfile the build ran.
-                git.fetch().setRemote(url).setRefSpecs(new RefSpec(sha + ":refs/bw/build")).setDepth(1)
-                        .setTimeout(30).call();
-                return fileAt(git.getRepository(), sha, path, why);
-            } finally {
+        }
+
+        /** Opens the local repository, or fetches the one commit: once, however many paths are read. */
+        private void open() {
+            try {
+                if (openLocal && (url.startsWith("file:") || url.startsWith("/"))) {
+                    File dir = url.startsWith("file:") ? new File(URI.create(url.replace("file:///", "file:/")).getPath()) : new File(url);
+                    File gitDir = new File(dir, ".git").isDirectory() ? new File(dir, ".git") : dir;
+                    repo = new FileRepositoryBuilder().setGitDir(gitDir).setMustExist(true).build();
+                } else {
+                    tmp = Files.createTempDirectory("bw-scm");
+                    fetches.incrementAndGet();
+                    onFetch.run();
+                    try (Git git = Git.init().setBare(true).setDirectory(tmp.toFile()).call()) {
+                        // One commit, no history: enough to read the files the build ran.
+                        git.fetch().setRemote(url).setRefSpecs(new RefSpec(sha + ":refs/bw/build")).setDepth(1)
+                                .setTimeout(30).call();
+                        repo = git.getRepository();
+                        repo.incrementOpen();
+                    }
+                }
+                ObjectId id = repo.resolve(sha);
+                if (id == null) {
+                    failure = "commit " + abbrev(sha) + " is not in the job's git remote";
+                    dispose();
+                    return;
+                }
+                try (RevWalk walk = new RevWalk(repo)) {
+                    root = walk.parseCommit(id).getTree();
+                }
+            } catch (Exception e) {
+                failure = "cannot read files at " + abbrev(sha) + " from the job's git remote: " + e.getClass().getSimpleName();
+                dispose();
+            }
+        }
+
+        private void dispose() {
+            if (repo != null) repo.close();
+            repo = null;
+            root = null;
+            if (tmp != null) {
                 try (Stream<Path> s = Files.walk(tmp)) {
                     for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // a temporary folder left behind holds one public commit; nothing else to do
                 }
+                tmp = null;
             }
-        } catch (Exception e) {
-            why[0] = "cannot read " + path + " at " + abbrev(sha) + " from the job's git remote: "
-                    + e.getClass().getSimpleName();
-            return Optional.empty();
         }
-    }
 
-    private static Optional<String> fileAt(Repository repo, String sha, String path, String[] why) throws IOException {
-        ObjectId id = repo.resolve(sha);
-        if (id == null) {
-            why[0] = "commit " + abbrev(sha) + " is not in the job's git remote";
-            return Optional.empty();
-        }
-        try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
-            RevCommit commit = walk.parseCommit(id);
-            try (TreeWalk tw = TreeWalk.forPath(reader, path, commit.getTree())) {
-                if (tw == null) {
-                    why[0] = path + " does not exist at " + abbrev(sha);
-                    return Optional.empty();
-                }
-                return Optional.of(new String(reader.open(tw.getObjectId(0)).getBytes(), StandardCharsets.UTF_8));
+        /** Releases this user; the last one closes the repository (and deletes a fetched one). Contents stay cached. */
+        @Override
+        public void close() {
+            synchronized (ScmFiles.this) {
+                users--;
+                if (users > 0) return;
             }
+            synchronized (this) {
+                if (!inUse(this)) dispose();
+            }
+            evict();
         }
     }
 

@@ -53,7 +53,11 @@ final class StoredJenkinsData implements JenkinsData {
     }
 
     @Override
-    public Optional<String> scmFile(List<String> remotes, String sha, String path, String[] why) throws IOException {
+    public Revision revision(List<String> remotes, String sha) {
+        return (path, why) -> scmFile(sha, path, why);
+    }
+
+    private Optional<String> scmFile(String sha, String path, String[] why) throws IOException {
         EvidenceLink l = link(SCM_FILE, path + "@" + sha);
         if (l == null) {
             why[0] = path + " at " + ScmFiles.abbrev(sha) + " is not in the evidence (the online scan did not read it)";
