@@ -101,7 +101,7 @@ public final class ShellScan {
                 Optional<String> makefile = lookup.read("Makefile");
                 if (makefile.isEmpty() || !seen.add("Makefile:" + target)) continue;
                 String recipe = recipe(makefile.get(), target);
-                if (recipe.isEmpty()) continue;
+                if (recipe.isBlank()) continue;
                 for (Found inner : find(recipe, ShellGuard.unknownEnv(), depth + 1, seen)) {
                     out.add(calledAt(inner, i + 1, "Makefile:" + target, "Makefile:" + inner.line() + " (target " + target + ")"));
                 }
@@ -117,13 +117,20 @@ public final class ShellScan {
         return new Found(how, inner.affected(), true, callLine, inner.text(), script, location);
     }
 
-    /** The recipe lines (tab-indented) of a Makefile target. */
+    /**
+     * The recipe lines (tab-indented) of a Makefile target. Every other line of the Makefile stays as an empty line,
+     * so that a finding's line number is its line in the Makefile.
+     */
     static String recipe(String makefile, String target) {
         StringBuilder sb = new StringBuilder();
         boolean in = false;
         for (String l : makefile.split("\\r?\\n")) {
-            if (!l.startsWith("\t") && !l.isBlank()) in = l.matches("^(?:[\\w.%/-]+\\s+)*" + Pattern.quote(target) + "(?:\\s+[\\w.%/-]+)*\\s*::?(?!=).*");
-            else if (in && l.startsWith("\t")) sb.append(l.substring(1).replaceFirst("^[@+-]+", "")).append('\n');
+            if (!l.startsWith("\t") && !l.isBlank()) {
+                in = l.matches("^(?:[\\w.%/-]+\\s+)*" + Pattern.quote(target) + "(?:\\s+[\\w.%/-]+)*\\s*::?(?!=).*");
+            } else if (in && l.startsWith("\t")) {
+                sb.append(l.substring(1).replaceFirst("^[@+-]+", ""));
+            }
+            sb.append('\n');
         }
         return sb.toString();
     }

@@ -80,7 +80,7 @@ class JenkinsRepoScriptTest {
         assertThat(r.get("verdict")).isEqualTo("RAN");
         assertThat(r.get("confidence")).isEqualTo("possible");
         assertThat(r.get("evidence")).contains("config.xml shell step 1")
-                .contains("script:Makefile:").contains("(target coverage) curl -s https://codecov.io/bash | bash");
+                .contains("script:Makefile:5 (target coverage) curl -s https://codecov.io/bash | bash");
         assertThat(exposure("legacy-make", "5", "codecov-token").get("exposure")).isEqualTo("STEP");
     }
 
