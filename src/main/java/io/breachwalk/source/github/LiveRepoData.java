@@ -1,5 +1,6 @@
 package io.breachwalk.source.github;
 
+import io.breachwalk.evidence.LinksByName;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.breachwalk.detect.IndicatorMatcher;
 import io.breachwalk.evidence.EvidenceStore;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** The GitHub API, each answer a verdict may rest on stored in the evidence folder as it is read. */
 final class LiveRepoData implements RepoData {
@@ -33,7 +33,7 @@ final class LiveRepoData implements RepoData {
     private final Map<String, GHRepository> otherRepos;
     private final EvidenceStore store;
     private final IndicatorMatcher matcher;
-    private final Map<String, EvidenceLink> links = new ConcurrentHashMap<>();
+    private final LinksByName links = new LinksByName();
 
     LiveRepoData(GitHub gh, GitHubRest rest, GHRepository repo, String apiUrl, Map<String, GHRepository> otherRepos,
                  EvidenceStore store, IndicatorMatcher matcher) {
@@ -181,12 +181,11 @@ final class LiveRepoData implements RepoData {
 
     @Override
     public EvidenceLink link(String kind, String name) {
-        return links.get(kind + "\u0000" + name);
+        return links.get(kind, name);
     }
 
     private EvidenceLink remember(EvidenceLink l) {
-        links.put(l.kind() + "\u0000" + l.name(), l);
-        return l;
+        return links.put(l);
     }
 
     private GHRepository otherRepo(String name) throws IOException {

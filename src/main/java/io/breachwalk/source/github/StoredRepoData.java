@@ -1,5 +1,6 @@
 package io.breachwalk.source.github;
 
+import io.breachwalk.evidence.LinksByName;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.breachwalk.evidence.EvidenceStore;
 import io.breachwalk.model.EvidenceLink;
@@ -7,9 +8,7 @@ import io.breachwalk.model.EvidenceRecord;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,21 +18,17 @@ import java.util.Optional;
  */
 final class StoredRepoData implements RepoData {
     private final EvidenceStore store;
-    private final Map<String, EvidenceLink> links = new HashMap<>();
+    private final LinksByName links;
 
     StoredRepoData(EvidenceStore store, List<EvidenceRecord> records) {
         this.store = store;
-        for (EvidenceRecord r : records) {
-            for (EvidenceLink l : r.items()) {
-                links.put(l.kind() + "\u0000" + l.name(), l);
-            }
-        }
+        this.links = LinksByName.of(records);
     }
 
     /** The stored run records, in run id order. */
     List<JsonNode> runs() throws IOException {
         List<JsonNode> out = new ArrayList<>();
-        for (EvidenceLink l : links.values()) {
+        for (EvidenceLink l : links.all()) {
             if (l.kind().equals(RUN)) {
                 out.add(json(l));
             }
@@ -44,7 +39,7 @@ final class StoredRepoData implements RepoData {
 
     @Override
     public EvidenceLink run(JsonNode run) {
-        return links.get(RUN + "\u0000" + run.path("id").asText());
+        return links.get(RUN, run.path("id").asText());
     }
 
     @Override
@@ -108,7 +103,7 @@ final class StoredRepoData implements RepoData {
 
     @Override
     public EvidenceLink link(String kind, String name) {
-        return links.get(kind + "\u0000" + name);
+        return links.get(kind, name);
     }
 
     private EvidenceLink need(String kind, String name, String what) throws NotInEvidence {

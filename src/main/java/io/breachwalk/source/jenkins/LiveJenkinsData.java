@@ -1,5 +1,6 @@
 package io.breachwalk.source.jenkins;
 
+import io.breachwalk.evidence.LinksByName;
 import com.cdancy.jenkins.rest.domain.job.Stage;
 import com.cdancy.jenkins.rest.domain.job.Workflow;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,9 +14,7 @@ import io.breachwalk.model.EvidenceLink;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** Jenkins over HTTP, each answer a verdict may rest on stored in the evidence folder as it is read. */
 final class LiveJenkinsData implements JenkinsData {
@@ -35,7 +34,7 @@ final class LiveJenkinsData implements JenkinsData {
     private final ScmFiles scm;
     private final EvidenceStore store;
     private final IndicatorMatcher matcher;
-    private final Map<String, EvidenceLink> links = new ConcurrentHashMap<>();
+    private final LinksByName links = new LinksByName();
 
     LiveJenkinsData(JenkinsHttp http, Configs configs, Workflows workflows, ScmFiles scm, EvidenceStore store,
                     IndicatorMatcher matcher) {
@@ -159,10 +158,10 @@ final class LiveJenkinsData implements JenkinsData {
 
     @Override
     public EvidenceLink link(String kind, String name) {
-        return links.get(kind + "\u0000" + name);
+        return links.get(kind, name);
     }
 
     private void remember(EvidenceLink l) {
-        links.put(l.kind() + "\u0000" + l.name(), l);
+        links.put(l);
     }
 }

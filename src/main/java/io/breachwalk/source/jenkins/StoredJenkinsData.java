@@ -1,5 +1,6 @@
 package io.breachwalk.source.jenkins;
 
+import io.breachwalk.evidence.LinksByName;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.breachwalk.evidence.EvidenceStore;
@@ -10,9 +11,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /** Jenkins as an evidence folder holds it (`scan --offline`): every answer from a stored file, no request. */
@@ -21,14 +20,12 @@ final class StoredJenkinsData implements JenkinsData {
 
     private final EvidenceStore store;
     private final io.breachwalk.detect.IndicatorMatcher matcher;
-    private final Map<String, EvidenceLink> links = new HashMap<>();
+    private final LinksByName links;
 
     StoredJenkinsData(EvidenceStore store, io.breachwalk.detect.IndicatorMatcher matcher, List<EvidenceRecord> records) {
         this.store = store;
         this.matcher = matcher;
-        for (EvidenceRecord r : records) {
-            for (EvidenceLink l : r.items()) links.put(l.kind() + "\u0000" + l.name(), l);
-        }
+        this.links = LinksByName.of(records);
     }
 
     @Override
@@ -89,7 +86,7 @@ final class StoredJenkinsData implements JenkinsData {
 
     @Override
     public EvidenceLink link(String kind, String name) {
-        return links.get(kind + "\u0000" + name);
+        return links.get(kind, name);
     }
 
     private EvidenceLink need(String kind, String name) throws IOException {
