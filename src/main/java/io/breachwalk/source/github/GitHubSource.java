@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
@@ -188,9 +187,6 @@ public final class GitHubSource implements CiSource {
         }
         String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
         msg = msg.replaceAll("\\s+", " ").trim();
-        if (root instanceof java.net.ConnectException && !msg.toLowerCase(Locale.ROOT).contains("refused")) {
-            msg = "connection refused " + msg;
-        }
         return msg.length() > 200 ? msg.substring(0, 200) + "..." : msg;
     }
 }

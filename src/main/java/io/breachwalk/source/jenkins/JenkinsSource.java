@@ -803,5 +803,4 @@ public final class JenkinsSource implements CiSource {
         return t.length() > 160 ? t.substring(0, 157) + "..." : t;
     }
 
-    private static String oneLine(String s) { return cut(s); }
 }
