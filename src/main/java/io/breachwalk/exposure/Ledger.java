@@ -24,6 +24,9 @@ import java.util.TreeSet;
 /** Folds exposures into one rotation row per distinct secret, with status and priority (DESIGN 5.2). */
 public final class Ledger {
 
+    /** How providers name a credential embedded in a git remote URL (DESIGN 4.4): `url-credential:user@host`. */
+    public static final String URL_CREDENTIAL = "url-credential:";
+
     private final Playbook playbook;
     private final SecretTypes types;
 
@@ -44,9 +47,18 @@ public final class Ledger {
         }
     }
 
+    /**
+     * One row per secret, from the exposures the playbook's policy asks to act on: levels it neither requires nor
+     * recommends, and credentials from git remote URLs when it says the payload did not send them, stay in
+     * exposures.csv only.
+     */
     public List<RotationItem> rotation(List<Exposure> exposures) {
         Map<String, List<Exposure>> bySecret = new LinkedHashMap<>();
         for (Exposure e : exposures) {
+            if (!playbook.exposure().asksRotation(e.exposure())
+                    || (!playbook.exposure().gitRemoteCredentials() && e.secretName().startsWith(URL_CREDENTIAL))) {
+                continue;
+            }
             String id = secretId(playbook.id(), e.job().provider(), e.job().host(), e.secretScope(), e.scopeOwner(),
                     e.secretName());
             bySecret.computeIfAbsent(id, k -> new ArrayList<>()).add(e);

@@ -62,4 +62,30 @@ class LedgerTest {
                 .isEqualTo(Ledger.secretId("codecov-2021", "github-actions", "api.github.com", "repository",
                         "acme/app", "AWS_ACCESS_KEY_ID"));
     }
+
+    @Test
+    void thePlaybooksExposurePolicyDecidesWhatAsksRotation(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("step-only.yaml");
+        java.nio.file.Files.writeString(file, """
+                id: step-only
+                title: Step only
+                window: {since: 2021-01-31T00:00:00Z, until: 2021-04-02T07:00:00Z}
+                indicators: {scripts: [{how: curl-bash, affected: true, pattern: "codecov\\\\.io/bash"}]}
+                exposure: {required: [STEP], recommended: [], git_remote_credentials: false}
+                """);
+        Ledger ledger = new Ledger(PlaybookLoader.load(file.toString()), SecretTypes.bundled());
+        JobFinding a = job("1", "2021-02-01T10:00:00Z");
+        List<RotationItem> items = ledger.rotation(List.of(
+                exp(a, "NPM_TOKEN", "repository", ExposureLevel.JOB, SecretState.PRESENT, "2020-01-01T00:00:00Z"),
+                exp(a, "url-credential:bot@git.example", "literal", ExposureLevel.STEP, SecretState.PRESENT, null),
+                exp(a, "AWS_ACCESS_KEY_ID", "repository", ExposureLevel.STEP, SecretState.PRESENT, "2020-01-01T00:00:00Z")));
+        assertThat(items).extracting(RotationItem::secretName).containsExactly("AWS_ACCESS_KEY_ID");
+
+        Ledger codecov = new Ledger(PlaybookLoader.loadBundled("codecov-2021"), SecretTypes.bundled());
+        assertThat(codecov.rotation(List.of(
+                exp(a, "NPM_TOKEN", "repository", ExposureLevel.JOB, SecretState.PRESENT, "2020-01-01T00:00:00Z"),
+                exp(a, "url-credential:bot@git.example", "literal", ExposureLevel.STEP, SecretState.PRESENT, null))))
+                .extracting(RotationItem::secretName).containsExactlyInAnyOrder("NPM_TOKEN", "url-credential:bot@git.example");
+    }
 }

@@ -545,7 +545,7 @@ public final class JenkinsSource implements CiSource {
             for (String r : remotes) {
                 Matcher m = URL_CREDENTIAL.matcher(r);
                 if (!m.find()) continue;
-                String name = "url-credential:" + m.group(1) + "@" + m.group(2);
+                String name = io.breachwalk.exposure.Ledger.URL_CREDENTIAL + m.group(1) + "@" + m.group(2);
                 out.putIfAbsent("url:" + name, new Exposure(f, name, "literal", job.fullName(), ExposureLevel.STEP,
                         "git remote URL (sent by `git remote -v`)", SecretState.PRESENT, null));
             }
