@@ -30,6 +30,9 @@ class DemoTest {
         String summary = stdout.toString(StandardCharsets.UTF_8);
         // The sample estate holds deliberate blocking gaps (a workflow file missing at its commit, discarded builds).
         assertThat(exit).isEqualTo(3);
+        // DESIGN 5.1: nothing on stdout but the final summary (progress and notices go to stderr).
+        assertThat(summary).startsWith("breachwalk codecov-2021: ").endsWith("\n");
+        assertThat(summary.lines()).allMatch(l -> l.startsWith("breachwalk codecov-2021") || l.startsWith("  "));
         assertThat(summary).contains("examined   github-actions").contains("examined   jenkins")
                 .contains("INCOMPLETE");
         for (String f : List.of("jobs.csv", "exposures.csv", "rotation.csv", "coverage.csv", "report.json",
