@@ -6,8 +6,6 @@ import io.breachwalk.detect.config.CiFile;
 import io.breachwalk.detect.config.ConfigInspector;
 import io.breachwalk.detect.config.JobReport;
 import io.breachwalk.playbook.Playbook;
-import io.breachwalk.playbook.PlaybookException;
-import io.breachwalk.playbook.PlaybookLoader;
 import io.breachwalk.playbook.Window;
 import io.breachwalk.report.Cells;
 import io.breachwalk.report.CsvReports;
@@ -24,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -33,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.commons.csv.CSVPrinter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -59,21 +57,12 @@ final class InspectCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "a CI file, a folder, or a git clone")
     List<Path> paths;
 
-    @Option(names = "--playbook", paramLabel = "ID|FILE", defaultValue = PlaybookLoader.DEFAULT_ID,
-            description = "incident playbook: a bundled id or a YAML file (default: ${DEFAULT-VALUE})")
-    String playbook;
+    @Mixin
+    IncidentOptions incident = new IncidentOptions();
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "breachwalk-out",
             description = "folder for inspect.csv (default: ${DEFAULT-VALUE})")
     Path out;
-
-    @Option(names = "--since", paramLabel = "T", converter = TimeOption.class,
-            description = "git clones: first commit time to read (ISO-8601, inclusive); default: the playbook's window")
-    Instant since;
-
-    @Option(names = "--until", paramLabel = "T", converter = TimeOption.class,
-            description = "git clones: end of the commit times to read (exclusive); default: the playbook's window")
-    Instant until;
 
     @Option(names = "--provider", paramLabel = "P",
             description = "read every file as this provider's format (github-actions, travis-ci, circleci, gitlab-ci, "
@@ -84,15 +73,12 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Playbook pb;
-        Window window;
-        try {
-            pb = PlaybookLoader.load(playbook);
-            window = new Window(since != null ? since : pb.window().since(), until != null ? until : pb.window().until());
-        } catch (PlaybookException | IllegalArgumentException e) {
-            main.err.println("breachwalk: inspect: " + e.getMessage());
+        IncidentOptions.Incident loaded = incident.load(main.err);
+        if (loaded == null) {
             return Exits.USAGE;
         }
+        Playbook pb = loaded.playbook();
+        Window window = loaded.window();
         ConfigInspector inspector = new ConfigInspector(ConfigInspector.standardReaders(),
                 new IndicatorMatcher(pb));
         if (provider != null && inspector.byProvider(provider).isEmpty()) {

@@ -3,12 +3,12 @@ package io.breachwalk.cli;
 import io.breachwalk.source.RetryPolicy;
 import io.breachwalk.source.ScanOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -22,17 +22,8 @@ final class ScanCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
-    @Option(names = "--playbook", paramLabel = "ID|FILE", description = "incident playbook: a bundled id or a YAML file (default: ${DEFAULT-VALUE})",
-            defaultValue = "codecov-2021")
-    String playbook;
-
-    @Option(names = "--since", paramLabel = "T", converter = TimeOption.class,
-            description = "start of the window (ISO-8601, inclusive); default: the playbook's")
-    Instant since;
-
-    @Option(names = "--until", paramLabel = "T", converter = TimeOption.class,
-            description = "end of the window (ISO-8601, exclusive); default: the playbook's")
-    Instant until;
+    @Mixin
+    IncidentOptions incident = new IncidentOptions();
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "breachwalk-out",
             description = "output folder, created owner-only (default: ./${DEFAULT-VALUE})")
@@ -87,7 +78,7 @@ final class ScanCommand implements Callable<Integer> {
                 return Exits.USAGE;
             }
             return new ScanRun(main.env, main.out, main.err, quiet)
-                    .runOffline(playbook, since, until, offline, out, Math.max(1, Math.min(concurrency, 8)));
+                    .runOffline(incident.playbook, incident.since, incident.until, offline, out, Math.max(1, Math.min(concurrency, 8)));
         }
         ScanOptions options = new ScanOptions(githubOrgs, githubRepos, githubUrl, jenkinsUrl, jenkinsJobs,
                 concurrency, out);
@@ -108,6 +99,6 @@ final class ScanCommand implements Callable<Integer> {
         RetryPolicy policy = RetryPolicy.defaults().withMaxAttempts(retries).withMaxWait(Duration.ofSeconds(maxWait))
                 .withTimeScale(timeScale);
         return new ScanRun(main.env, main.out, main.err, quiet).retryPolicy(policy)
-                .run(playbook, since, until, options);
+                .run(incident.playbook, incident.since, incident.until, options);
     }
 }

@@ -9,8 +9,6 @@ import io.breachwalk.source.github.GitHubOffline;
 import io.breachwalk.source.jenkins.JenkinsOffline;
 import io.breachwalk.model.Gap;
 import io.breachwalk.playbook.Playbook;
-import io.breachwalk.playbook.PlaybookException;
-import io.breachwalk.playbook.PlaybookLoader;
 import io.breachwalk.playbook.Window;
 import io.breachwalk.report.CsvReports;
 import io.breachwalk.report.JsonReport;
@@ -82,26 +80,8 @@ final class ScanRun {
         }
     }
 
-    /** The playbook and the window it is scanned over (the playbook's, or --since/--until). */
-    private record Incident(Playbook playbook, Window window) {
-    }
-
-    /** Loads the playbook and builds the window; null after one line on stderr when either is unusable. */
-    private Incident incident(String playbookRef, Instant since, Instant until) {
-        try {
-            Playbook playbook = PlaybookLoader.load(playbookRef);
-            return new Incident(playbook, new Window(since == null ? playbook.window().since() : since,
-                    until == null ? playbook.window().until() : until));
-        } catch (PlaybookException e) {
-            err.println("breachwalk: " + e.getMessage());
-        } catch (IllegalArgumentException e) {
-            err.println("breachwalk: --since/--until: " + e.getMessage());
-        }
-        return null;
-    }
-
     int run(String playbookRef, Instant since, Instant until, ScanOptions options) {
-        Incident incident = incident(playbookRef, since, until);
+        IncidentOptions.Incident incident = IncidentOptions.load(playbookRef, since, until, err);
         if (incident == null) {
             return Exits.USAGE;
         }
@@ -171,7 +151,7 @@ final class ScanRun {
      * this playbook; the online walk's gaps are repeated and what cannot be re-derived is said in coverage.csv.
      */
     int runOffline(String playbookRef, Instant since, Instant until, Path evidenceDir, Path out, int concurrency) {
-        Incident incident = incident(playbookRef, since, until);
+        IncidentOptions.Incident incident = IncidentOptions.load(playbookRef, since, until, err);
         if (incident == null) {
             return Exits.USAGE;
         }
