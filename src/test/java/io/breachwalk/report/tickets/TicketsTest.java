@@ -216,6 +216,17 @@ class TicketsTest {
         assertThat(map.assignee("acme")).isEmpty();
         assertThat(map.assignee("system")).isEqualTo("carol");
         assertThat(map.assignee("system/x")).isEmpty();
+        // The README's wording of the columns is a header, not a rule.
+        for (String header : List.of("scope_owner pattern,assignee", "Scope owner pattern , Assignee",
+                "pattern,assignee", "scope_owner,assignee")) {
+            AssigneeMap m = AssigneeMap.parse(new StringReader(header + "\n*,dave\n"), "m");
+            assertThat(m.assignee("scope_owner pattern")).isEqualTo("dave");
+            assertThat(m.assignee("acme")).isEqualTo("dave");
+        }
+        // Jenkins credentials are routed by the jobs that bound them too; the first matching row still wins.
+        AssigneeMap jobs = AssigneeMap.parse(new StringReader("payments/*,erin\nsystem,carol\n"), "m");
+        assertThat(jobs.assignee("system", List.of("payments/api"))).isEqualTo("erin");
+        assertThat(jobs.assignee("system", List.of("website"))).isEqualTo("carol");
         assertThatThrownBy(() -> AssigneeMap.parse(new StringReader("acme/*\n"), "m.csv"))
                 .hasMessageContaining("m.csv line 1");
     }
