@@ -5,6 +5,7 @@ import io.breachwalk.report.JsonReport;
 import io.breachwalk.report.OutputFiles;
 import io.breachwalk.report.ScanReport;
 import io.breachwalk.report.tickets.AssigneeMap;
+import io.breachwalk.report.tickets.DueFrom;
 import io.breachwalk.report.tickets.PriorityNames;
 import io.breachwalk.report.tickets.SinceReport;
 import io.breachwalk.report.tickets.Sla;
@@ -21,8 +22,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -49,13 +48,14 @@ final class TicketsCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--sla", paramLabel = "P1=1d,...",
-            description = "days (d) or weeks (w) to the due date per priority; given entries override the default "
-                    + "P1=1d,P2=3d,P3=7d,P4=30d")
+            description = "hours (h), days (d) or weeks (w) to the due date per priority; given entries override "
+                    + "the default P1=1d,P2=3d,P3=7d,P4=30d. Due Date is a date (yyyy-MM-dd), so hours round up to "
+                    + "whole days: P1=4h is due the next day")
     String sla;
 
-    @Option(names = "--due-from", paramLabel = "YYYY-MM-DD",
-            description = "the date SLAs count from (default: the day the report's window ends, so that re-runs "
-                    + "give the same file)")
+    @Option(names = "--due-from", paramLabel = "today|window-end|YYYY-MM-DD",
+            description = "the day SLAs count from: today (the default), window-end (the day the report's window "
+                    + "ends: re-runs give the same file) or a date")
     String dueFrom;
 
     @Option(names = "--priority-names", paramLabel = "P1=NAME,...",
@@ -94,6 +94,7 @@ final class TicketsCommand implements Callable<Integer> {
         Tickets tickets = new Tickets(current, settings);
         List<RotationItem> items = Tickets.actionable(current, includeRotated);
         int all = items.size();
+        List<SinceReport.Entry> delta = null;
         if (sinceReport != null) {
             ScanReport old = read(sinceReport, "--since-report");
             if (old == null) {
@@ -103,9 +104,9 @@ final class TicketsCommand implements Callable<Integer> {
                 main.err.println("breachwalk: note: --since-report is for playbook " + old.playbook().id()
                         + ", this report for " + current.playbook().id() + "; their secret ids never match");
             }
-            items = SinceReport.newOrChanged(old, items);
+            delta = SinceReport.delta(old, current, items);
         }
-        List<Ticket> rows = tickets.of(items);
+        List<Ticket> rows = delta == null ? tickets.of(items) : tickets.ofDelta(delta);
 
         Path dir = out != null ? out : report.toAbsolutePath().getParent();
         Path written;
@@ -120,6 +121,12 @@ final class TicketsCommand implements Callable<Integer> {
                 rows.size() == 1 ? "" : "s", written,
                 sinceReport == null ? "" : " (new or changed since " + sinceReport + "; " + all + " in all)",
                 tickets.dueBase());
+        long continued = delta == null ? 0 : delta.stream().filter(e -> !e.earlier().isEmpty()).count();
+        if (continued > 0) {
+            main.out.printf("breachwalk: %d of them keep the External ID of the earlier report's ticket for the same "
+                    + "secret (its store listed in one report only, as with tokens of different permissions)%n",
+                    continued);
+        }
         return Exits.CLEAN;
     }
 
@@ -127,7 +134,7 @@ final class TicketsCommand implements Callable<Integer> {
     private TicketSettings settings() {
         PriorityNames names;
         Sla days;
-        LocalDate from = null;
+        DueFrom from = DueFrom.TODAY;
         AssigneeMap assignees = AssigneeMap.NONE;
         try {
             names = priorityNames == null ? PriorityNames.JIRA : PriorityNames.parse(priorityNames);
@@ -141,9 +148,9 @@ final class TicketsCommand implements Callable<Integer> {
         }
         if (dueFrom != null) {
             try {
-                from = LocalDate.parse(dueFrom);
-            } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("--due-from: `" + dueFrom + "` is not a date; write e.g. 2021-04-15");
+                from = DueFrom.parse(dueFrom);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--due-from: " + e.getMessage());
             }
         }
         if (assigneeMap != null) {

@@ -24,10 +24,10 @@ public final class CsvReports {
             "job_id", "job_name", "branch", "commit_sha", "event", "started_at", "url", "verdict", "confidence",
             "evidence"};
     public static final String[] EXPOSURES_HEADER = {"provider", "host", "project", "run_id", "run_attempt", "job_id",
-            "secret_name", "secret_scope", "scope_owner", "exposure", "via"};
+            "secret_name", "secret_scope", "scope_owner", "exposure", "via", "secret_id", "url"};
     public static final String[] ROTATION_HEADER = {"secret_id", "provider", "host", "secret_scope", "scope_owner",
             "secret_name", "secret_type", "exposure", "first_exposed_at", "last_exposed_at", "jobs_exposed",
-            "example_url", "secret_updated_at", "status", "priority", "guide"};
+            "example_url", "secret_updated_at", "status", "priority", "guide", "change_url", "status_note"};
     public static final String[] COVERAGE_HEADER = {"provider", "host", "project", "run_id", "gap", "detail",
             "blocking"};
 
@@ -41,8 +41,10 @@ public final class CsvReports {
 
     public static void write(OutputFiles out, ScanReport report) throws IOException {
         out.write(JOBS, w -> rows(w, JOBS_HEADER, report.jobs(), CsvReports::jobRow));
-        out.write(EXPOSURES, w -> rows(w, EXPOSURES_HEADER, report.exposures(), CsvReports::exposureRow));
-        out.write(ROTATION, w -> rows(w, ROTATION_HEADER, report.rotation(), CsvReports::rotationRow));
+        String playbookId = report.playbook().id();
+        out.write(EXPOSURES, w -> rows(w, EXPOSURES_HEADER, report.exposures(), e -> exposureRow(playbookId, e)));
+        RotationNotes notes = new RotationNotes(report);
+        out.write(ROTATION, w -> rows(w, ROTATION_HEADER, report.rotation(), r -> rotationRow(r, notes)));
         out.write(COVERAGE, w -> rows(w, COVERAGE_HEADER, report.coverage(), CsvReports::gapRow));
     }
 
@@ -62,18 +64,20 @@ public final class CsvReports {
                 s(j.evidence()));
     }
 
-    static List<String> exposureRow(Exposure e) {
+    /** `secret_id` joins the row to rotation.csv (every exposure has one, also those the policy does not ask). */
+    static List<String> exposureRow(String playbookId, Exposure e) {
         JobFinding j = e.job();
         return List.of(s(j.provider()), s(j.host()), s(j.project()), s(j.runId()), String.valueOf(j.runAttempt()),
                 s(j.jobId()), s(e.secretName()), s(e.secretScope()), s(e.scopeOwner()), e.exposure().name(),
-                s(e.via()));
+                s(e.via()), RotationNotes.secretId(playbookId, e), s(j.url()));
     }
 
-    static List<String> rotationRow(RotationItem r) {
+    static List<String> rotationRow(RotationItem r, RotationNotes notes) {
         return List.of(r.secretId(), s(r.provider()), s(r.host()), s(r.secretScope()), s(r.scopeOwner()),
                 s(r.secretName()), s(r.secretType()), r.exposure().name(), Cells.time(r.firstExposedAt()),
                 Cells.time(r.lastExposedAt()), String.valueOf(r.jobsExposed()), s(r.exampleUrl()),
-                Cells.time(r.secretUpdatedAt()), r.status().name(), r.priority(), s(r.guide()));
+                Cells.time(r.secretUpdatedAt()), r.status().name(), r.priority(), s(r.guide()),
+                notes.changeUrl(r), notes.statusNote(r));
     }
 
     static List<String> gapRow(Gap g) {

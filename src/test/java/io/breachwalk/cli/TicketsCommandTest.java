@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
@@ -57,26 +58,40 @@ class TicketsCommandTest {
         ScanReport report = ReportFixture.estate();
         Path json = saved(tmp.resolve("scan"), report);
 
+        LocalDate today = LocalDate.now();
         Result r = run("tickets", json.toString());
         assertThat(r.exit()).as(r.err()).isZero();
+        // Due dates count from today by default: tickets are not overdue when they are imported.
         assertThat(r.out()).contains("12 tickets in " + tmp.resolve("scan/tickets.csv"))
-                .contains("due dates count from 2021-04-02");
+                .containsAnyOf("due dates count from " + today, "due dates count from " + LocalDate.now());
         Path csv = tmp.resolve("scan/tickets.csv");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(csv))).isEqualTo("rw-------");
 
-        // The same bytes as the scan writes (report.json loses nothing the tickets need).
+        // The same tickets as the scan writes (report.json loses nothing the tickets need); both count from today,
+        // so the Due Date column is left out of the comparison.
         OutputFiles direct = new OutputFiles(tmp.resolve("direct"));
         TicketsCsv.write(direct, report);
-        byte[] first = Files.readAllBytes(csv);
-        assertThat(first).isEqualTo(Files.readAllBytes(tmp.resolve("direct/tickets.csv")));
+        assertThat(withoutDueDates(rows(csv))).isEqualTo(withoutDueDates(rows(tmp.resolve("direct/tickets.csv"))));
 
         List<CSVRecord> rows = rows(csv);
         assertThat(rows).extracting(x -> x.get("External ID")).containsExactlyElementsOf(report.rotation().stream()
                 .filter(x -> x.status().asksForAction()).map(RotationItem::secretId).toList());
 
-        // A re-run gives identical External IDs and identical bytes.
-        assertThat(run("tickets", json.toString()).exit()).isZero();
+        // Pinned to the window's end, a re-run gives identical External IDs and identical bytes.
+        assertThat(run("tickets", json.toString(), "--due-from", "window-end").out())
+                .contains("due dates count from 2021-04-02");
+        byte[] first = Files.readAllBytes(csv);
+        assertThat(run("tickets", json.toString(), "--due-from", "window-end").exit()).isZero();
         assertThat(Files.readAllBytes(csv)).isEqualTo(first);
+        assertThat(find(rows(csv), "AWS_ACCESS_KEY_ID").get("Due Date")).isEqualTo("2021-04-03");
+    }
+
+    static List<List<String>> withoutDueDates(List<CSVRecord> rows) {
+        return rows.stream().map(x -> {
+            List<String> cells = new java.util.ArrayList<>(x.toList());
+            cells.remove(6); // Due Date
+            return cells;
+        }).toList();
     }
 
     @Test
@@ -147,8 +162,10 @@ class TicketsCommandTest {
         Path garbage = tmp.resolve("garbage.json");
         Files.writeString(garbage, "not json at all");
 
-        assertUsage(run("tickets", json.toString(), "--sla", "P1=4h"), "--sla: `P1=4h` is not PRIORITY=DURATION");
-        assertUsage(run("tickets", json.toString(), "--due-from", "next week"), "--due-from: `next week` is not a date");
+        assertUsage(run("tickets", json.toString(), "--sla", "P1=4m"), "--sla: `P1=4m` is not PRIORITY=DURATION");
+        Result due = run("tickets", json.toString(), "--due-from", "next week");
+        assertUsage(due, "--due-from: `next week` is not `today`, `window-end` or a date YYYY-MM-DD");
+        assertThat(due.err().lines()).hasSize(1);
         assertUsage(run("tickets", json.toString(), "--priority-names", "urgent"), "--priority-names:");
         assertUsage(run("tickets", json.toString(), "--assignee-map", tmp.resolve("nope.csv").toString()),
                 "--assignee-map: " + tmp.resolve("nope.csv") + " does not exist");

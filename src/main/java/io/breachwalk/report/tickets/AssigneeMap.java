@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * Who gets the ticket, by where the secret is stored. A CSV of `scope_owner,assignee` rows (header optional, `#`
- * comments allowed); the pattern is a glob on rotation.csv's scope_owner where `*` matches anything, `/` included
+ * comments allowed); the pattern is a glob on rotation.csv's scope_owner (for Jenkins credentials also on the full
+ * names of the jobs that bound them, e.g. `payments/*`) where `*` matches anything, `/` included
  * (`acme/*`, `acme/payments:production`, `system`, `*`). The first matching row wins, so put specific rows first and
  * a catch-all last.
  */
@@ -48,8 +49,7 @@ public final class AssigneeMap {
                 if (rec.size() == 0 || (rec.size() == 1 && rec.get(0).isBlank())) {
                     continue;
                 }
-                if (rules.isEmpty() && rec.getRecordNumber() == 1 && rec.size() >= 1
-                        && rec.get(0).toLowerCase(Locale.ROOT).matches("scope_owner|scope owner|pattern")) {
+                if (rules.isEmpty() && rec.getRecordNumber() == 1 && isHeader(rec)) {
                     continue;
                 }
                 if (rec.size() != 2 || rec.get(0).isEmpty() || rec.get(1).isEmpty()) {
@@ -62,11 +62,31 @@ public final class AssigneeMap {
         return new AssigneeMap(rules);
     }
 
+    /**
+     * A first row that names the columns, in any of the README's wordings (`scope_owner,assignee`, `scope_owner
+     * pattern,assignee`, `pattern,assignee`), is a header; a rule never has `assignee` as its assignee.
+     */
+    private static boolean isHeader(CSVRecord rec) {
+        String first = rec.get(0).toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
+        return first.matches("scope[_ ]owner( pattern)?|pattern")
+                || rec.size() == 2 && rec.get(1).strip().equalsIgnoreCase("assignee");
+    }
+
     /** The assignee for a secret stored at this owner, or "" (unassigned: the importer leaves it to triage). */
     public String assignee(String scopeOwner) {
+        return assignee(scopeOwner, List.of());
+    }
+
+    /**
+     * The assignee for a secret stored at this owner and bound by jobs of these projects (a Jenkins credential of the
+     * `system` store is routed by the folders and jobs that use it). Rules are tried in file order; a rule matches
+     * when its pattern matches the owner or any of the projects, so the first matching row still wins.
+     */
+    public String assignee(String scopeOwner, List<String> projects) {
         String owner = scopeOwner == null ? "" : scopeOwner;
         for (Rule rule : rules) {
-            if (rule.regex().matcher(owner).matches()) {
+            if (rule.regex().matcher(owner).matches()
+                    || projects.stream().anyMatch(p -> p != null && rule.regex().matcher(p).matches())) {
                 return rule.assignee();
             }
         }

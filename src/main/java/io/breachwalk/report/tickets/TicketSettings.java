@@ -1,19 +1,18 @@
 package io.breachwalk.report.tickets;
 
-import java.time.LocalDate;
-
 /**
- * How tickets are written: the same report and the same settings always give the same bytes.
+ * How tickets are written: the same report and the same settings give the same bytes (on the same day, when the due
+ * dates count from today).
  *
- * @param dueFrom        the date SLAs count from; null = the day the report's window ends (deterministic, and for
- *                       an incident scanned as it is disclosed, close to when the response starts)
+ * @param dueFrom        the day SLAs count from: today by default (tickets are not overdue on import), the end of
+ *                       the report's window when a re-run must give the same bytes, or a given date
  * @param component      a fixed Component for every ticket; null = the secret's scope owner
  * @param includeRotated also file a "verify" ticket for secrets the store shows changed after the exposure
  */
-public record TicketSettings(PriorityNames priorities, Sla sla, LocalDate dueFrom, AssigneeMap assignees,
+public record TicketSettings(PriorityNames priorities, Sla sla, DueFrom dueFrom, AssigneeMap assignees,
                              String component, boolean includeRotated) {
 
     public static TicketSettings defaults() {
-        return new TicketSettings(PriorityNames.JIRA, Sla.DEFAULT, null, AssigneeMap.NONE, null, false);
+        return new TicketSettings(PriorityNames.JIRA, Sla.DEFAULT, DueFrom.TODAY, AssigneeMap.NONE, null, false);
     }
 }

@@ -1,6 +1,5 @@
 package io.breachwalk.report.tickets;
 
-import io.breachwalk.exposure.Ledger;
 import io.breachwalk.exposure.SecretType;
 import io.breachwalk.exposure.SecretTypes;
 import io.breachwalk.model.Exposure;
@@ -9,22 +8,24 @@ import io.breachwalk.model.JobFinding;
 import io.breachwalk.model.RotationItem;
 import io.breachwalk.model.RotationStatus;
 import io.breachwalk.report.Cells;
+import io.breachwalk.report.RotationNotes;
 import io.breachwalk.report.ScanReport;
 
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
  * Turns rotation rows into tickets: one per secret whose status asks for action, in rotation.csv's order (priority
- * first). Everything in a ticket comes from the report and the settings, never from the clock, so a re-run writes
- * the same file.
+ * first). Everything in a ticket comes from the report and the settings; only the due dates read the clock, and only
+ * when they count from today (the default), so a re-run with `--due-from window-end` writes the same file.
  */
 public final class Tickets {
 
@@ -39,20 +40,14 @@ public final class Tickets {
 
     private final ScanReport report;
     private final TicketSettings settings;
-    private final Map<String, List<Exposure>> exposuresBySecret = new LinkedHashMap<>();
+    private final RotationNotes notes;
+    /** Read once, so that every ticket of one file counts from the same day. */
+    private final LocalDate today = LocalDate.now();
 
     public Tickets(ScanReport report, TicketSettings settings) {
         this.report = report;
         this.settings = settings;
-        for (Exposure e : report.exposures()) {
-            exposuresBySecret.computeIfAbsent(secretId(report, e), k -> new ArrayList<>()).add(e);
-        }
-    }
-
-    /** The secret_id an exposure folds into (the ledger's key), to list the jobs behind a rotation row. */
-    static String secretId(ScanReport report, Exposure e) {
-        return Ledger.secretId(report.playbook().id(), e.job().provider(), e.job().host(), e.secretScope(),
-                e.scopeOwner(), e.secretName());
+        this.notes = new RotationNotes(report);
     }
 
     /** The rows a ticket is filed for: ROTATE, MISSING, REVIEW; ROTATED too when asked. Never EPHEMERAL. */
@@ -70,22 +65,82 @@ public final class Tickets {
         return items.stream().map(this::ticket).toList();
     }
 
-    public Ticket ticket(RotationItem r) {
-        String priority = settings.priorities().name(r.priority());
-        String component = settings.component() != null ? settings.component() : line(r.scopeOwner());
-        return new Ticket(r.secretId(), summary(r), description(r), priority, labels(r), component,
-                dueDate(r).toString(), settings.assignees().assignee(r.scopeOwner()));
+    /** The delta of `--since-report`: a secret seen under another id earlier keeps that ticket's External ID. */
+    public List<Ticket> ofDelta(List<SinceReport.Entry> entries) {
+        return entries.stream().map(e -> ticket(e.item(), e.earlier())).toList();
     }
 
-    /** The date SLAs count from: `--due-from`, else the day the window ends. */
+    public Ticket ticket(RotationItem r) {
+        return ticket(r, List.of());
+    }
+
+    Ticket ticket(RotationItem r, List<RotationItem> earlier) {
+        String priority = settings.priorities().name(r.priority());
+        String component = settings.component() != null ? settings.component() : line(component(r));
+        String id = earlier.isEmpty() ? r.secretId() : earlier.get(0).secretId();
+        return new Ticket(id, summary(r), description(r, earlier), priority, labels(r), component,
+                dueDate(r).toString(), settings.assignees().assignee(r.scopeOwner(), routedBy(r)));
+    }
+
+    /** The date SLAs count from: `--due-from` (today by default). */
     public LocalDate dueBase() {
-        if (settings.dueFrom() != null) {
-            return settings.dueFrom();
+        DueFrom from = settings.dueFrom() == null ? DueFrom.TODAY : settings.dueFrom();
+        return switch (from.kind()) {
+            case DATE -> from.date();
+            case TODAY -> today;
+            case WINDOW_END -> report.window() != null && report.window().until() != null
+                    ? LocalDate.ofInstant(report.window().until(), ZoneOffset.UTC) : today;
+        };
+    }
+
+    /**
+     * A Jenkins credential's store (`system`, or none for a credential no store holds) says nothing about whose it
+     * is; the folders and jobs that bound it do. Those are matched by --assignee-map too and give the Component.
+     */
+    private boolean routedByJobs(RotationItem r) {
+        return "jenkins".equals(r.provider()) && "jenkins-credential".equals(r.secretScope());
+    }
+
+    private List<String> routedBy(RotationItem r) {
+        return routedByJobs(r) ? notes.projects(r) : List.of();
+    }
+
+    private String component(RotationItem r) {
+        boolean storeSaysNothing = r.scopeOwner() == null || r.scopeOwner().isBlank()
+                || "system".equals(r.scopeOwner());
+        if (routedByJobs(r) && storeSaysNothing && !notes.projects(r).isEmpty()) {
+            return commonFolder(notes.projects(r));
         }
-        if (report.window() != null && report.window().until() != null) {
-            return LocalDate.ofInstant(report.window().until(), ZoneOffset.UTC);
+        return r.scopeOwner();
+    }
+
+    /** The deepest folder all these job full names share, else the first of them (one Component per ticket). */
+    static String commonFolder(List<String> projects) {
+        if (projects.size() == 1) {
+            return projects.get(0);
         }
-        return LocalDate.EPOCH;
+        String[] common = projects.get(0).split("/");
+        int n = common.length;
+        for (String p : projects) {
+            String[] parts = p.split("/");
+            int i = 0;
+            while (i < Math.min(n, parts.length) && parts[i].equals(common[i])) {
+                i++;
+            }
+            n = i;
+        }
+        return n == 0 ? projects.get(0) : String.join("/", Arrays.copyOf(common, n));
+    }
+
+    /** "repository secret of acme/api"; a store-less Jenkins credential is named by the jobs that bound it. */
+    private String where(RotationItem r) {
+        if (r.scopeOwner() != null && !r.scopeOwner().isBlank()) {
+            return line(r.secretScope()) + " secret of " + line(r.scopeOwner());
+        }
+        List<String> projects = notes.projects(r);
+        return line(r.secretScope()) + (projects.isEmpty() ? " secret in no store"
+                : " secret bound by " + line(projects.get(0)) + (projects.size() > 1
+                ? " and " + (projects.size() - 1) + " more" : ""));
     }
 
     LocalDate dueDate(RotationItem r) {
@@ -100,8 +155,7 @@ public final class Tickets {
             case ROTATED -> "Verify rotation of";
             case EPHEMERAL -> "Audit use of";
         };
-        String s = verb + " " + line(r.secretName()) + " (" + line(r.secretScope()) + " secret of "
-                + line(r.scopeOwner()) + ", " + line(r.provider()) + ")";
+        String s = verb + " " + line(r.secretName()) + " (" + where(r) + ", " + line(r.provider()) + ")";
         return s.length() <= SUMMARY_MAX ? s : s.substring(0, SUMMARY_MAX - 1) + "…";
     }
 
@@ -123,19 +177,48 @@ public final class Tickets {
     }
 
     String description(RotationItem r) {
+        return description(r, List.of());
+    }
+
+    String description(RotationItem r, List<RotationItem> earlier) {
         RotationGuide guide = RotationGuides.bundled().forType(r.secretType());
         String vendor = SecretTypes.bundled().all().stream().filter(t -> t.id().equals(r.secretType()))
                 .map(SecretType::vendor).filter(v -> v != null && !v.isBlank()).findFirst().orElse("");
-        List<Exposure> exposures = exposuresBySecret.getOrDefault(r.secretId(), List.of());
+        List<Exposure> exposures = notes.exposures(r);
         StringBuilder b = new StringBuilder();
 
         b.append(opening(r)).append("\n\n");
+        for (int i = 0; i < earlier.size(); i++) {
+            RotationItem o = earlier.get(i);
+            b.append(i == 0 ? "This ticket" : "Also").append(" was ").append(o.secretId()).append(" (")
+                    .append(line(o.secretScope())).append(", ").append(line(o.scopeOwner()))
+                    .append(") in the earlier report")
+                    .append(i == 0 ? ": the same secret, its store now " + (SinceReport.UNRESOLVED.equals(
+                            r.secretScope()) ? "not listed" : "known") + "; this ticket keeps that External ID."
+                            : ": close that ticket as a duplicate of this one.")
+                    .append('\n');
+        }
+        if (!earlier.isEmpty()) {
+            b.append('\n');
+        }
 
         b.append("Why\n");
         b.append("- What: ").append(line(r.secretName())).append(", ").append(guide.id().equals(r.secretType())
                 ? guide.title() : "type " + line(r.secretType())).append(".\n");
-        b.append("- Where: ").append(line(r.secretScope())).append(" secret of ").append(line(r.scopeOwner()))
-                .append(" on ").append(line(r.provider())).append(" (").append(line(r.host())).append(").\n");
+        b.append("- Where: ").append(where(r)).append(" on ").append(line(r.provider())).append(" (")
+                .append(line(r.host())).append(").\n");
+        if (routedByJobs(r) && !notes.projects(r).isEmpty()) {
+            List<String> projects = notes.projects(r);
+            b.append("- Bound by the jobs of: ").append(String.join(", ", projects.subList(0,
+                    Math.min(JOBS_LISTED, projects.size())).stream().map(Tickets::line).toList()))
+                    .append(projects.size() > JOBS_LISTED ? " and " + (projects.size() - JOBS_LISTED) + " more" : "")
+                    .append(".\n");
+        }
+        for (RotationItem other : related(r)) {
+            b.append("- Rotate together: ").append(other.secretId()).append(", ").append(line(other.secretName()))
+                    .append(" (").append(where(other)).append("), the same kind of credential for the same project;")
+                    .append(" likely one key pair or account.\n");
+        }
         b.append("- Exposed: ").append(r.jobsExposed()).append(r.jobsExposed() == 1 ? " job" : " jobs")
                 .append(" that ran the compromised step of ").append(line(report.playbook().title()))
                 .append(" had it in scope, first at ").append(Cells.time(r.firstExposedAt())).append(", last at ")
@@ -144,7 +227,7 @@ public final class Tickets {
                 ? "the compromised step itself received it (its environment, an input or an argument)."
                 : "delivered to the same job, not to the compromised step; code that reads the runner could take it.")
                 .append('\n');
-        b.append("- Status ").append(r.status().name()).append(": ").append(statusWhy(r)).append('\n');
+        b.append("- Status ").append(r.status().name()).append(": ").append(line(notes.statusNote(r))).append(".\n");
         if (!exposures.isEmpty()) {
             b.append("- Jobs (").append(Math.min(JOBS_LISTED, exposures.size())).append(" of ")
                     .append(exposures.size()).append(" exposures; all are in exposures.csv):\n");
@@ -170,6 +253,10 @@ public final class Tickets {
         b.append('\n');
 
         b.append("What to do (").append(line(r.guide())).append(")\n");
+        String change = notes.changeUrl(r);
+        if (!change.isEmpty()) {
+            b.append("Change it at: ").append(line(change)).append('\n');
+        }
         int n = 1;
         for (String step : guide.steps()) {
             b.append(n++).append(". ").append(step).append('\n');
@@ -188,7 +275,9 @@ public final class Tickets {
                 .append(Cells.time(r.firstExposedAt())).append(" on.\n\n");
 
         b.append("breachwalk ").append(report.playbook().id()).append(" · secret_id ").append(r.secretId())
-                .append(" (the External ID: re-importing updates this ticket) · secret values are never recorded");
+                .append(earlier.isEmpty() ? " (the External ID: re-importing updates this ticket)"
+                        : " (External ID " + earlier.get(0).secretId() + ", the earlier report's)")
+                .append(" · secret values are never recorded");
         String text = b.toString();
         return text.length() <= DESCRIPTION_MAX ? text
                 : text.substring(0, DESCRIPTION_MAX - 40) + "\n… (cut; see rotation.csv and exposures.csv)";
@@ -208,26 +297,39 @@ public final class Tickets {
         };
     }
 
-    private static String statusWhy(RotationItem r) {
-        return switch (r.status()) {
-            case ROTATE -> "the store last changed it at " + Cells.time(r.secretUpdatedAt())
-                    + ", before its last exposure.";
-            case MISSING -> "the jobs referenced it, but no store visible to them holds it now.";
-            case REVIEW -> "literal".equals(r.secretScope())
-                    ? "it is written into the job's configuration itself; only its issuer can say whether it changed."
-                    : "the provider keeps no change time for it, or its store could not be listed.";
-            case ROTATED -> "the store changed it at " + Cells.time(r.secretUpdatedAt()) + ", after its last exposure.";
-            case EPHEMERAL -> "issued for the job and expired with it.";
-        };
-    }
-
     private static String confirmByScan(RotationItem r) {
+        if (r.status() == RotationStatus.MISSING) {
+            return "No store holds it any more, so a new scan cannot show the revocation: close this ticket by hand"
+                    + " once its issuer shows the old value revoked.";
+        }
         if ("jenkins".equals(r.provider())) {
             return "Jenkins keeps no change time for credentials: a new scan will still say REVIEW; close this"
                     + " ticket by hand once the steps are done.";
         }
         return "Run `breachwalk scan` again with the same options: this secret (" + r.secretId()
                 + ") should show ROTATED, with a store change time after " + Cells.time(r.lastExposedAt()) + ".";
+    }
+
+    /**
+     * Other rows that are likely the same credential (an AWS key id and its secret key, a keystore and its password):
+     * the same provider, host and specific type (not `generic`), and a project whose jobs had both. Rotating one
+     * without the other leaves the credential working.
+     */
+    List<RotationItem> related(RotationItem r) {
+        if (r.secretType() == null || "generic".equals(r.secretType()) || r.status() == RotationStatus.EPHEMERAL) {
+            return List.of();
+        }
+        Set<String> projects = new HashSet<>(notes.projects(r));
+        List<RotationItem> out = new ArrayList<>();
+        for (RotationItem o : report.rotation()) {
+            if (!o.secretId().equals(r.secretId()) && o.status() != RotationStatus.EPHEMERAL
+                    && r.secretType().equals(o.secretType()) && Objects.equals(r.provider(), o.provider())
+                    && Objects.equals(r.host(), o.host())
+                    && notes.projects(o).stream().anyMatch(projects::contains)) {
+                out.add(o);
+            }
+        }
+        return out;
     }
 
     /** A CI-sourced value on one line of a description: no control characters, no line breaks, bounded. */

@@ -28,6 +28,13 @@ class TicketsTest {
         return w.toString();
     }
 
+    /** Due dates from the window's end: the same bytes on every run. */
+    static TicketSettings windowEnd() {
+        TicketSettings d = TicketSettings.defaults();
+        return new TicketSettings(d.priorities(), d.sla(), DueFrom.WINDOW_END, d.assignees(), d.component(),
+                d.includeRotated());
+    }
+
     static List<CSVRecord> parse(String csv) throws Exception {
         try (CSVParser p = CSVParser.parse(new StringReader(csv),
                 CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get())) {
@@ -44,7 +51,7 @@ class TicketsTest {
     @Test
     void oneRowPerSecretThatAsksForAction() throws Exception {
         ScanReport report = ReportFixture.estate();
-        List<CSVRecord> rows = parse(csv(report, TicketSettings.defaults()));
+        List<CSVRecord> rows = parse(csv(report, windowEnd()));
 
         List<String> expected = report.rotation().stream().filter(r -> r.status().asksForAction())
                 .map(RotationItem::secretId).toList();
@@ -93,7 +100,7 @@ class TicketsTest {
         assertThat(jenkins.get("Labels")).isEqualTo("breachwalk codecov-2021 jenkins exposure-step aws-access-key");
         assertThat(jenkins.get("Due Date")).isEqualTo("2021-04-09");
         assertThat(row(rows, "url-credential:ci-bot@github.com").get("Description"))
-                .contains("written into the job's configuration itself");
+                .contains("written into the job's configuration");
         assertThat(jenkins.get("Description")).contains("Jenkins keeps no change time",
                 "https://jenkins.acme.internal/job/platform/job/deploy-service/431/");
     }
@@ -185,7 +192,7 @@ class TicketsTest {
     void dueDatesFollowTheSlaFromTheChosenBase() throws Exception {
         ScanReport report = ReportFixture.estate();
         TicketSettings s = new TicketSettings(PriorityNames.JIRA, Sla.parse("P1=2d, p3=2w"),
-                LocalDate.parse("2021-04-15"), AssigneeMap.NONE, null, false);
+                DueFrom.on(LocalDate.parse("2021-04-15")), AssigneeMap.NONE, null, false);
         List<CSVRecord> rows = parse(csv(report, s));
         assertThat(row(rows, "AWS_ACCESS_KEY_ID").get("Due Date")).isEqualTo("2021-04-17");
         assertThat(row(rows, "SLACK_WEBHOOK_URL").get("Due Date")).isEqualTo("2021-04-18");
@@ -195,7 +202,9 @@ class TicketsTest {
     @Test
     void settingsParse() throws Exception {
         assertThat(Sla.parse("P2=5d").days()).isEqualTo(Map.of("P1", 1, "P2", 5, "P3", 7, "P4", 30));
-        assertThatThrownBy(() -> Sla.parse("P1=4h")).hasMessageContaining("P1=1d");
+        // Due Date is a date: hours round up to whole days.
+        assertThat(Sla.parse("P1=4h,P2=36h,P3=24h").days()).isEqualTo(Map.of("P1", 1, "P2", 2, "P3", 1, "P4", 30));
+        assertThatThrownBy(() -> Sla.parse("P1=4m")).hasMessageContaining("P1=4h").hasMessageContaining("round up");
         assertThatThrownBy(() -> Sla.parse("P5=1d")).isInstanceOf(IllegalArgumentException.class);
         assertThat(PriorityNames.parse("P1=1 - Critical").name("P1")).isEqualTo("1 - Critical");
         assertThat(PriorityNames.JIRA.name("P4")).isEqualTo("Low");
@@ -207,6 +216,17 @@ class TicketsTest {
         assertThat(map.assignee("acme")).isEmpty();
         assertThat(map.assignee("system")).isEqualTo("carol");
         assertThat(map.assignee("system/x")).isEmpty();
+        // The README's wording of the columns is a header, not a rule.
+        for (String header : List.of("scope_owner pattern,assignee", "Scope owner pattern , Assignee",
+                "pattern,assignee", "scope_owner,assignee")) {
+            AssigneeMap m = AssigneeMap.parse(new StringReader(header + "\n*,dave\n"), "m");
+            assertThat(m.assignee("scope_owner pattern")).isEqualTo("dave");
+            assertThat(m.assignee("acme")).isEqualTo("dave");
+        }
+        // Jenkins credentials are routed by the jobs that bound them too; the first matching row still wins.
+        AssigneeMap jobs = AssigneeMap.parse(new StringReader("payments/*,erin\nsystem,carol\n"), "m");
+        assertThat(jobs.assignee("system", List.of("payments/api"))).isEqualTo("erin");
+        assertThat(jobs.assignee("system", List.of("website"))).isEqualTo("carol");
         assertThatThrownBy(() -> AssigneeMap.parse(new StringReader("acme/*\n"), "m.csv"))
                 .hasMessageContaining("m.csv line 1");
     }
