@@ -60,7 +60,7 @@ public final class EffectivePlaybook {
                 "recommended", e.recommended().stream().map(Enum::name).toList(),
                 "git_remote_credentials", e.gitRemoteCredentials()));
         try {
-            return "# The effective playbook `" + p.id() + "` (" + p.source() + "): every field, defaults filled in.\n"
+            return "# " + p.source() + " (valid), the effective playbook: every field, defaults filled in.\n"
                     + "# Field reference: docs/playbooks.md. Saved to a file, it loads back as the same playbook"
                     + (i.actions().stream().anyMatch(a -> a.commitsFile() != null)
                     ? "\n# (a commits_file is read beside the file, else from the bundled playbooks)." : ".")
