@@ -13,7 +13,7 @@ import java.util.Map;
         description = {"Finds the CI jobs that ran a compromised step during an incident window, the secrets they "
                 + "exposed, and what to rotate.", ""},
         subcommands = {ScanCommand.class, DemoCommand.class, PlaybooksCommand.class, InspectCommand.class,
-                TicketsCommand.class,
+                TicketsCommand.class, ExplainCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Start with `breachwalk demo`. Exit status: 0 nothing to rotate, 1 secrets to rotate, "
                 + "2 usage or configuration error, 3 incomplete (blocking coverage gaps)."})

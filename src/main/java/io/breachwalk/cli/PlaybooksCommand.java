@@ -39,19 +39,51 @@ final class PlaybooksCommand implements Callable<Integer> {
             main.out.println("Show one: breachwalk playbooks show ID   Use one: breachwalk scan --playbook ID|FILE");
             return Exits.CLEAN;
         }
-        if (!"show".equals(verb) || ref == null) {
-            main.err.println("breachwalk: usage: breachwalk playbooks [show ID|FILE]");
+        if (ref == null || !java.util.List.of("show", "runbook", "init").contains(verb)) {
+            main.err.println("breachwalk: usage: breachwalk playbooks [show ID|FILE | runbook ID|FILE | init ID]");
             return Exits.USAGE;
+        }
+        if ("init".equals(verb)) {
+            return init(ref);
         }
         try {
             Playbook p = PlaybookLoader.load(ref);
-            main.out.println("# " + p.source() + " (valid)");
-            main.out.print(p.text());
-            PlaybookLoader.bundledRunbook(p.id()).filter(md -> p.source().startsWith("bundled:"))
-                    .ifPresent(md -> main.out.println("\n# runbook: playbooks/" + p.id() + ".md"));
+            if ("runbook".equals(verb)) {
+                java.util.Optional<String> runbook = io.breachwalk.playbook.Runbooks.of(p);
+                if (runbook.isEmpty()) {
+                    main.err.println("breachwalk: playbook `" + p.id() + "` (" + p.source() + ") has no runbook; "
+                            + "a file's runbook is " + p.id() + ".md beside it");
+                    return Exits.USAGE;
+                }
+                main.out.print(runbook.get());
+                return Exits.CLEAN;
+            }
+            // What a scan applies, defaults filled in; the file as written is playbooks/<id>.yaml in the repository.
+            main.out.print(io.breachwalk.playbook.EffectivePlaybook.yaml(p));
+            if (io.breachwalk.playbook.Runbooks.of(p).isPresent()) {
+                main.out.println("# runbook: breachwalk playbooks runbook " + ref);
+            }
             return Exits.CLEAN;
         } catch (PlaybookException e) {
             main.err.println("breachwalk: " + e.getMessage());
+            return Exits.USAGE;
+        }
+    }
+
+    /** A valid playbook to start from (the tj-actions/changed-files 2025 incident) with the user's id. */
+    private Integer init(String id) {
+        if (!id.matches("[a-z0-9][a-z0-9._-]*")) {
+            main.err.println("breachwalk: playbook id `" + id + "`: use lower-case letters, digits, dots and dashes, "
+                    + "e.g. breachwalk playbooks init tj-actions-2025 > tj-actions-2025.yaml");
+            return Exits.USAGE;
+        }
+        try (java.io.InputStream in = PlaybooksCommand.class.getClassLoader()
+                .getResourceAsStream("playbooks/template.yaml")) {
+            String template = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            main.out.print(template.replaceFirst("(?m)^id: .*$", "id: " + id));
+            return Exits.CLEAN;
+        } catch (java.io.IOException | NullPointerException e) {
+            main.err.println("breachwalk: the playbook template is missing from this build; see docs/playbooks.md");
             return Exits.USAGE;
         }
     }

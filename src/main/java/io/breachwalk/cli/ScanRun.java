@@ -236,11 +236,13 @@ final class ScanRun {
 
         ScanReport report = ReportBuilder.build(playbook, window, findings, redactor);
         List<String> written = new ArrayList<>(List.of(CsvReports.JOBS, CsvReports.EXPOSURES, CsvReports.ROTATION,
-                CsvReports.COVERAGE, JsonReport.FILE, TicketsCsv.FILE, HtmlReport.FILE));
+                CsvReports.COVERAGE, JsonReport.FILE, TicketsCsv.FILE, HtmlReport.FILE,
+                io.breachwalk.report.GuideFiles.DIR));
         if (evidence != null) {
             written.add("evidence/");
         }
         try {
+            io.breachwalk.report.GuideFiles.write(files, playbook);
             CsvReports.write(files, report);
             JsonReport.write(files, report);
             // Default settings; `breachwalk tickets report.json` rewrites tickets.csv with others.

@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 public final class SecretTypes {
 
     private static final String RESOURCE = "playbooks/secret-types.yaml";
+    /** Where a scan writes rotation.md, relative to its output folder: a path the user has, unlike the jar's. */
+    public static final String GUIDE = "guide/rotation.md";
     private static final SecretTypes BUNDLED = load();
 
     private final List<Entry> entries;
@@ -38,7 +40,7 @@ public final class SecretTypes {
                 }
             }
         }
-        return new SecretType("generic", false, false, "playbooks/rotation.md#generic", null);
+        return new SecretType("generic", false, false, GUIDE + "#generic", null);
     }
 
     /** The type whose value shape occurs in the text (e.g. an `AKIA...` key printed in a log), if any. */
@@ -90,7 +92,7 @@ public final class SecretTypes {
         static Entry of(TypeFile f) {
             String guide = f.guide() == null ? "rotation.md#" + f.id() : f.guide();
             if (guide.startsWith("rotation.md")) {
-                guide = "playbooks/" + guide;
+                guide = "guide/" + guide;
             }
             return new Entry(new SecretType(f.id(), f.critical(), f.ephemeral(), guide, f.vendor()),
                     compile(f.names()), compile(f.values()));

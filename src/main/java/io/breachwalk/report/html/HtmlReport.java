@@ -315,7 +315,7 @@ public final class HtmlReport {
                         .append("</td><td class=\"num\">").append(Html.link(r.exampleUrl(), n(r.jobsExposed())))
                         .append("</td><td><time>").append(Cells.time(r.lastExposedAt())).append("</time></td><td><time>")
                         .append(Cells.time(r.secretUpdatedAt())).append("</time></td><td class=\"guide\"><code>")
-                        .append(Html.text(shortGuide(r.guide()))).append("</code>");
+                        .append(guideLink(r.guide())).append("</code>");
                 if (t != null && t.vendor() != null) {
                     b.append(" · ").append(Html.link(t.vendor(), "vendor"));
                 }
@@ -326,9 +326,19 @@ public final class HtmlReport {
         b.append("</section>\n");
     }
 
-    /** `playbooks/rotation.md#aws-access-key` reads as `rotation.md#aws-access-key` in a narrow column. */
-    private static String shortGuide(String guide) {
-        return guide == null ? "" : guide.startsWith("playbooks/") ? guide.substring("playbooks/".length()) : guide;
+    /**
+     * A link to the guide: `guide/rotation.md#aws-access-key` is a file of the output folder beside this page (the
+     * CSP's default-src governs loads, not navigation, so a plain link works), shown as `rotation.md#aws-access-key`
+     * in a narrow column; an absolute vendor URL is linked as such. Anything else stays text.
+     */
+    private static String guideLink(String guide) {
+        if (guide == null || guide.isBlank()) {
+            return "";
+        }
+        if (guide.matches("guide/[A-Za-z0-9._-]+(#[a-z0-9-]+)?")) {
+            return "<a href=\"" + Html.text(guide) + "\">" + Html.text(guide.substring("guide/".length())) + "</a>";
+        }
+        return Html.link(guide, guide);
     }
 
     private void gaps() {

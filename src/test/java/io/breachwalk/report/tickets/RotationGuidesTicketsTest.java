@@ -21,7 +21,7 @@ class RotationGuidesTicketsTest {
         List<SecretType> types = SecretTypes.bundled().all();
         assertThat(types).extracting(SecretType::id).doesNotHaveDuplicates();
         for (SecretType t : types) {
-            assertThat(t.guide()).as(t.id()).isEqualTo("playbooks/rotation.md#" + t.id());
+            assertThat(t.guide()).as(t.id()).isEqualTo("guide/rotation.md#" + t.id());
             RotationGuide g = guides.get(t.id()).orElseThrow(() -> new AssertionError("rotation.md has no ## " + t.id()));
             assertThat(g.steps()).as(t.id()).hasSize(4);
             assertThat(g.steps().get(0)).startsWith("Revoke:");
