@@ -207,7 +207,7 @@ final class ScanRun {
     private int walkAndReport(Playbook playbook, Window window, Path outDir, int concurrency, List<CiSource> sources,
                               OutputFiles files, Findings findings, Journal journal, Redactor redactor,
                               EvidenceStore evidence) {
-        Progress progress = quiet || System.console() == null ? Progress.NONE : new TerminalProgress(err);
+        Progress progress = TerminalProgress.forScan(err, env, quiet, findings);
         ScanContext ctx = new ScanContext(playbook.withWindow(window), window, new IndicatorMatcher(playbook),
                 findings, progress, concurrency, retryPolicy, evidence);
         List<String> unusable = new ArrayList<>();

@@ -10,6 +10,14 @@ public interface Progress {
     /** Shown while the walk waits, e.g. for a rate-limit reset. */
     void waiting(String why, long seconds);
 
+    /** A run (a build) was examined: counted as it happens (the findings count only finished projects). */
+    default void examinedRun() {
+    }
+
+    /** A job of a run was judged. */
+    default void examinedJob() {
+    }
+
     Progress NONE = new Progress() {
         @Override
         public void start(String label, long total) {

@@ -73,8 +73,23 @@ final class RepoWalk {
         this.pool = pool;
     }
 
-    /** A judged job, with what the exposure stage needs. */
-    private record Result(JobFinding finding, Job job, Step uploader, boolean fork, String forkName) {}
+    /**
+     * A judged job, with what the exposure stage needs. {@code unreadable}: judged from its step records alone (the
+     * workflow file could not be read), {@code action} then says the record named an action.
+     */
+    private record Result(JobFinding finding, Job job, Step uploader, boolean fork, String forkName,
+                          boolean unreadable, boolean action) {
+        Result(JobFinding finding, Job job, Step uploader, boolean fork, String forkName) {
+            this(finding, job, uploader, fork, forkName, false, false);
+        }
+
+        Result with(JobFinding f) {
+            return new Result(f, job, uploader, fork, forkName, unreadable, action);
+        }
+    }
+
+    /** Runs whose workflow file was not found: run id -> the gap's opening words, said once their jobs are judged. */
+    private final Map<String, String> unreadableRuns = new ConcurrentHashMap<>();
 
     /** The workflow at one commit: analysed, or why not; {@code files} names what was read (RepoData names). */
     private record Analysis(Workflow workflow, String gap, String detail, List<String> files) {}
@@ -110,6 +125,7 @@ final class RepoWalk {
         for (JsonNode run : runs) {
             if (candidate(run)) {
                 sink.examinedRun(GitHubSource.PROVIDER);
+                ctx.progress().examinedRun();
                 pending.put(run.path("id").asText(), pool.submit(() -> run(run)));
             }
         }
@@ -127,6 +143,7 @@ final class RepoWalk {
             }
         }
         results = readLogs(results);
+        unreadableGaps(results);
         SecretStores stores = new SecretStores(data::secrets, fullName,
                 problem -> gap("", Gap.SECRETS_UNLISTABLE, problem + "; exposures list the names with status REVIEW", false));
         for (Result r : results) {
@@ -263,6 +280,9 @@ final class RepoWalk {
         Analysis analysis = analysis(sha, path);
         addIfPresent(items, data.link(RepoData.WORKFLOW, "workflow-id:" + run.path("workflow_id").asText()));
         analysis.files().forEach(f -> addIfPresent(items, data.link(RepoData.FILE, f)));
+        if (analysis.workflow() == null && Gap.CONFIG_NOT_FOUND.equals(analysis.gap())) {
+            return unreadable(run, runId, sha, path, items);
+        }
         if (analysis.workflow() == null) {
             gap(runId, analysis.gap(), analysis.detail(), true);
             return List.of();
@@ -273,43 +293,16 @@ final class RepoWalk {
         List<JsonNode> jobs = data.jobs(runId);
         addIfPresent(items, data.link(RepoData.JOBS, runId));
         String event = run.path("event").asText();
-        String head = run.path("head_repository").path("full_name").asText(fullName);
-        boolean fork = event.startsWith("pull_request") && !event.equals("pull_request_target")
-                && !head.equalsIgnoreCase(fullName);
+        String head = head(run);
+        boolean fork = fork(run);
         String sha7 = sha.length() > 7 ? sha.substring(0, 7) : sha;
         List<Result> out = new ArrayList<>();
         for (JsonNode j : jobs) {
-            String jobName = io.breachwalk.report.Cells.terminal(j.path("name").asText(""));
-            if (!validId(j.path("id"))) {
-                // Its log and evidence are fetched and filed by id: without one it cannot be judged.
-                gap(runId, Gap.API_ERROR, "job \"" + jobName + "\" of run " + runId + " has no numeric id (id: "
-                        + GitHubRest.kind(j.path("id")).replaceFirst("^the text ", "") + "); it could not be judged", true);
+            JobFinding base = admit(run, j, path, "the workflow file and the log");
+            if (base == null) {
                 continue;
             }
-            JsonNode startedAt = j.path("started_at");
-            if (startedAt.isTextual() && !startedAt.asText().isEmpty() && time(j, "started_at", null) == null) {
-                // Not placed in the window by guesswork: said, and left for a person to check.
-                gap(runId, Gap.API_ERROR, "job " + j.path("id").asText() + " (\"" + jobName + "\") of run " + runId
-                        + " has started_at " + GitHubRest.kind(startedAt).replaceFirst("^the text ", "")
-                        + ", not a timestamp: whether it ran in the window is unknown", true);
-                continue;
-            }
-            Instant started = time(j, "started_at", time(run, "run_started_at", null));
-            if (!ctx.window().contains(started)) {
-                continue;
-            }
-            if (j.has("steps") && !j.get("steps").isArray()) {
-                // The verdict below rests on the workflow file and the log alone (as for a job without records).
-                gap(runId, Gap.API_ERROR, "job " + j.path("id").asText() + " of run " + runId + ": the jobs API gave "
-                        + "steps as " + GitHubRest.kind(j.get("steps")) + ", not a list; the verdict rests on the "
-                        + "workflow file and the log", false);
-            }
-            sink.examinedJob(GitHubSource.PROVIDER);
             Job job = match(analysis.workflow(), j.path("name").asText());
-            JobFinding base = new JobFinding(GitHubSource.PROVIDER, host, fullName, path, runId,
-                    j.path("run_attempt").asInt(run.path("run_attempt").asInt(1)), j.path("id").asText(),
-                    j.path("name").asText(), run.path("head_branch").asText(""), sha, event, started,
-                    j.path("html_url").asText(""), Verdict.UNKNOWN, Confidence.POSSIBLE, "");
             if (job == null) {
                 out.add(new Result(base.withVerdict(Verdict.UNKNOWN, Confidence.POSSIBLE, "job \"" + j.path("name").asText()
                         + "\" matches no job of " + path + "@" + sha7 + ", which references "
@@ -325,6 +318,102 @@ final class RepoWalk {
                     fork, head));
         }
         return out;
+    }
+
+    /**
+     * A run whose workflow file is not at its commit: its jobs (every attempt) are judged from their step records
+     * alone ({@link StepJudge#judgeByRecords}) and logs, and listed either way; the CONFIG_NOT_FOUND gap is said
+     * once they are judged ({@link #unreadableGaps}), blocking while any of them stays UNKNOWN.
+     */
+    private List<Result> unreadable(JsonNode run, String runId, String sha, String path, List<EvidenceLink> items)
+            throws IOException, GitHubRest.ApiError {
+        String notFound = path + " not found at " + shortSha(sha);
+        List<JsonNode> jobs;
+        try {
+            jobs = data.jobs(runId);
+        } catch (IOException | GitHubRest.ApiError | RuntimeException e) {
+            gap(runId, Gap.CONFIG_NOT_FOUND, notFound + ": the run's jobs could not be judged", true);
+            throw e;
+        }
+        addIfPresent(items, data.link(RepoData.JOBS, runId));
+        unreadableRuns.put(runId, notFound);
+        List<Result> out = new ArrayList<>();
+        for (JsonNode j : jobs) {
+            JobFinding base = admit(run, j, path, "the log");
+            if (base == null) {
+                continue;
+            }
+            StepJudge.RecordJudgement jd = StepJudge.judgeByRecords(j, ctx.matcher(), shortSha(sha));
+            out.add(new Result(base.withVerdict(jd.verdict(), jd.confidence(), jd.evidence()), null, null, fork(run),
+                    head(run), true, jd.action()));
+        }
+        return out;
+    }
+
+    /** The CONFIG_NOT_FOUND gap of each run judged by {@link #unreadable}, after the logs had their say. */
+    private void unreadableGaps(List<Result> results) {
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(unreadableRuns).entrySet()) {
+            long judged = results.stream().filter(r -> r.finding().runId().equals(e.getKey())).count();
+            long unknown = results.stream().filter(r -> r.finding().runId().equals(e.getKey())
+                    && r.finding().verdict() == Verdict.UNKNOWN).count();
+            String detail = unknown > 0
+                    ? unknown + " of its " + judged + " job(s) in the window could not be judged from their step "
+                    + "records (UNKNOWN)"
+                    : judged + " job(s) in the window judged from their step records and logs alone";
+            gap(e.getKey(), Gap.CONFIG_NOT_FOUND, e.getValue() + ": " + detail, unknown > 0);
+        }
+    }
+
+    /**
+     * The common checks of one API job (a numeric id, a readable start inside the window) and its row before the
+     * verdict; null when it is not judged (said as a gap where that is a problem). {@code restsOn}: what the verdict
+     * rests on when the step records are not a list.
+     */
+    private JobFinding admit(JsonNode run, JsonNode j, String path, String restsOn) {
+        String runId = run.path("id").asText();
+        String jobName = io.breachwalk.report.Cells.terminal(j.path("name").asText(""));
+        if (!validId(j.path("id"))) {
+            // Its log and evidence are fetched and filed by id: without one it cannot be judged.
+            gap(runId, Gap.API_ERROR, "job \"" + jobName + "\" of run " + runId + " has no numeric id (id: "
+                    + GitHubRest.kind(j.path("id")).replaceFirst("^the text ", "") + "); it could not be judged", true);
+            return null;
+        }
+        JsonNode startedAt = j.path("started_at");
+        if (startedAt.isTextual() && !startedAt.asText().isEmpty() && time(j, "started_at", null) == null) {
+            // Not placed in the window by guesswork: said, and left for a person to check.
+            gap(runId, Gap.API_ERROR, "job " + j.path("id").asText() + " (\"" + jobName + "\") of run " + runId
+                    + " has started_at " + GitHubRest.kind(startedAt).replaceFirst("^the text ", "")
+                    + ", not a timestamp: whether it ran in the window is unknown", true);
+            return null;
+        }
+        Instant started = time(j, "started_at", time(run, "run_started_at", null));
+        if (!ctx.window().contains(started)) {
+            return null;
+        }
+        if (j.has("steps") && !j.get("steps").isArray()) {
+            // The verdict rests on what else there is (as for a job without records).
+            gap(runId, Gap.API_ERROR, "job " + j.path("id").asText() + " of run " + runId + ": the jobs API gave "
+                    + "steps as " + GitHubRest.kind(j.get("steps")) + ", not a list; the verdict rests on "
+                    + restsOn, false);
+        }
+        sink.examinedJob(GitHubSource.PROVIDER);
+        ctx.progress().examinedJob();
+        return new JobFinding(GitHubSource.PROVIDER, host, fullName, path, runId,
+                j.path("run_attempt").asInt(run.path("run_attempt").asInt(1)), j.path("id").asText(),
+                j.path("name").asText(), run.path("head_branch").asText(""), run.path("head_sha").asText(),
+                run.path("event").asText(), started, j.path("html_url").asText(""), Verdict.UNKNOWN,
+                Confidence.POSSIBLE, "");
+    }
+
+    private String head(JsonNode run) {
+        return run.path("head_repository").path("full_name").asText(fullName);
+    }
+
+    /** Fork pull requests get no secrets, only a read-only GITHUB_TOKEN. */
+    private boolean fork(JsonNode run) {
+        String event = run.path("event").asText();
+        return event.startsWith("pull_request") && !event.equals("pull_request_target")
+                && !head(run).equalsIgnoreCase(fullName);
     }
 
     /** The workflow job an API job belongs to: an exact display name first, then the name patterns. */
@@ -486,9 +575,7 @@ final class RepoWalk {
                 JobFinding f = r.finding();
                 String evidence = f.verdict() == Verdict.RAN ? f.evidence() + "; log: " + text
                         : "log: " + text + "; " + f.evidence();
-                Step uploader = r.uploader();
-                return new Result(f.withVerdict(Verdict.RAN, Confidence.CONFIRMED, evidence), r.job(),
-                        uploader, r.fork(), r.forkName());
+                return r.with(f.withVerdict(Verdict.RAN, Confidence.CONFIRMED, evidence));
             }
         }
         return r;
@@ -497,6 +584,10 @@ final class RepoWalk {
     // --- exposures -----------------------------------------------------------------------------------------------
 
     private void exposures(Result r, SecretStores stores) {
+        if (r.unreadable()) {
+            unreadableExposures(r, stores);
+            return;
+        }
         if (r.job() == null || r.uploader() == null) {
             return;
         }
@@ -540,6 +631,38 @@ final class RepoWalk {
                         s.level(), s.via());
             } else {
                 record(r, s.name(), stores.resolve(s.name(), env), s.level(), s.via());
+            }
+        }
+    }
+
+    /**
+     * A job that ran the uploader under a workflow file that cannot be read: which secrets its steps held cannot be
+     * told, so every secret the repository can see (repository and organization stores) is listed at STEP, the
+     * worst case: a playbook that requires rotation only for STEP exposures must not drop them, and the `via` says
+     * they are a worst case. Environment secrets are not listed: the jobs API does not name a job's environment.
+     */
+    private void unreadableExposures(Result r, SecretStores stores) {
+        String via = "workflow file unreadable: every secret of the repository may have been in scope";
+        if (r.fork()) {
+            record(r, "GITHUB_TOKEN", new SecretStores.Resolution("ephemeral", fullName, SecretState.EPHEMERAL, null),
+                    ExposureLevel.JOB, "read-only GITHUB_TOKEN: pull request from fork " + r.forkName() + " (no secrets)");
+            return;
+        }
+        record(r, "GITHUB_TOKEN", new SecretStores.Resolution("ephemeral", fullName, SecretState.EPHEMERAL, null),
+                ExposureLevel.JOB, "the job's GITHUB_TOKEN (actions/checkout keeps it in .git/config)");
+        if (r.action()) {
+            record(r, "ACTIONS_RUNTIME_TOKEN", new SecretStores.Resolution("ephemeral", fullName, SecretState.EPHEMERAL,
+                    null), ExposureLevel.STEP, "runner environment of the action");
+        }
+        List<String> names = stores.allNames(null);
+        if (names == null) {
+            record(r, WorkflowModel.ALL_SECRETS, new SecretStores.Resolution("unresolved", fullName,
+                    SecretState.UNKNOWN, null), ExposureLevel.STEP, via + "; the stores could not be listed");
+            return;
+        }
+        for (String name : names) {
+            if (!name.equals("GITHUB_TOKEN")) {
+                record(r, name, stores.resolve(name, null), ExposureLevel.STEP, via);
             }
         }
     }

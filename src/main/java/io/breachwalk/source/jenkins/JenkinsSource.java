@@ -372,6 +372,8 @@ public final class JenkinsSource implements CiSource {
             for (BuildWindow.Build b : builds) {
                 sink.examinedRun(PROVIDER);
                 sink.examinedJob(PROVIDER);
+                ctx.progress().examinedRun();
+                ctx.progress().examinedJob();
                 List<EvidenceLink> used = new ArrayList<>();
                 try {
                     assessBuild(sink, job, path, b, def, used);

@@ -227,7 +227,8 @@ class GitHubScanTest {
 
     @Test
     void workflowThatGainedAndLostCodecovCountsOnlyAtTheCommitThatHadIt() throws Exception {
-        List<Map<String, String>> rows = scan.rows(JOBS, is("project", "acme/mobile"));
+        List<Map<String, String>> rows = scan.rows(JOBS, is("project", "acme/mobile", "pipeline",
+                ".github/workflows/coverage.yml"));
         assertThat(rows).extracting(r -> r.get("run_id")).containsExactly("1402");
         assertThat(rows.get(0).get("evidence")).contains("run: curl -s https://codecov.io/bash | bash");
         // The job env secret reached the uploader.
@@ -241,7 +242,15 @@ class GitHubScanTest {
         assertThat(gap.get("project")).isEqualTo("acme/mobile");
         assertThat(gap.get("run_id")).isEqualTo("1404");
         assertThat(gap.get("blocking")).isEqualTo("true");
-        assertThat(gap.get("detail")).startsWith(".github/workflows/release.yml not found at ");
+        assertThat(gap.get("detail")).startsWith(".github/workflows/release.yml not found at ")
+                .endsWith(": 1 of its 1 job(s) in the window could not be judged from their step records (UNKNOWN)");
+        // Its job is listed all the same: no step record names the uploader, so it stays UNKNOWN, and says why.
+        Map<String, String> release = job("mobile", "1404", 1, "release");
+        assertThat(release.get("verdict")).isEqualTo("UNKNOWN");
+        assertThat(release.get("evidence")).isEqualTo("workflow file not readable at "
+                + release.get("commit_sha").substring(0, 7) + "; none of its 3 step records names the uploader "
+                + "(a record shows only a step's name or its command's first line)");
+        assertThat(scan.rows(EXPOSURES, is("run_id", "1404"))).isEmpty();
         // Repositories after it (alphabetically web-app) were still walked.
         assertThat(scan.rows(JOBS, is("project", "acme/web-app"))).isNotEmpty();
     }
@@ -272,11 +281,12 @@ class GitHubScanTest {
 
     @Test
     void jobsAreFetchedOnlyForRunsWhoseWorkflowReferencesAnIndicator() {
-        // mobile: runs 1401 and 1403 are at commits without Codecov, 1404 has no workflow file.
-        assertThat(paths("/repos/acme/mobile/actions/runs/\\d+/jobs")).containsExactly(
-                "/repos/acme/mobile/actions/runs/1402/jobs");
-        // Every jobs request belongs to a run whose workflow at that commit references an indicator.
-        assertThat(requests.stream().filter(r -> r.path().endsWith("/jobs")).count()).isEqualTo(14);
+        // mobile: runs 1401 and 1403 are at commits without Codecov; 1404 has no workflow file, so its jobs'
+        // step records are all there is to judge it by.
+        assertThat(paths("/repos/acme/mobile/actions/runs/\\d+/jobs")).containsExactlyInAnyOrder(
+                "/repos/acme/mobile/actions/runs/1402/jobs", "/repos/acme/mobile/actions/runs/1404/jobs");
+        // Every other jobs request belongs to a run whose workflow at that commit references an indicator.
+        assertThat(requests.stream().filter(r -> r.path().endsWith("/jobs")).count()).isEqualTo(15);
     }
 
     @Test
