@@ -252,7 +252,9 @@ public final class Tickets {
         }
         b.append('\n');
 
-        b.append("What to do (").append(line(r.guide())).append(")\n");
+        // A relative guide path means nothing inside a ticketing system: say where it is.
+        String where = r.guide().startsWith("guide/") ? " in the breachwalk output folder" : "";
+        b.append("What to do (").append(line(r.guide())).append(where).append(")\n");
         String change = notes.changeUrl(r);
         if (!change.isEmpty()) {
             b.append("Change it at: ").append(line(change)).append('\n');

@@ -74,7 +74,7 @@ class TicketsTest {
         assertThat(aws.get("Due Date")).isEqualTo("2021-04-03"); // window ends 2021-04-02; P1 = 1 day
         assertThat(aws.get("Assignee")).isEmpty();
         String d = aws.get("Description");
-        assertThat(d.lines()).contains("Why", "What to do (guide/rotation.md#aws-access-key)", "How to confirm",
+        assertThat(d.lines()).contains("Why", "What to do (guide/rotation.md#aws-access-key in the breachwalk output folder)", "How to confirm",
                 "- Exposed: 5 jobs that ran the compromised step of Codecov Bash Uploader compromise (2021) had it in "
                         + "scope, first at 2021-02-03T09:12:00Z, last at 2021-03-22T17:45:00Z.",
                 "    https://github.com/acme/api/actions/runs/5160/job/9360",
