@@ -369,9 +369,11 @@ final class InspectCommand implements Callable<Integer> {
                 .thenComparing(Row::firstTime, Comparator.nullsFirst(Comparator.naturalOrder())));
         if (!shown.isEmpty()) {
             boolean commits = shown.stream().anyMatch(r -> !r.commit().isEmpty());
-            // Narrow terminals lose SINCE first, then STEP SECRETS (inspect.csv keeps every column).
+            // A path keeps twice the room of the other cells (its folders and name tell rows apart); job names
+            // lose their middle (matrix.include[12] stays told apart). Narrow terminals lose SINCE first, then STEP
+            // SECRETS (inspect.csv keeps every column).
             InspectTable table = new InspectTable().column("USES", InspectTable.Cut.NONE, 0, 0)
-                    .column("FILE", InspectTable.Cut.MIDDLE, 16, 0).column("JOB", InspectTable.Cut.RIGHT, 10, 0)
+                    .column("FILE", InspectTable.Cut.MIDDLE, 16, 0, 2).column("JOB", InspectTable.Cut.MIDDLE, 10, 0)
                     .column("HOW", InspectTable.Cut.RIGHT, 10, 0);
             if (commits) table.column("COMMITS", InspectTable.Cut.NONE, 0, 0).column("SINCE", InspectTable.Cut.NONE, 0, 2);
             table.column("STEP SECRETS", InspectTable.Cut.RIGHT, 12, 1);

@@ -18,13 +18,18 @@ final class InspectTable {
     enum Cut { NONE, MIDDLE, RIGHT }
 
     /** @param drop 0 never; else columns go, highest first, while even their minimum widths do not fit */
-    record Column(String title, Cut cut, int min, int drop) { }
+    record Column(String title, Cut cut, int min, int drop, int weight) { }
 
     private final List<Column> columns = new ArrayList<>();
     private final List<String[]> rows = new ArrayList<>();
 
     InspectTable column(String title, Cut cut, int min, int drop) {
-        columns.add(new Column(title, cut, min, drop));
+        return column(title, cut, min, drop, 1);
+    }
+
+    /** @param weight how much room the column keeps relative to the others when the table shrinks */
+    InspectTable column(String title, Cut cut, int min, int drop, int weight) {
+        columns.add(new Column(title, cut, min, drop, weight));
         return this;
     }
 
@@ -77,7 +82,7 @@ final class InspectTable {
             int widest = -1;
             for (int i = 0; i < n; i++) {
                 Column c = columns.get(i);
-                if (c.cut() != Cut.NONE && w[i] > floor(c) && (widest < 0 || w[i] > w[widest])) widest = i;
+                if (c.cut() != Cut.NONE && w[i] > floor(c) && (widest < 0 || share(c, w[i]) > share(columns.get(widest), w[widest]))) widest = i;
             }
             if (widest < 0) break;
             w[widest]--;
@@ -87,6 +92,10 @@ final class InspectTable {
         out.add(line(titles, w));
         for (String[] r : rows) out.add(line(r, w));
         return out;
+    }
+
+    private static int share(Column c, int width) {
+        return width / c.weight();
     }
 
     /** The narrowest a column gets: its minimum, and never below its title. */
@@ -114,8 +123,8 @@ final class InspectTable {
         if (s.length() <= n) return s;
         if (n <= 1) return s.substring(0, Math.max(0, n));
         if (cut == Cut.MIDDLE) {
-            int tail = (n - 1) / 2 + (n - 1) % 2;
-            int head = n - 1 - tail;
+            int head = (n - 1) / 3;
+            int tail = n - 1 - head;
             return s.substring(0, head) + "…" + s.substring(s.length() - tail);
         }
         return s.substring(0, n - 1) + "…";
