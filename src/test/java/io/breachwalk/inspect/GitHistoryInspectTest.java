@@ -67,8 +67,33 @@ class GitHistoryInspectTest {
         return git.commit().setMessage(msg).setAuthor(who).setCommitter(who).setSign(false).call();
     }
 
+    record Run(int exit, String out, String err, List<Map<String, String>> rows) { }
+
+    private Run inspect(String... args) throws Exception {
+        return inspect(Map.of(), args);
+    }
+
+    private Run inspect(Map<String, String> env, String... args) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Path outDir = tmp.resolve("out-" + System.nanoTime());
+        String[] full = new String[args.length + 3];
+        full[0] = "inspect";
+        System.arraycopy(args, 0, full, 1, args.length);
+        full[args.length + 1] = "--out";
+        full[args.length + 2] = outDir.toString();
+        int exit = Main.run(full, env, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        Path csv = outDir.resolve("inspect.csv");
+        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
+                Files.exists(csv) ? SimpleCsv.read(csv) : List.of());
+    }
+
+    private static String key(Map<String, String> r) {
+        return r.get("file") + "|" + r.get("job") + "|" + r.get("uses_indicator") + "|" + r.get("how");
+    }
+
     @Test
-    void reportsExactlyTheInWindowCommitsThatRanTheUploaderOnEveryBranch() throws Exception {
+    void reportsEachDistinctConfigurationWithItsFirstAndLastCommitAndBranches() throws Exception {
         git = Git.init().setDirectory(tmp.resolve("repo").toFile()).setInitialBranch("main").call();
         RevCommit before = commit("2021-01-10T12:00:00Z", "add travis with codecov", Map.of(".travis.yml", TRAVIS_WITH, "README.md", "x"));
         RevCommit inside1 = commit("2021-02-05T12:00:00Z", "docs", Map.of("README.md", "y"));
@@ -81,27 +106,111 @@ class GitHistoryInspectTest {
         RevCommit featureAfter = commit("2021-05-01T12:00:00Z", "later", Map.of("README.md", "z"));
         git.close();
 
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Main.run(new String[] {"inspect", tmp.resolve("repo").toString(), "--out", tmp.resolve("out").toString()},
-                Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        Run r = inspect(tmp.resolve("repo").toString());
 
-        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
-        assertThat(exit).isEqualTo(1);
-        List<Map<String, String>> rows = SimpleCsv.read(tmp.resolve("out/inspect.csv"));
-        assertThat(rows).allMatch(r -> r.get("uses_indicator").equals("true"));
-        assertThat(rows.stream().map(r -> r.get("commit")).collect(Collectors.toSet()))
-                .containsExactlyInAnyOrder(inside1.name(), feature.name())
-                .doesNotContain(before.name(), removed.name(), pipOnly.name(), after.name(), featureAfter.name());
-        assertThat(rows).extracting(r -> r.get("commit").equals(feature.name()) ? "feature|" + r.get("file") + "|" + r.get("how")
-                        : "main|" + r.get("file") + "|" + r.get("how"))
-                .containsExactlyInAnyOrder("main|.travis.yml|curl-bash", "feature|.github/workflows/ci.yml|codecov-action@v1",
-                        "feature|.travis.yml|curl-bash");
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("4 commit(s) in the window");
+        assertThat(r.err()).isEmpty();
+        assertThat(r.exit()).isEqualTo(1);
+        Map<String, Map<String, String>> byKey = r.rows().stream().collect(Collectors.toMap(GitHistoryInspectTest::key, m -> m));
+        assertThat(byKey.keySet()).containsExactlyInAnyOrder(".travis.yml|default|true|curl-bash",
+                ".github/workflows/ci.yml|test|true|codecov-action@v1", ".travis.yml|default|false|",
+                ".circleci/config.yml|build|false|python-codecov");
+        // The Travis file with the uploader: in effect when the window opened (the commit before it), kept on both
+        // branches until the feature branch's last in-window commit.
+        Map<String, String> travis = byKey.get(".travis.yml|default|true|curl-bash");
+        assertThat(travis.get("commit")).isEqualTo(before.name());
+        assertThat(travis.get("first_commit")).isEqualTo(before.name());
+        assertThat(travis.get("last_commit")).isEqualTo(feature.name());
+        assertThat(travis.get("first_date")).isEqualTo("2021-01-10T12:00:00Z");
+        assertThat(travis.get("last_date")).isEqualTo("2021-03-01T12:00:00Z");
+        assertThat(travis.get("branches")).isEqualTo("feature;main");
+        Map<String, String> workflow = byKey.get(".github/workflows/ci.yml|test|true|codecov-action@v1");
+        assertThat(workflow.get("commit")).isEqualTo(feature.name());
+        assertThat(workflow.get("branches")).isEqualTo("feature");
+        assertThat(byKey.get(".travis.yml|default|false|").get("commit")).isEqualTo(removed.name());
+        assertThat(byKey.get(".travis.yml|default|false|").get("last_commit")).isEqualTo(pipOnly.name());
+        assertThat(r.rows()).extracting(m -> m.get("last_commit")).doesNotContain(after.name(), featureAfter.name());
+        assertThat(r.out()).contains("4 commit(s) in the window (+1 in effect at its start)")
+                .contains(before.name().substring(0, 7) + ".." + feature.name().substring(0, 7))
+                .doesNotContain(before.name().substring(33))
+                .contains("2 clean configuration(s) not listed");
 
-        // A narrower window given on the command line replaces the playbook's.
-        Main.run(new String[] {"inspect", tmp.resolve("repo").toString(), "--since", "2021-02-10", "--until", "2021-04-01",
-                "--out", tmp.resolve("out2").toString()}, Map.of(), new PrintStream(out), new PrintStream(err));
-        assertThat(SimpleCsv.read(tmp.resolve("out2/inspect.csv"))).extracting(r -> r.get("commit")).containsOnly(feature.name());
+        // A narrower window given on the command line replaces the playbook's; the commit before it is read too.
+        Run narrow = inspect(tmp.resolve("repo").toString(), "--since", "2021-02-10", "--until", "2021-04-01");
+        assertThat(narrow.rows()).filteredOn(m -> m.get("uses_indicator").equals("true"))
+                .extracting(m -> m.get("file") + "|" + m.get("commit"))
+                .containsExactlyInAnyOrder(".travis.yml|" + inside1.name(), ".github/workflows/ci.yml|" + feature.name());
+    }
+
+    @Test
+    void aConfigurationCommittedBeforeTheWindowWithNoCommitInsideIsReportedWithAWarning() throws Exception {
+        git = Git.init().setDirectory(tmp.resolve("repo").toFile()).setInitialBranch("main").call();
+        RevCommit added = commit("2021-01-15T09:00:00Z", "travis with codecov", Map.of(".travis.yml", TRAVIS_WITH));
+        commit("2021-06-01T09:00:00Z", "later change", Map.of(".travis.yml", TRAVIS_WITHOUT));
+        git.close();
+
+        Run r = inspect(tmp.resolve("repo").toString());
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.rows()).singleElement().satisfies(m -> {
+            assertThat(m.get("uses_indicator")).isEqualTo("true");
+            assertThat(m.get("how")).isEqualTo("curl-bash");
+            assertThat(m.get("commit")).isEqualTo(added.name());
+            assertThat(m.get("branches")).isEqualTo("main");
+        });
+        assertThat(r.err().strip()).startsWith("breachwalk: inspect: " + tmp.resolve("repo") + ": warning: 0 commits in the window")
+                .contains("configuration in effect at its start").doesNotContain("\n");
+        assertThat(r.out()).contains("0 commit(s) in the window (+1 in effect at its start)").contains("1 using the indicator");
+    }
+
+    @Test
+    void twentyCommitsOfTheSameWorkflowAreOneRow() throws Exception {
+        git = Git.init().setDirectory(tmp.resolve("repo").toFile()).setInitialBranch("main").call();
+        RevCommit first = null;
+        RevCommit last = null;
+        for (int i = 0; i < 20; i++) {
+            last = commit(String.format("2021-02-%02dT10:00:00Z", i + 2), "change " + i,
+                    Map.of(".github/workflows/ci.yml", WORKFLOW_V1, "src/file.txt", "v" + i));
+            if (first == null) first = last;
+        }
+        git.close();
+
+        Run r = inspect(tmp.resolve("repo").toString());
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.rows()).singleElement().satisfies(m -> {
+            assertThat(m.get("commit")).isEqualTo(m.get("first_commit"));
+            assertThat(m.get("last_date")).isEqualTo("2021-02-21T10:00:00Z");
+            assertThat(m.get("first_date")).isEqualTo("2021-02-02T10:00:00Z");
+        });
+        assertThat(r.rows().get(0).get("commit")).isEqualTo(first.name());
+        assertThat(r.rows().get(0).get("last_commit")).isEqualTo(last.name());
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).hasSize(3); // header, the row, the summary
+        assertThat(lines.subList(0, 2)).allMatch(l -> l.length() <= 100);
+        assertThat(lines.get(1)).startsWith("yes").contains(first.name().substring(0, 7) + ".." + last.name().substring(0, 7));
+
+        // --quiet: the summary line only; a narrow terminal (COLUMNS) still gets a table that fits it.
+        Run quiet = inspect(tmp.resolve("repo").toString(), "--quiet");
+        assertThat(quiet.out().lines().toList()).singleElement().satisfies(l -> assertThat(l).startsWith("inspect: "));
+        Run narrow = inspect(Map.of("COLUMNS", "80"), tmp.resolve("repo").toString());
+        assertThat(narrow.out().lines().toList()).allMatch(l -> l.length() <= 80 || l.startsWith("inspect: "));
+    }
+
+    @Test
+    void aShallowCloneIsAProblemWithTheHintToFetchTheFullHistory() throws Exception {
+        git = Git.init().setDirectory(tmp.resolve("repo").toFile()).setInitialBranch("main").call();
+        commit("2021-01-15T09:00:00Z", "travis with codecov", Map.of(".travis.yml", TRAVIS_WITH));
+        commit("2021-05-01T09:00:00Z", "docs", Map.of("README.md", "x"));
+        git.close();
+        Git.cloneRepository().setURI(tmp.resolve("repo").toUri().toString()).setDirectory(tmp.resolve("shallow").toFile())
+                .setDepth(1).call().close();
+        assertThat(tmp.resolve("shallow/.git/shallow")).exists();
+
+        Run r = inspect(tmp.resolve("shallow").toString());
+
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.err()).contains("breachwalk: inspect: " + tmp.resolve("shallow")
+                + " is a shallow clone: fetch the full history (git fetch --unshallow)");
+        assertThat(r.out()).contains("1 problem(s)");
     }
 }

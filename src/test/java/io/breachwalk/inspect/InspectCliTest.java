@@ -129,7 +129,8 @@ class InspectCliTest {
         assertThat(Files.getPosixFilePermissions(tmp.resolve("out/inspect.csv")))
                 .isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(Files.readString(tmp.resolve("out/inspect.csv")))
-                .startsWith("file,commit,provider,job,uses_indicator,how,confidence,secrets_in_step,secrets_in_job,evidence\n");
+                .startsWith("file,commit,provider,job,uses_indicator,how,confidence,secrets_in_step,secrets_in_job,evidence,"
+                        + "first_commit,last_commit,first_date,last_date,branches\n");
         assertThat(r.out()).contains("FILE").contains("codecov-action@v1");
     }
 
@@ -142,6 +143,91 @@ class InspectCliTest {
             assertThat(m.get("job")).isEqualTo("test");
             assertThat(m.get("uses_indicator")).isEqualTo("true");
         });
-        assertThat(inspect("--provider", "nosuch", f.toString()).exit()).isEqualTo(2);
+        Run bad = inspect("--provider", "nonsense", f.toString());
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err().strip()).isEqualTo("breachwalk: inspect: unknown --provider `nonsense`; valid: github-actions, "
+                + "bitrise, bitbucket-pipelines, circleci, azure-pipelines, appveyor, travis-ci, gitlab-ci, buildkite, jenkins, shell");
+    }
+
+    @Test
+    void aFolderNamesEverySkippedFileAndAnUnreadableWorkflowIsAProblem() throws Exception {
+        Path big = tmp.resolve("repo/.github/workflows/huge.yml");
+        Files.createDirectories(big.getParent());
+        try (BufferedWriter w = Files.newBufferedWriter(big)) {
+            String line = "# padding padding padding padding padding padding padding padding padding padding\n";
+            for (long n = 0; n < 6L * 1024 * 1024; n += line.length()) w.write(line);
+        }
+        Files.write(tmp.resolve("repo/.github/workflows/broken.yml"), new byte[] {0x7f, 'E', 'L', 'F', 0, 0, 1, 2});
+        write("repo/scripts/x.sh", "#!/bin/sh\nmake test\n");
+        write("repo/docs/mkdocs.yml", "site_name: docs\nnav:\n  - index.md\n");
+        write("repo/src/Main.java", "class Main {}\n");
+
+        Run r = inspect(tmp.resolve("repo").toString());
+
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.err().lines().toList()).containsExactlyInAnyOrder(
+                "breachwalk: inspect: " + tmp.resolve("repo/.github/workflows/broken.yml") + ": binary file, not CI configuration",
+                "breachwalk: inspect: " + big + ": too large to be a CI file (" + Files.size(big) + " bytes; limit 5242880)");
+        String repo = tmp.resolve("repo").toString();
+        assertThat(r.out()).contains("skipped 4 file(s): ")
+                .contains(repo + "/.github/workflows/broken.yml (binary file, not CI configuration)")
+                .contains(repo + "/.github/workflows/huge.yml (too large to be a CI file")
+                .contains(repo + "/docs/mkdocs.yml (not CI configuration of a known provider)")
+                .contains(repo + "/scripts/x.sh (shell script, inspected only when a configuration calls it)")
+                .doesNotContain("Main.java")
+                .contains("0 file(s), 0 configuration(s)").contains("4 skipped, 2 problem(s)");
+    }
+
+    @Test
+    void aWorkflowCallingAScriptThatIsNotThereIsUnknownNeverNo() throws Exception {
+        Path wf = write("repo/.github/workflows/main.yml", """
+                on: push
+                jobs:
+                  build:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - uses: actions/checkout@v2
+                      - run: bash scripts/upload-coverage.sh
+                        env:
+                          CODECOV_TOKEN: ${{ secrets.CODECOV_TOKEN }}
+                  lint:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - run: ./gradlew check
+                """);
+        Run r = inspect(wf.toString());
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.rows()).extracting(m -> m.get("job") + "|" + m.get("uses_indicator") + "|" + m.get("how") + "|" + m.get("secrets_in_step"))
+                .containsExactly("build|unknown|script:scripts/upload-coverage.sh|CODECOV_TOKEN", "lint|false||");
+        assertThat(r.rows().get(0).get("evidence")).isEqualTo(wf + ":7 calls scripts/upload-coverage.sh, not found here: cannot tell");
+        assertThat(r.out()).contains("unknown").contains("1 unknown");
+
+        // With the script in the tree it is followed, and the verdict is a hit.
+        write("repo/scripts/upload-coverage.sh", "#!/bin/bash\ncurl -s https://codecov.io/bash | bash\n");
+        Run followed = inspect(wf.toString());
+        assertThat(followed.exit()).isEqualTo(1);
+        assertThat(followed.rows().get(0).get("uses_indicator")).isEqualTo("true");
+        assertThat(followed.rows().get(0).get("how")).isEqualTo("script:scripts/upload-coverage.sh");
+    }
+
+    @Test
+    void aShellScriptCanBeInspectedDirectly() throws Exception {
+        Path sh = write("x/upload-coverage.sh", "#!/bin/bash\nset -e\nbash <(curl -s https://codecov.io/bash) -t \"$CODECOV_TOKEN\"\n");
+        Run r = inspect(sh.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).isEmpty();
+        assertThat(r.rows()).singleElement().satisfies(m -> {
+            assertThat(m.get("provider")).isEqualTo("shell");
+            assertThat(m.get("job")).isEqualTo("script");
+            assertThat(m.get("uses_indicator")).isEqualTo("true");
+            assertThat(m.get("how")).isEqualTo("curl-bash");
+            assertThat(m.get("secrets_in_step")).isEqualTo("CODECOV_TOKEN");
+            assertThat(m.get("evidence")).startsWith(sh + ":3 ");
+        });
+        // Any name, when forced.
+        Path other = write("x/after-success", "echo done\n");
+        Run forced = inspect("--provider", "shell", other.toString());
+        assertThat(forced.exit()).isZero();
+        assertThat(forced.rows()).singleElement().satisfies(m -> assertThat(m.get("uses_indicator")).isEqualTo("false"));
     }
 }

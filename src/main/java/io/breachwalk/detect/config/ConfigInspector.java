@@ -28,7 +28,12 @@ public final class ConfigInspector {
         // Order matters for content sniffing: the more specific formats first.
         return List.of(new GitHubWorkflowReader(), new BitriseReader(), new BitbucketPipelinesReader(), new CircleCiReader(),
                 new AzurePipelinesReader(), new AppVeyorReader(), new TravisReader(), new GitLabReader(),
-                new BuildkiteReader(), new JenkinsfileReader());
+                new BuildkiteReader(), new JenkinsfileReader(), new ShellScriptReader());
+    }
+
+    /** The provider names --provider accepts, in the readers' order. */
+    public List<String> providers() {
+        return readers.stream().map(ConfigReader::provider).toList();
     }
 
     public Optional<ConfigReader> byProvider(String name) {
@@ -57,6 +62,9 @@ public final class ConfigInspector {
             }
             final YNode y = yaml;
             reader = readers.stream().filter(r -> r.looksLike(file.text(), y)).findFirst();
+            if (reader.isEmpty() && mustBeCi && ShellScriptReader.isShellScript(file.displayPath(), file.text())) {
+                reader = byProvider("shell");
+            }
             if (reader.isEmpty()) {
                 if (!mustBeCi) return Outcome.notCi();
                 return Outcome.problem(null, parseError != null ? "not recognised as CI configuration: " + parseError

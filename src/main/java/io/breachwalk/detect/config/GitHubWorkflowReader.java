@@ -4,6 +4,8 @@ import io.breachwalk.detect.ConfigParseException;
 import io.breachwalk.detect.FileLookup;
 import io.breachwalk.detect.IndicatorMatcher;
 import io.breachwalk.detect.StepHit;
+import io.breachwalk.detect.shell.ShellGuard;
+import io.breachwalk.detect.shell.ShellScan;
 import io.breachwalk.detect.yaml.YNode;
 import io.breachwalk.model.ExposureLevel;
 import io.breachwalk.source.github.WorkflowAnalyzer;
@@ -56,14 +58,17 @@ public final class GitHubWorkflowReader implements ConfigReader {
         Map<String, List<Job>> byKey = new LinkedHashMap<>();
         for (Job j : wf.jobs()) byKey.computeIfAbsent(j.fileKey(), k -> new ArrayList<>()).add(j);
         List<JobReport> out = new ArrayList<>();
-        for (var e : byKey.entrySet()) out.add(report(path, e.getKey(), e.getValue()));
+        ShellScan scripts = new ShellScan(ind, lookup);
+        for (var e : byKey.entrySet()) out.add(report(path, e.getKey(), e.getValue(), scripts));
         return out;
     }
 
-    private JobReport report(String path, String key, List<Job> jobs) {
+    private JobReport report(String path, String key, List<Job> jobs, ShellScan scripts) {
         JobResult r = new JobResult(path, provider(), key);
         Set<String> step = new LinkedHashSet<>();
         Set<String> job = new LinkedHashSet<>();
+        Set<String> unknownStep = new LinkedHashSet<>();
+        Set<String> unknownJob = new LinkedHashSet<>();
         for (Job j : jobs) {
             // A reusable workflow's jobs are one step removed from this file: at most possible.
             boolean called = j.callerKey() != null;
@@ -74,7 +79,19 @@ public final class GitHubWorkflowReader implements ConfigReader {
                     for (ScopedSecret sc : j.scope(s)) (sc.level() == ExposureLevel.STEP ? step : job).add(name(sc));
                 }
                 for (Hit h : s.related()) r.hit(stepHit(h, called));
+                // A repository script this tree does not hold: its step's secrets are what it would have reached.
+                List<ShellScan.Missing> missing = s.run() == null ? List.of() : scripts.missing(s.run(), ShellGuard.unknownEnv());
+                for (ShellScan.Missing m : missing) {
+                    r.hit(new StepHit(ShellScan.MISSING_HOW + m.script(), false, "", ShellScan.missingEvidence(j.file() + ":" + s.line(), m)));
+                }
+                if (!missing.isEmpty()) {
+                    for (ScopedSecret sc : j.scope(s)) (sc.level() == ExposureLevel.STEP ? unknownStep : unknownJob).add(name(sc));
+                }
             }
+        }
+        if (!r.affected()) {
+            step.addAll(unknownStep);
+            job.addAll(unknownJob);
         }
         return r.stepSecrets(step).jobSecrets(job).report();
     }

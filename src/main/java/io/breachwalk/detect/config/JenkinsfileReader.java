@@ -3,6 +3,8 @@ package io.breachwalk.detect.config;
 import io.breachwalk.detect.FileLookup;
 import io.breachwalk.detect.IndicatorMatcher;
 import io.breachwalk.detect.StepHit;
+import io.breachwalk.detect.shell.ShellGuard;
+import io.breachwalk.detect.shell.ShellScan;
 import io.breachwalk.detect.yaml.YNode;
 import io.breachwalk.source.jenkins.JenkinsfileAnalyzer;
 
@@ -45,6 +47,11 @@ public final class JenkinsfileReader implements ConfigReader {
             if (!u.affected()) continue;
             u.stepBindings().forEach(b -> step.add(b.credentialsId()));
             a.jobBindings(u).forEach(b -> job.add(b.credentialsId()));
+        }
+        // Scripts the pipeline calls that this tree does not hold (the analyzer follows those it holds).
+        for (ShellScan.Missing m : new ShellScan(ind, lookup).missing(file.text(), ShellGuard.unknownEnv())) {
+            r.hit(new StepHit(ShellScan.MISSING_HOW + m.script(), false, "", ShellScan.missingEvidence(path + ":" + m.line(), m)));
+            if (!a.runsUploader()) a.bindings().forEach(b -> job.add(b.credentialsId()));
         }
         return List.of(r.stepSecrets(step).jobSecrets(job).report());
     }

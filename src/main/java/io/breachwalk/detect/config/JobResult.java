@@ -1,6 +1,7 @@
 package io.breachwalk.detect.config;
 
 import io.breachwalk.detect.StepHit;
+import io.breachwalk.detect.shell.ShellScan;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -31,17 +32,34 @@ public final class JobResult {
     /** Extra words for the evidence, e.g. why nothing was followed. */
     public JobResult note(String n) { note = n; return this; }
 
+    /**
+     * The job's verdict: the best affected hit; else, when it calls a repository script that is not here, `unknown`
+     * (how {@code script:<path>}, the secrets it would have reached); else the first harmless hit.
+     */
     public JobReport report() {
-        StepHit best = hits.stream().filter(StepHit::affected)
+        List<StepHit> found = hits.stream().filter(h -> !isMissing(h)).toList();
+        List<StepHit> missing = hits.stream().filter(JobResult::isMissing).toList();
+        StepHit best = found.stream().filter(StepHit::affected)
                 .min(Comparator.comparing(h -> h.confidence().equals(StepHit.PROBABLE) ? 0 : 1))
-                .orElse(hits.isEmpty() ? null : hits.get(0));
+                .orElse(found.isEmpty() ? null : found.get(0));
         boolean uses = best != null && best.affected();
-        String evidence = best == null ? note : best.evidence() + (note.isEmpty() ? "" : "; " + note);
-        if (!uses) return new JobReport(file, provider, job, false, best == null ? "" : best.how(), "", List.of(), List.of(), evidence);
         List<String> s = sorted(step);
         Set<String> j = new LinkedHashSet<>(jobOnly);
         j.removeAll(step);
-        return new JobReport(file, provider, job, true, best.how(), best.confidence(), s, sorted(j), evidence);
+        if (!uses && !missing.isEmpty()) {
+            StepHit m = missing.get(0);
+            String evidence = m.evidence() + (missing.size() > 1 ? " (and " + (missing.size() - 1) + " more)" : "")
+                    + (note.isEmpty() ? "" : "; " + note);
+            return new JobReport(file, provider, job, false, "script:" + m.how().substring(ShellScan.MISSING_HOW.length()), "",
+                    s, sorted(j), evidence, true);
+        }
+        String evidence = best == null ? note : best.evidence() + (note.isEmpty() ? "" : "; " + note);
+        if (!uses) return new JobReport(file, provider, job, false, best == null ? "" : best.how(), "", List.of(), List.of(), evidence, false);
+        return new JobReport(file, provider, job, true, best.how(), best.confidence(), s, sorted(j), evidence, false);
+    }
+
+    private static boolean isMissing(StepHit h) {
+        return h.how().startsWith(ShellScan.MISSING_HOW);
     }
 
     /** Alphabetical, with "project-level: all" (and contexts) first. */

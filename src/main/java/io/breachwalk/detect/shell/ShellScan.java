@@ -40,6 +40,38 @@ public final class ShellScan {
         public boolean followed() { return script != null; }
     }
 
+    /**
+     * A repository script the text calls that the tree does not hold: what it runs cannot be told.
+     * @param line   1-based line of the scanned text that calls it
+     * @param script the script's repository path ("scripts/upload-coverage.sh")
+     * @param via    for a script called by a present script, that script's path; else null
+     */
+    public record Missing(int line, String script, String via) { }
+
+    /**
+     * The how of the {@link StepHit} that {@link #scan} adds for a {@link Missing} script, followed by its path:
+     * {@code inspect} turns a job whose only findings are these into an `unknown` verdict.
+     */
+    public static final String MISSING_HOW = "missing-script:";
+
+    /** Entry points that build tools generate or that are standard, not where a project uploads coverage. */
+    private static final Set<String> NOT_PROJECT_SCRIPTS = Set.of("configure", "gradlew", "gradlew.bat", "mvnw", "mvnw.cmd",
+            "setup.py", "manage.py", "waf", "autogen.sh", "bootstrap.sh", "config.status", "conftest.py");
+    /** Folders that installs and builds fill, not the repository: node_modules/.bin/codecov is the npm package. */
+    private static final Pattern BUILT = Pattern.compile("^(?:node_modules|vendor|build|dist|target|\\.tox|\\.?venv|env)/");
+    /** Leading variables that name the checkout itself, so that "$GITHUB_WORKSPACE/scripts/x.sh" is a repository path. */
+    private static final Pattern WORKSPACE_VAR = Pattern.compile("^\\$\\{?(GITHUB_WORKSPACE|TRAVIS_BUILD_DIR|CI_PROJECT_DIR|"
+            + "BUILD_SOURCESDIRECTORY|BUILD_REPOSITORY_LOCALPATH|SYSTEM_DEFAULTWORKINGDIRECTORY|WORKSPACE|PWD|"
+            + "CIRCLE_WORKING_DIRECTORY|APPVEYOR_BUILD_FOLDER|BITBUCKET_CLONE_DIR|BUILDKITE_BUILD_CHECKOUT_PATH|"
+            + "BITRISE_SOURCE_DIR)}?[/\\\\]");
+    /** Words after which the next word is run: interpreters, `source`, `.`, shell keywords and wrappers. */
+    private static final Set<String> RUNNERS = Set.of("bash", "sh", "zsh", "ksh", "dash", "source", ".", "python", "python2",
+            "python3", "py", "pwsh", "powershell", "powershell.exe", "pwsh.exe", "call", "node", "ruby", "perl", "then", "do",
+            "else", "sudo", "exec", "time", "xvfb-run", "travis_retry", "travis_wait", "nohup", "env");
+    private static final Pattern ASSIGNMENT = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*=\\S*$");
+    private static final Pattern CREATES = Pattern.compile("\\b(curl|wget|Invoke-WebRequest|iwr|tee|cp|mv|ln|unzip|tar)\\b|>");
+    private static final Pattern CD = Pattern.compile("(?m)(?:^\\s*|[;&|]\\s*|\\bthen\\s+|\\bdo\\s+)cd\\s+([\\w./-]+)");
+
     private final IndicatorMatcher indicators;
     private final FileLookup lookup;
 
@@ -57,7 +89,8 @@ public final class ShellScan {
      */
     public List<StepHit> scan(String text, String where, int firstLine, ShellGuard guard) {
         List<StepHit> out = new ArrayList<>();
-        for (Found f : find(text, guard)) {
+        List<Missing> missing = new ArrayList<>();
+        for (Found f : find(text, guard, 0, new HashSet<>(), missing)) {
             String at = where + ":" + (firstLine + f.line() - 1);
             if (!f.followed()) {
                 out.add(new StepHit(f.how(), f.affected(), f.possible() ? StepHit.POSSIBLE : StepHit.PROBABLE, at + " " + f.text()));
@@ -65,15 +98,34 @@ public final class ShellScan {
                 out.add(new StepHit(f.how(), f.affected(), StepHit.POSSIBLE, f.location() + " " + f.text() + " (called from " + at + ")"));
             }
         }
+        for (Missing m : missing) {
+            out.add(new StepHit(MISSING_HOW + m.script(), false, "", missingEvidence(where + ":" + (firstLine + m.line() - 1), m)));
+        }
         return out;
     }
 
-    /** Every indicator line of the text, then those of the scripts and make targets it calls (in the same tree). */
-    public List<Found> find(String text, ShellGuard guard) {
-        return find(text, guard, 0, new HashSet<>());
+    /** "ci.yml:12 calls scripts/upload.sh, not found here: cannot tell" (with the calling script when nested). */
+    public static String missingEvidence(String at, Missing m) {
+        return at + " calls " + (m.via() == null ? "" : m.via() + ", which calls ") + m.script() + ", not found here: cannot tell";
     }
 
-    private List<Found> find(String text, ShellGuard guard, int depth, Set<String> seen) {
+    /**
+     * The repository scripts the text calls (a script path in command position: `./x.sh`, `bash x.sh`,
+     * `python ci/upload.py`) that the tree does not hold, directly or from a script it calls. Nothing is missing when
+     * there is no tree to look in ({@link FileLookup#NONE}), for standard build entry points (`./configure`,
+     * `./gradlew`, `setup.py`), or for a script the same text downloads or writes.
+     */
+    public List<Missing> missing(String text, ShellGuard guard) {
+        List<Missing> out = new ArrayList<>();
+        find(text, guard, 0, new HashSet<>(), out);
+        return out;
+    }
+    /** Every indicator line of the text, then those of the scripts and make targets it calls (in the same tree). */
+    public List<Found> find(String text, ShellGuard guard) {
+        return find(text, guard, 0, new HashSet<>(), new ArrayList<>());
+    }
+
+    private List<Found> find(String text, ShellGuard guard, int depth, Set<String> seen, List<Missing> missing) {
         List<Found> out = new ArrayList<>();
         if (text == null || text.isBlank()) return out;
         for (ScriptMatch h : indicators.script(text)) {
@@ -90,10 +142,15 @@ public final class ShellScan {
                 String path = FileLookup.normalise(LEADING_VAR.matcher(raw).replaceFirst(""));
                 if (path == null || path.isEmpty() || !seen.add(path)) continue;
                 Optional<String> script = lookup.read(path);
-                if (script.isEmpty()) continue;
-                for (Found inner : find(script.get(), ShellGuard.unknownEnv(), depth + 1, seen)) {
+                if (script.isEmpty()) {
+                    if (isMissing(text, code, m.start(), raw, path)) missing.add(new Missing(i + 1, path, null));
+                    continue;
+                }
+                List<Missing> innerMissing = new ArrayList<>();
+                for (Found inner : find(script.get(), ShellGuard.unknownEnv(), depth + 1, seen, innerMissing)) {
                     out.add(calledAt(inner, i + 1, path, path + ":" + inner.line()));
                 }
+                for (Missing im : innerMissing) missing.add(new Missing(i + 1, im.script(), im.via() != null ? im.via() : path));
             }
             Matcher mk = MAKE.matcher(code);
             while (mk.find()) {
@@ -102,12 +159,55 @@ public final class ShellScan {
                 if (makefile.isEmpty() || !seen.add("Makefile:" + target)) continue;
                 String recipe = recipe(makefile.get(), target);
                 if (recipe.isBlank()) continue;
-                for (Found inner : find(recipe, ShellGuard.unknownEnv(), depth + 1, seen)) {
+                List<Missing> innerMissing = new ArrayList<>();
+                for (Found inner : find(recipe, ShellGuard.unknownEnv(), depth + 1, seen, innerMissing)) {
                     out.add(calledAt(inner, i + 1, "Makefile:" + target, "Makefile:" + inner.line() + " (target " + target + ")"));
                 }
+                for (Missing im : innerMissing) missing.add(new Missing(i + 1, im.script(), im.via() != null ? im.via() : "Makefile:" + target));
             }
         }
         return out;
+    }
+
+    /**
+     * True when a script reference the tree does not hold is a call of a repository script whose content decides the
+     * verdict: in command position, not a standard entry point, not made by the same text, not under a `cd` folder
+     * that holds it.
+     */
+    private boolean isMissing(String text, String code, int start, String raw, String path) {
+        if (lookup == FileLookup.NONE) return false;
+        if (LEADING_VAR.matcher(raw).find() && !WORKSPACE_VAR.matcher(raw).find()) return false;
+        String base = path.substring(path.lastIndexOf('/') + 1);
+        if (NOT_PROJECT_SCRIPTS.contains(base.toLowerCase()) || BUILT.matcher(path).find()) return false;
+        String before = code.substring(0, start);
+        if (before.lastIndexOf("${{") > before.lastIndexOf("}}")) return false; // ${{ env.py }} is an expression
+        if (!inCommandPosition(before)) return false;
+        for (String l : text.split("\\r?\\n")) {
+            if (l.contains(base) && CREATES.matcher(l.replace(raw, "")).find()) return false;
+        }
+        Matcher cd = CD.matcher(text);
+        while (cd.find()) {
+            String dir = FileLookup.normalise(cd.group(1));
+            if (dir != null && !dir.isEmpty() && lookup.read(dir + "/" + path).isPresent()) return false;
+        }
+        return true;
+    }
+
+    /** True when what precedes a word on its line makes that word the command run (or the script an interpreter runs). */
+    static boolean inCommandPosition(String before) {
+        String b = before.strip();
+        if (b.endsWith("'") || b.endsWith("\"")) b = b.substring(0, b.length() - 1).strip(); // bash -c './x.sh'
+        if (b.isEmpty() || b.endsWith(";") || b.endsWith("&&") || b.endsWith("||") || b.endsWith("|") || b.endsWith("(")
+                || b.endsWith("`") || b.endsWith("{")) {
+            return true;
+        }
+        String[] words = b.split("\\s+");
+        int i = words.length - 1;
+        while (i >= 0 && (words[i].startsWith("-") || words[i].startsWith("/") && words[i].length() <= 3)) i--;
+        while (i >= 0 && ASSIGNMENT.matcher(words[i]).matches()) i--;
+        if (i < 0) return true;
+        String w = words[i].replaceAll("^.*/", "").toLowerCase();
+        return RUNNERS.contains(w) || w.equals("cmd") || w.equals("cmd.exe");
     }
 
     /** A finding of a called script, seen from the line that calls it; a script called by a script keeps the outer one. */

@@ -295,4 +295,37 @@ class FormatReadersInspectTest {
                 "github-actions|coverage|true|curl-bash|possible|CODECOV_TOKEN|",
                 "github-actions|lint|false||||");
     }
+
+    @Test
+    void onlyCalledRepositoryScriptsThatAreAbsentMakeAJobUnknown() {
+        String gitlab = """
+                absent:
+                  script:
+                    - ./ci/upload.sh
+                calls-present-that-calls-absent:
+                  script:
+                    - bash ci/present.sh
+                not-a-call:
+                  script:
+                    - pytest tests/test_x.py
+                    - echo ci/notes.sh
+                standard-or-made-here:
+                  script:
+                    - ./configure && ./gradlew build && python setup.py test
+                    - curl -sSo install.sh https://example.com/install.sh && bash install.sh
+                    - node_modules/.bin/codecov --help
+                    - $HOME/bin/tool.sh
+                """;
+        List<String> jobs = read(".gitlab-ci.yml", gitlab, Map.of("ci/present.sh", "#!/bin/sh\nsh ./ci/gone.sh\n"));
+        assertThat(jobs).containsExactly(
+                "gitlab-ci|absent|false|script:ci/upload.sh||project-level: all|",
+                "gitlab-ci|calls-present-that-calls-absent|false|script:ci/gone.sh||project-level: all|",
+                "gitlab-ci|not-a-call|false||||",
+                "gitlab-ci|standard-or-made-here|false|npm-codecov|||");
+        ConfigInspector.Outcome o = inspector.inspect(new CiFile(".gitlab-ci.yml", ".gitlab-ci.yml", gitlab),
+                p -> Optional.ofNullable(Map.of("ci/present.sh", "#!/bin/sh\nsh ./ci/gone.sh\n").get(p)), null, true);
+        assertThat(o.jobs()).extracting(JobReport::indicator).containsExactly("unknown", "unknown", "false", "false");
+        assertThat(o.jobs().get(1).evidence())
+                .isEqualTo(".gitlab-ci.yml:6 calls ci/present.sh, which calls ci/gone.sh, not found here: cannot tell");
+    }
 }
