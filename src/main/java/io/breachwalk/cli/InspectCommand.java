@@ -60,9 +60,12 @@ final class InspectCommand implements Callable<Integer> {
     @Mixin
     IncidentOptions incident = new IncidentOptions();
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "breachwalk-out",
-            description = "folder for inspect.csv (default: ${DEFAULT-VALUE})")
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "breachwalk-inspect",
+            description = "folder for inspect.csv (default: ./${DEFAULT-VALUE})")
     Path out;
+
+    @Option(names = "--force", description = "replace the inspect.csv the --out folder already holds")
+    boolean force;
 
     @Option(names = "--provider", paramLabel = "P",
             description = "read every file as this provider's format (github-actions, travis-ci, circleci, gitlab-ci, "
@@ -83,6 +86,10 @@ final class InspectCommand implements Callable<Integer> {
                 new IndicatorMatcher(pb));
         if (provider != null && inspector.byProvider(provider).isEmpty()) {
             main.err.println("breachwalk: inspect: unknown --provider `" + provider + "`");
+            return Exits.USAGE;
+        }
+        out = OutputFiles.normalized(out);
+        if (!OutputFolder.usable(out, "inspect.csv", force, "inspect: ", main.err)) {
             return Exits.USAGE;
         }
         List<Row> rows = new ArrayList<>();
@@ -139,7 +146,8 @@ final class InspectCommand implements Callable<Integer> {
         try {
             writeCsv(rows);
         } catch (IOException e) {
-            main.err.println("breachwalk: inspect: cannot write " + out.resolve("inspect.csv") + ": " + e.getMessage());
+            main.err.println("breachwalk: inspect: cannot write " + out.resolve("inspect.csv") + ": "
+                    + OutputFiles.reason(e));
             return Exits.USAGE;
         }
         printTable(rows);
