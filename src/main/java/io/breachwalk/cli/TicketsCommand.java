@@ -109,7 +109,8 @@ final class TicketsCommand implements Callable<Integer> {
         }
         List<Ticket> rows = tickets.of(items);
 
-        Path dir = out != null ? OutputFiles.normalized(out) : report.toAbsolutePath().getParent();
+        Path reportDir = OutputFiles.normalized(report).getParent();
+        Path dir = OutputFiles.normalized(out != null ? out : reportDir != null ? reportDir : Path.of("."));
         // A delta never replaces the full tickets.csv of the scan: it gets a name of its own, after OLD.
         String name = sinceReport == null ? TicketsCsv.FILE : deltaName(sinceReport);
         Path written;
