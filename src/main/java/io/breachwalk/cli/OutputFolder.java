@@ -2,6 +2,7 @@ package io.breachwalk.cli;
 
 import io.breachwalk.evidence.EvidenceStore;
 import io.breachwalk.report.OutputFiles;
+import io.breachwalk.source.Journal;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -37,7 +38,8 @@ final class OutputFolder {
     private final boolean stateExisted;
     private final List<String> setAside = new ArrayList<>();
     private boolean evidenceIsNew;
-    private boolean journalIsNew = true;
+    private boolean journalIsNew;
+    private boolean journalReplaced;
 
     private OutputFolder(Path out, Optional<Path> created, boolean stateExisted) {
         this.out = out;
@@ -81,11 +83,13 @@ final class OutputFolder {
 
     /**
      * Sets aside what this run will write, after the journal is open: the earlier report files always (they are
-     * replaced), the evidence folder when this run does not resume the scan that stored it ({@code keepEvidence}
-     * false) and when it stores evidence at all ({@code storesEvidence}).
+     * replaced), and the evidence folder when this run stores evidence ({@code storesEvidence}) and does not resume
+     * the scan that stored it.
      */
-    void setAside(boolean resumed, boolean storesEvidence) throws IOException {
+    void setAside(Journal journal, boolean storesEvidence) throws IOException {
+        boolean resumed = journal.resumed();
         journalIsNew = !resumed;
+        journalReplaced = journal.replaced() != null;
         Path replaced = out.resolve(STATE).resolve(REPLACED);
         if (Files.exists(replaced) && Files.exists(out.resolve("report.json"))) {
             // Set aside by a replacement that finished after all: obsolete.
@@ -125,6 +129,7 @@ final class OutputFolder {
         try {
             if (reportWritten) {
                 deleteTree(out.resolve(STATE).resolve(REPLACED));
+                Files.deleteIfExists(out.resolve(STATE).resolve(Journal.REPLACED_FILE));
                 deleteIfEmpty(out.resolve(STATE));
             } else if (!progressInJournal) {
                 undo();
@@ -151,6 +156,9 @@ final class OutputFolder {
         deleteIfEmpty(replaced);
         if (journalIsNew) {
             Files.deleteIfExists(state.resolve("journal.jsonl"));
+        }
+        if (journalReplaced && Files.exists(state.resolve(Journal.REPLACED_FILE))) {
+            Files.move(state.resolve(Journal.REPLACED_FILE), state.resolve("journal.jsonl"));
         }
         if (!stateExisted) {
             deleteIfEmpty(state);

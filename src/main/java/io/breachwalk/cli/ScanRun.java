@@ -106,7 +106,7 @@ final class ScanRun {
         return quiet || System.console() == null ? "" : "\n";
     }
 
-    /** Reports that this run set aside what it replaced or resumed an interrupted scan, or what it discarded. */
+    /** Says on stderr that this run resumes an interrupted scan, or that it replaces a different interrupted one. */
     private void sayJournal(Path out, Journal journal, int resumed) {
         if (resumed > 0) {
             err.println("breachwalk: resuming an interrupted scan in " + out + ": " + resumed + " project"
@@ -181,7 +181,7 @@ final class ScanRun {
             return Exits.USAGE;
         }
         try {
-            folder.setAside(journal.resumed(), true);
+            folder.setAside(journal, true);
             files = new OutputFiles(out);
             evidence = EvidenceStore.open(out, redactor, java.time.Clock.systemUTC());
             resumed = findings.resumeFrom(journal);
@@ -276,7 +276,7 @@ final class ScanRun {
             return Exits.USAGE;
         }
         try {
-            folder.setAside(journal.resumed(), false);
+            folder.setAside(journal, false);
             files = new OutputFiles(outDir);
         } catch (IOException e) {
             closeQuietly(journal);

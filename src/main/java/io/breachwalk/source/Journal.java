@@ -28,6 +28,9 @@ import java.util.List;
  */
 public final class Journal implements AutoCloseable {
 
+    /** Where the journal of a different scan goes when this one starts afresh, until this one has a report. */
+    public static final String REPLACED_FILE = "journal.replaced.jsonl";
+
     private static final ObjectMapper MAPPER = JsonReport.mapper().copy().disable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path file;
@@ -80,7 +83,10 @@ public final class Journal implements AutoCloseable {
                         .withZone(java.time.ZoneOffset.UTC).format(Files.getLastModifiedTime(file).toInstant());
             }
         }
-        if (!keep) {
+        if (replaced != null) {
+            // Kept aside, not deleted: if this scan cannot start, the interrupted one can still be resumed.
+            Files.move(file, dir.resolve(REPLACED_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } else if (!keep) {
             Files.deleteIfExists(file);
         }
         Journal journal = new Journal(file, entries, keep, replaced);

@@ -240,6 +240,12 @@ class OutputFolderTest {
                 + "\"about\":\"codecov-2021 scan of --github-org other\"}\n");
         Files.createDirectories(out.resolve("evidence"));
         Files.writeString(out.resolve("evidence/index.jsonl"), "{\"hash\":\"0\",\"url\":\"http://other/\"}\n");
+        // A start that fails keeps the interrupted scan resumable: its journal and evidence are as they were.
+        Map<String, String> before = snapshot(out);
+        Result failed = run(Map.of("GITHUB_TOKEN", "x"), "scan", "--github-org", "acme", "--github-url",
+                "http://127.0.0.1:" + closedPort(), "--retries", "1", "--out", out.toString(), "--quiet");
+        assertThat(failed.exit()).isEqualTo(2);
+        assertThat(snapshot(out)).isEqualTo(before);
         try (GitHubSimulator.Demo github = GitHubSimulator.startDemo()) {
             Result r = run(github.env(), "scan", "--github-repo", "acme/api", "--github-url", github.githubUrl(),
                     "--out", out.toString(), "--quiet");
