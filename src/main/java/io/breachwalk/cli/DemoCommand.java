@@ -1,5 +1,8 @@
 package io.breachwalk.cli;
 
+import io.breachwalk.report.JsonReport;
+import io.breachwalk.report.OutputFiles;
+import io.breachwalk.report.ReportBuilder;
 import io.breachwalk.sim.github.GitHubSimulator;
 import io.breachwalk.sim.jenkins.JenkinsSample;
 import io.breachwalk.source.ScanOptions;
@@ -29,11 +32,18 @@ final class DemoCommand implements Callable<Integer> {
             description = "output folder (default: ./${DEFAULT-VALUE})")
     Path out;
 
+    @Option(names = "--force", description = "replace the finished report the --out folder already holds")
+    boolean force;
+
     @Option(names = "--quiet", description = "no progress bar")
     boolean quiet;
 
     @Override
     public Integer call() {
+        // The folder is checked before the estate is served: a refusal is the only output.
+        if (!OutputFolder.usable(OutputFiles.normalized(out), JsonReport.FILE, force, "", main.err)) {
+            return Exits.USAGE;
+        }
         try (GitHubSimulator.Demo github = GitHubSimulator.startDemo(); JenkinsSample jenkins = JenkinsSample.start()) {
             Map<String, String> env = new HashMap<>(github.env());
             env.putAll(jenkins.env());
@@ -42,7 +52,9 @@ final class DemoCommand implements Callable<Integer> {
             main.err.println("breachwalk demo: sample estate served on loopback (GitHub organization "
                     + String.join(", ", github.orgs()) + " at " + github.githubUrl() + ", Jenkins at " + jenkins.url()
                     + ")");
-            return new ScanRun(env, main.out, main.err, quiet).run(null, null, null, options);
+            // The estate, not its loopback ports (new each run), identifies the demo's scan: an interrupted demo resumes.
+            return new ScanRun(env, main.out, main.err, quiet).force(force)
+                    .estateKey("sample estate of breachwalk " + ReportBuilder.version()).run(null, null, null, options);
         } catch (IOException e) {
             main.err.println("breachwalk: cannot start the sample estate on loopback (" + e.getMessage() + ")");
             return Exits.USAGE;

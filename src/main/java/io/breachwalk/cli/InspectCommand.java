@@ -66,9 +66,12 @@ final class InspectCommand implements Callable<Integer> {
     @Mixin
     IncidentOptions incident = new IncidentOptions();
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "breachwalk-out",
-            description = "folder for inspect.csv (default: ${DEFAULT-VALUE})")
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "breachwalk-inspect",
+            description = "folder for inspect.csv (default: ./${DEFAULT-VALUE})")
     Path out;
+
+    @Option(names = "--force", description = "replace the inspect.csv the --out folder already holds")
+    boolean force;
 
     @Option(names = "--provider", paramLabel = "P",
             description = "read every file as this provider's format (github-actions, travis-ci, circleci, gitlab-ci, "
@@ -118,6 +121,10 @@ final class InspectCommand implements Callable<Integer> {
                     + String.join(", ", inspector.providers()));
             return Exits.USAGE;
         }
+        out = OutputFiles.normalized(out);
+        if (!OutputFolder.usable(out, "inspect.csv", force, "inspect: ", main.err)) {
+            return Exits.USAGE;
+        }
         Tally t = new Tally();
         for (Path p : paths) {
             try {
@@ -141,7 +148,8 @@ final class InspectCommand implements Callable<Integer> {
         try {
             writeCsv(rows);
         } catch (IOException e) {
-            main.err.println("breachwalk: inspect: cannot write " + out.resolve("inspect.csv") + ": " + e.getMessage());
+            main.err.println("breachwalk: inspect: cannot write " + out.resolve("inspect.csv") + ": "
+                    + OutputFiles.reason(e));
             return Exits.USAGE;
         }
         long using = rows.stream().filter(r -> r.job().usesIndicator()).count();

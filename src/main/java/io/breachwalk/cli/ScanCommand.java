@@ -26,8 +26,12 @@ final class ScanCommand implements Callable<Integer> {
     IncidentOptions incident = new IncidentOptions();
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "breachwalk-out",
-            description = "output folder, created owner-only (default: ./${DEFAULT-VALUE})")
+            description = "output folder; a folder it creates is owner-only (default: ./${DEFAULT-VALUE})")
     Path out;
+
+    @Option(names = "--force", description = "replace the finished report an --out folder already holds (its "
+            + "evidence/ too); without it such a folder is refused")
+    boolean force;
 
     @Option(names = "--github-org", paramLabel = "ORG", description = "scan every repository of this organization (repeatable)")
     List<String> githubOrgs = new ArrayList<>();
@@ -77,7 +81,7 @@ final class ScanCommand implements Callable<Integer> {
                 main.err.println("breachwalk: --offline re-analyses stored evidence; it takes no --github-*/--jenkins-* targets");
                 return Exits.USAGE;
             }
-            return new ScanRun(main.env, main.out, main.err, quiet)
+            return new ScanRun(main.env, main.out, main.err, quiet).force(force)
                     .runOffline(incident.playbook, incident.since, incident.until, offline, out, Math.max(1, Math.min(concurrency, 8)));
         }
         ScanOptions options = new ScanOptions(githubOrgs, githubRepos, githubUrl, jenkinsUrl, jenkinsJobs,
@@ -98,7 +102,7 @@ final class ScanCommand implements Callable<Integer> {
         }
         RetryPolicy policy = RetryPolicy.defaults().withMaxAttempts(retries).withMaxWait(Duration.ofSeconds(maxWait))
                 .withTimeScale(timeScale);
-        return new ScanRun(main.env, main.out, main.err, quiet).retryPolicy(policy)
+        return new ScanRun(main.env, main.out, main.err, quiet).retryPolicy(policy).force(force)
                 .run(incident.playbook, incident.since, incident.until, options);
     }
 }

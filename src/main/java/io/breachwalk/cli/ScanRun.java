@@ -45,6 +45,8 @@ final class ScanRun {
     private final PrintStream err;
     private final boolean quiet;
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
+    private boolean force;
+    private String estateKey;
 
     ScanRun(Map<String, String> env, PrintStream out, PrintStream err, boolean quiet) {
         this.env = env;
@@ -58,11 +60,66 @@ final class ScanRun {
         return this;
     }
 
+    /** `--force`: a folder holding a finished report is accepted, and that report replaced. */
+    ScanRun force(boolean force) {
+        this.force = force;
+        return this;
+    }
+
+    /**
+     * What identifies the estate when its URLs do not: the demo's simulators listen on new loopback ports each run,
+     * and its resume journal must still match the interrupted demo.
+     */
+    ScanRun estateKey(String key) {
+        this.estateKey = key;
+        return this;
+    }
+
     /** What makes two scans the same scan, for resuming: the incident, the window and the targets. */
-    private static String identity(Playbook playbook, Window window, ScanOptions o) {
+    private String identity(Playbook playbook, Window window, ScanOptions o) {
+        if (estateKey != null) {
+            return String.join("|", playbook.id(), playbook.source(), window.since().toString(),
+                    window.until().toString(), estateKey);
+        }
         return String.join("|", playbook.id(), playbook.source(), window.since().toString(), window.until().toString(),
                 String.valueOf(o.githubOrgs()), String.valueOf(o.githubRepos()), o.githubUrl(),
                 String.valueOf(o.jenkinsUrl()), String.valueOf(o.jenkinsJobs()));
+    }
+
+    /** The scan in words, for the message of a later, different scan in the same folder. */
+    private String about(Playbook playbook, ScanOptions o) {
+        if (estateKey != null) {
+            return "the demo";
+        }
+        List<String> targets = new ArrayList<>();
+        o.githubOrgs().forEach(t -> targets.add("--github-org " + t));
+        o.githubRepos().forEach(t -> targets.add("--github-repo " + t));
+        if (o.jenkinsUrl() != null) {
+            targets.add("--jenkins-url " + o.jenkinsUrl());
+        }
+        o.jenkinsJobs().forEach(t -> targets.add("--jenkins-job " + t));
+        return playbook.id() + " scan of " + String.join(" ", targets);
+    }
+
+    /** The interrupt line starts on a line of its own when a progress bar may be on the current one. */
+    private String interruptPrefix() {
+        return quiet || System.console() == null ? "" : "\n";
+    }
+
+    /** Says on stderr that this run resumes an interrupted scan, or that it replaces a different interrupted one. */
+    private void sayJournal(Path out, Journal journal, int resumed) {
+        if (resumed > 0) {
+            err.println("breachwalk: resuming an interrupted scan in " + out + ": " + resumed + " project"
+                    + (resumed == 1 ? "" : "s") + " already done");
+        } else if (journal.replaced() != null) {
+            err.println("breachwalk: a different scan was interrupted in " + out + " (" + journal.replaced()
+                    + "); starting afresh");
+        }
+    }
+
+    /** After the run, in a finally block: keep what the report needs, undo a start that produced nothing. */
+    private static void endRun(OutputFolder folder, Path out, Journal journal) {
+        folder.end(java.nio.file.Files.exists(out.resolve(JsonReport.FILE)), !journal.entries().isEmpty());
     }
 
     /** Notes (error messages) in the manifest pass the redactor like every other text from a CI system. */
@@ -88,15 +145,6 @@ final class ScanRun {
         Playbook playbook = incident.playbook();
         Window window = incident.window();
 
-        OutputFiles files;
-        try {
-            files = new OutputFiles(options.out());
-        } catch (IOException e) {
-            err.println("breachwalk: cannot create the output folder " + options.out() + " (" + e.getMessage()
-                    + "); choose another with --out");
-            return Exits.USAGE;
-        }
-
         List<CiSource> sources = new ArrayList<>();
         try {
             for (SourceFactory factory : SourceRegistry.factories()) {
@@ -106,35 +154,51 @@ final class ScanRun {
             err.println("breachwalk: " + e.getMessage());
             return Exits.USAGE;
         }
+        Path out = OutputFiles.normalized(options.out());
+        if (!OutputFolder.usable(out, JsonReport.FILE, force, "", err)) {
+            return Exits.USAGE;
+        }
 
         Redactor redactor = Redactor.forEnvironment(env);
         Findings findings = new Findings();
+        OutputFolder folder;
+        try {
+            folder = OutputFolder.create(out);
+        } catch (IOException e) {
+            err.println("breachwalk: --out " + out + ": " + OutputFiles.reason(e) + "; choose another folder");
+            return Exits.USAGE;
+        }
+        OutputFiles files;
         EvidenceStore evidence;
-        try {
-            evidence = EvidenceStore.open(options.out(), redactor, java.time.Clock.systemUTC());
-        } catch (IOException e) {
-            err.println("breachwalk: cannot keep the evidence in " + options.out() + " (" + e.getMessage()
-                    + "); choose another folder with --out");
-            return Exits.USAGE;
-        }
         Journal journal;
+        int resumed;
         try {
-            journal = Journal.open(options.out(), identity(playbook, window, options));
-            int resumed = findings.resumeFrom(journal);
-            if (resumed > 0) {
-                err.println("breachwalk: resuming an interrupted scan in " + options.out() + ": " + resumed
-                        + " projects already done");
-            }
+            journal = Journal.open(out, identity(playbook, window, options), about(playbook, options));
         } catch (IOException e) {
-            err.println("breachwalk: cannot keep the resume journal in " + options.out() + " (" + e.getMessage()
+            undo(folder);
+            err.println("breachwalk: cannot keep the resume journal in " + out + " (" + OutputFiles.reason(e)
                     + "); choose another folder with --out");
             return Exits.USAGE;
         }
-        Thread onInterrupt = new Thread(() -> err.println("\nbreachwalk: interrupted; finished projects are saved in "
-                + options.out() + "; run the same command again to resume"));
+        try {
+            folder.setAside(journal, true);
+            files = new OutputFiles(out);
+            evidence = EvidenceStore.open(out, redactor, java.time.Clock.systemUTC());
+            resumed = findings.resumeFrom(journal);
+        } catch (IOException e) {
+            closeQuietly(journal);
+            undo(folder);
+            err.println("breachwalk: cannot keep the evidence in " + out + " (" + OutputFiles.reason(e)
+                    + "); choose another folder with --out");
+            return Exits.USAGE;
+        }
+        sayJournal(out, journal, resumed);
+        Thread onInterrupt = new Thread(() -> err.println(interruptPrefix()
+                + "breachwalk: interrupted; finished projects are saved in " + out
+                + "; run the same command again to resume"));
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
-            return walkAndReport(playbook, window, options.out(), options.concurrency(), sources, files, findings,
+            return walkAndReport(playbook, window, out, options.concurrency(), sources, files, findings,
                     journal, redactor, evidence);
         } finally {
             removeHook(onInterrupt);
@@ -143,6 +207,23 @@ final class ScanRun {
             } catch (IOException e) {
                 err.println("breachwalk: could not close the resume journal (" + e.getMessage() + ")");
             }
+            endRun(folder, out, journal);
+        }
+    }
+
+    private static void undo(OutputFolder folder) {
+        try {
+            folder.undo();
+        } catch (IOException e) {
+            // What is left is empty folders at most; the message already says the start failed.
+        }
+    }
+
+    private static void closeQuietly(Journal journal) {
+        try {
+            journal.close();
+        } catch (IOException e) {
+            // Nothing was written to it.
         }
     }
 
@@ -168,13 +249,39 @@ final class ScanRun {
             err.println("breachwalk: --offline " + evidenceDir + ": " + e.getMessage());
             return Exits.USAGE;
         }
+        Path outDir = OutputFiles.normalized(out);
+        if (isInside(outDir, evidenceDir)) {
+            err.println("breachwalk: --out " + outDir + " is inside the evidence folder " + evidenceDir
+                    + "; give the re-analysis a folder of its own with --out");
+            return Exits.USAGE;
+        }
+        if (!OutputFolder.usable(outDir, JsonReport.FILE, force, "", err)) {
+            return Exits.USAGE;
+        }
+        OutputFolder folder;
         try {
-            files = new OutputFiles(out);
-            journal = Journal.open(out, "offline|" + evidenceDir.toAbsolutePath().normalize() + "|" + playbook.id()
-                    + "|" + playbook.source() + "|" + window.since() + "|" + window.until());
+            folder = OutputFolder.create(outDir);
         } catch (IOException e) {
-            err.println("breachwalk: cannot create the output folder " + out + " (" + e.getMessage()
-                    + "); choose another with --out");
+            err.println("breachwalk: --out " + outDir + ": " + OutputFiles.reason(e) + "; choose another folder");
+            return Exits.USAGE;
+        }
+        try {
+            journal = Journal.open(outDir, "offline|" + evidenceDir.toAbsolutePath().normalize() + "|"
+                    + playbook.id() + "|" + playbook.source() + "|" + window.since() + "|" + window.until(),
+                    playbook.id() + " re-analysis of " + evidenceDir);
+        } catch (IOException e) {
+            undo(folder);
+            err.println("breachwalk: cannot keep the journal in " + outDir + " (" + OutputFiles.reason(e)
+                    + "); choose another folder with --out");
+            return Exits.USAGE;
+        }
+        try {
+            folder.setAside(journal, false);
+            files = new OutputFiles(outDir);
+        } catch (IOException e) {
+            closeQuietly(journal);
+            undo(folder);
+            err.println("breachwalk: --out " + outDir + ": " + OutputFiles.reason(e) + "; choose another folder");
             return Exits.USAGE;
         }
         Findings findings = new Findings();
@@ -193,7 +300,7 @@ final class ScanRun {
         List<CiSource> sources = List.of(new GitHubOffline(store, manifest.records()),
                 new JenkinsOffline(store, manifest.records()));
         try {
-            return walkAndReport(playbook, window, out, concurrency, sources, files, findings, journal,
+            return walkAndReport(playbook, window, outDir, concurrency, sources, files, findings, journal,
                     Redactor.forEnvironment(env), null);
         } finally {
             try {
@@ -201,6 +308,27 @@ final class ScanRun {
             } catch (IOException e) {
                 err.println("breachwalk: could not close the journal (" + e.getMessage() + ")");
             }
+            endRun(folder, outDir, journal);
+        }
+    }
+
+    /** Whether {@code dir} is {@code folder} or inside it, as written or through links. */
+    private static boolean isInside(Path dir, Path folder) {
+        Path d = dir.toAbsolutePath().normalize();
+        Path f = folder.toAbsolutePath().normalize();
+        if (d.startsWith(f)) {
+            return true;
+        }
+        try {
+            Path realFolder = f.toRealPath();
+            Path existing = d;
+            while (existing != null && !java.nio.file.Files.exists(existing)) {
+                existing = existing.getParent();
+            }
+            return existing != null && existing.toRealPath().resolve(existing.relativize(d)).normalize()
+                    .startsWith(realFolder);
+        } catch (IOException e) {
+            return false;
         }
     }
 

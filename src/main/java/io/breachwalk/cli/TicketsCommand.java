@@ -44,7 +44,8 @@ final class TicketsCommand implements Callable<Integer> {
     Path report;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "output folder (default: the folder that holds REPORT.json)")
+            description = "output folder (default: the folder that holds REPORT.json); with --since-report the "
+                    + "delta goes to tickets-since-OLD.csv there, next to the full tickets.csv")
     Path out;
 
     @Option(names = "--sla", paramLabel = "P1=1d,...",
@@ -87,6 +88,7 @@ final class TicketsCommand implements Callable<Integer> {
             return usage(e.getMessage());
         }
 
+        report = reportFile(report);
         ScanReport current = read(report, "REPORT.json");
         if (current == null) {
             return Exits.USAGE;
@@ -108,14 +110,25 @@ final class TicketsCommand implements Callable<Integer> {
         }
         List<Ticket> rows = delta == null ? tickets.of(items) : tickets.ofDelta(delta);
 
-        Path dir = out != null ? out : report.toAbsolutePath().getParent();
+        Path reportDir = OutputFiles.normalized(report).getParent();
+        Path dir = OutputFiles.normalized(out != null ? out : reportDir != null ? reportDir : Path.of("."));
+        // A delta never replaces the full tickets.csv of the scan: it gets a name of its own, after OLD.
+        String name = sinceReport == null ? TicketsCsv.FILE : deltaName(sinceReport);
         Path written;
+        java.util.Optional<String> problem = OutputFiles.problem(dir);
+        if (problem.isPresent()) {
+            return usage("cannot write " + name + " in " + dir + ": " + problem.get());
+        }
         try {
             OutputFiles files = new OutputFiles(dir);
-            TicketsCsv.write(files, rows);
-            written = files.resolve(TicketsCsv.FILE);
+            if (sinceReport == null) {
+                TicketsCsv.write(files, rows);
+                written = files.resolve(TicketsCsv.FILE);
+            } else {
+                written = files.write(name, w -> TicketsCsv.write(w, rows));
+            }
         } catch (IOException e) {
-            return usage("cannot write " + TicketsCsv.FILE + " in " + dir + " (" + e.getMessage() + ")");
+            return usage("cannot write " + name + " in " + dir + " (" + OutputFiles.reason(e) + ")");
         }
         main.out.printf("breachwalk: %d ticket%s in %s%s; due dates count from %s%n", rows.size(),
                 rows.size() == 1 ? "" : "s", written,
@@ -165,9 +178,34 @@ final class TicketsCommand implements Callable<Integer> {
         return new TicketSettings(names, days, from, assignees, component, includeRotated);
     }
 
+    /** `tickets DIR` means the report of that scan folder. */
+    private static Path reportFile(Path given) {
+        return Files.isDirectory(given) ? given.resolve(JsonReport.FILE) : given;
+    }
+
+    /** `tickets-since-<OLD>.csv`: OLD's folder name for a scan's report.json, else OLD's own file name. */
+    static String deltaName(Path old) {
+        Path abs = reportFile(old).toAbsolutePath().normalize();
+        String stem = abs.getFileName().toString().replaceFirst("(?i)\\.json$", "");
+        if (stem.equals("report") && abs.getParent() != null && abs.getParent().getFileName() != null) {
+            stem = abs.getParent().getFileName().toString();
+        }
+        stem = stem.replaceAll("[^A-Za-z0-9._-]+", "_");
+        return "tickets-since-" + (stem.isEmpty() || stem.equals(".") || stem.equals("..") ? "earlier" : stem) + ".csv";
+    }
+
     private ScanReport read(Path file, String what) {
+        file = reportFile(file);
+        if (!Files.exists(file)) {
+            usage(what + ": " + file + " does not exist");
+            return null;
+        }
         if (!Files.isRegularFile(file)) {
             usage(what + ": " + file + " is not a file");
+            return null;
+        }
+        if (!Files.isReadable(file)) {
+            usage(what + ": " + file + " is not readable (permission denied)");
             return null;
         }
         try {

@@ -3,58 +3,190 @@ package io.breachwalk.report;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Creates the output folder and its files owner-only (reports describe credentials), writing each file through a
- * temporary sibling and an atomic move so that a reader never sees half a report.
+ * The output folder: folders it creates are owner-only and files are written owner-only (reports describe
+ * credentials), each through a temporary sibling and an atomic move so that a reader never sees half a report. A
+ * folder that already exists keeps its mode: `--out .` or a shared folder must not become owner-only.
  */
 public final class OutputFiles {
 
     private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
 
+    /**
+     * Folders that hold other people's or the system's files: writing reports into them (or creating them
+     * owner-only) is never what was meant.
+     */
+    private static final Set<String> SYSTEM_FOLDERS = Set.of("/", "/tmp", "/var/tmp", "/dev/shm", "/dev", "/proc",
+            "/sys", "/run", "/boot", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/usr", "/usr/bin", "/usr/lib",
+            "/usr/local", "/usr/local/bin", "/usr/share", "/etc", "/var", "/var/lib", "/var/log", "/opt", "/srv",
+            "/mnt", "/media", "/home", "/root", "/Users", "/private/tmp", "/private/var/tmp", "/System", "/Library",
+            "/Applications", "/Volumes");
+
     private final Path dir;
+    private final Path base;
 
     public OutputFiles(Path dir) throws IOException {
         this.dir = dir;
-        createOwnerOnlyDirectory(dir);
+        this.base = dir.toAbsolutePath().normalize();
+        createOwnerOnlyDirectory(base);
     }
 
     public Path dir() {
         return dir;
     }
 
-    public static void createOwnerOnlyDirectory(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            Path parent = dir.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            try {
-                Files.createDirectory(dir, asAttribute(DIR));
-            } catch (FileAlreadyExistsException e) {
-                if (!Files.isDirectory(dir)) {
-                    throw e;
-                }
-            } catch (UnsupportedOperationException e) {
-                Files.createDirectories(dir);
-            }
-        }
-        setPermissions(dir, DIR);
+    /** `x/../y` as `y`, `./` as `.`: the folder as the user means it, for messages and for creating it. */
+    public static Path normalized(Path dir) {
+        Path n = dir.normalize();
+        return n.toString().isEmpty() ? Path.of(".") : n;
     }
 
-    /** The path of a file in the folder; names are ours, never from a CI system, but check anyway. */
+    /**
+     * Why {@code dir} cannot be an output folder, in words ("exists and is not a folder", "permission denied", a
+     * system folder); empty when it can. Creates nothing, so that a command can refuse before any work.
+     */
+    public static Optional<String> problem(Path dir) {
+        Path abs = dir.toAbsolutePath().normalize();
+        if (isSystemFolder(abs)) {
+            return Optional.of("is a system folder (the reports describe credentials); give a folder of their own, "
+                    + "e.g. --out " + abs.resolve("breachwalk-out"));
+        }
+        try {
+            Path real = Files.exists(abs) ? abs.toRealPath() : null;
+            if (real != null && isSystemFolder(real)) {
+                return Optional.of("is the system folder " + real + "; give a folder of its own inside it");
+            }
+        } catch (IOException e) {
+            // Unresolvable: the checks below say why.
+        }
+        Path existing = abs;
+        while (existing != null && !Files.exists(existing)) {
+            if (Files.isSymbolicLink(existing)) {
+                return Optional.of(existing.equals(abs) ? "is a link to nothing" : existing + " is a link to nothing");
+            }
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return Optional.empty();
+        }
+        String where = existing.equals(abs) ? "" : " (" + existing + ")";
+        if (!Files.isDirectory(existing)) {
+            return Optional.of(existing.equals(abs) ? "exists and is not a folder"
+                    : existing + " exists and is not a folder");
+        }
+        if (!Files.isWritable(existing) || !Files.isExecutable(existing)) {
+            return Optional.of("permission denied" + where);
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isSystemFolder(Path abs) {
+        if (abs.getRoot() != null && abs.equals(abs.getRoot())) {
+            return true;
+        }
+        if (SYSTEM_FOLDERS.contains(abs.toString().replace('\\', '/'))) {
+            return true;
+        }
+        for (String p : new String[]{System.getProperty("user.home"), System.getProperty("java.io.tmpdir")}) {
+            if (p != null && !p.isBlank() && Path.of(p).toAbsolutePath().normalize().equals(abs)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An I/O failure on an output path in words, without Java class names. */
+    public static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileAlreadyExistsException || e instanceof NotDirectoryException) {
+            return "exists and is not a folder";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such folder";
+        }
+        String m = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
+        if (m == null || m.isBlank()) {
+            return "input/output error";
+        }
+        if (m.contains("Not a directory")) {
+            return "exists and is not a folder";
+        }
+        if (m.contains("Permission denied")) {
+            return "permission denied";
+        }
+        return m.toLowerCase(java.util.Locale.ROOT).startsWith("no space") ? "no space left on the device" : m;
+    }
+
+    /**
+     * Creates {@code dir} (and missing parents) if it does not exist, the folder itself owner-only, and returns the
+     * outermost folder it created, so that a failed start can remove exactly that; empty when {@code dir} existed.
+     * An existing folder is left as it is.
+     */
+    public static Optional<Path> createFolder(Path dir) throws IOException {
+        Path abs = dir.toAbsolutePath().normalize();
+        if (Files.isDirectory(abs)) {
+            return Optional.empty();
+        }
+        Path outermost = abs;
+        for (Path p = abs.getParent(); p != null && !Files.exists(p); p = p.getParent()) {
+            outermost = p;
+        }
+        createOwnerOnlyDirectory(abs);
+        return Optional.of(outermost);
+    }
+
+    /** Creates {@code dir} owner-only if it does not exist; an existing folder keeps its mode. */
+    public static void createOwnerOnlyDirectory(Path dir) throws IOException {
+        Path abs = dir.toAbsolutePath().normalize();
+        if (Files.isDirectory(abs)) {
+            return;
+        }
+        Path parent = abs.getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        try {
+            Files.createDirectory(abs, asAttribute(DIR));
+        } catch (FileAlreadyExistsException e) {
+            if (!Files.isDirectory(abs)) {
+                throw e;
+            }
+            return; // made by someone else meanwhile: not ours to change
+        } catch (UnsupportedOperationException e) {
+            Files.createDirectories(abs);
+        }
+        setPermissions(abs, DIR);
+    }
+
+    /**
+     * The path of a file in the folder, as the user wrote the folder (`./jobs.csv` for `--out .`); names are ours,
+     * never from a CI system, but check anyway.
+     */
     public Path resolve(String name) {
-        Path p = dir.resolve(name).normalize();
-        if (!p.startsWith(dir.normalize())) {
+        absolute(name);
+        return normalized(dir).resolve(name);
+    }
+
+    private Path absolute(String name) {
+        Path p = base.resolve(name).normalize();
+        if (!p.startsWith(base) || p.equals(base)) {
             throw new IllegalArgumentException("refusing to write outside the output folder: " + name);
         }
         return p;
@@ -65,8 +197,8 @@ public final class OutputFiles {
     }
 
     public Path write(String name, Body body) throws IOException {
-        Path target = resolve(name);
-        if (target.getParent() != null && !target.getParent().equals(dir)) {
+        Path target = absolute(name);
+        if (!target.getParent().equals(base)) {
             createOwnerOnlyDirectory(target.getParent());
         }
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
@@ -81,7 +213,7 @@ public final class OutputFiles {
         }
         setPermissions(tmp, FILE);
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return target;
+        return resolve(name);
     }
 
     public Path writeString(String name, String content) throws IOException {

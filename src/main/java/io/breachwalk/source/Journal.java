@@ -28,28 +28,45 @@ import java.util.List;
  */
 public final class Journal implements AutoCloseable {
 
+    /** Where the journal of a different scan goes when this one starts afresh, until this one has a report. */
+    public static final String REPLACED_FILE = "journal.replaced.jsonl";
+
     private static final ObjectMapper MAPPER = JsonReport.mapper().copy().disable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path file;
     private final List<Entry> entries;
+    private final boolean resumed;
+    private final String replaced;
     private FileChannel channel;
     private OutputStream out;
 
-    private Journal(Path file, List<Entry> entries) {
+    private Journal(Path file, List<Entry> entries, boolean resumed, String replaced) {
         this.file = file;
         this.entries = entries;
+        this.resumed = resumed;
+        this.replaced = replaced;
     }
 
     /** Opens the journal of this scan in {@code outDir}, keeping earlier entries only if {@code identity} matches. */
     public static Journal open(Path outDir, String identity) throws IOException {
+        return open(outDir, identity, "");
+    }
+
+    /**
+     * Opens the journal of this scan in {@code outDir}, keeping earlier entries only if {@code identity} matches;
+     * {@code about} describes the scan in words, for the message a later, different scan gives when it starts afresh.
+     */
+    public static Journal open(Path outDir, String identity, String about) throws IOException {
         Path dir = outDir.resolve(".state");
         OutputFiles.createOwnerOnlyDirectory(dir);
         Path file = dir.resolve("journal.jsonl");
         List<Entry> entries = new ArrayList<>();
         boolean keep = false;
+        String replaced = null;
         if (Files.isRegularFile(file)) {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            if (!lines.isEmpty() && lines.get(0).equals(header(identity))) {
+            Header earlier = lines.isEmpty() ? null : Header.parse(lines.get(0));
+            if (earlier != null && identity.equals(earlier.scan())) {
                 keep = true;
                 for (String line : lines.subList(1, lines.size())) {
                     try {
@@ -59,18 +76,49 @@ public final class Journal implements AutoCloseable {
                         break;
                     }
                 }
+            } else {
+                String what = earlier == null || earlier.about() == null || earlier.about().isBlank()
+                        ? "an earlier scan" : earlier.about();
+                replaced = what + ", stopped " + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+                        .withZone(java.time.ZoneOffset.UTC).format(Files.getLastModifiedTime(file).toInstant());
             }
         }
-        if (!keep) {
+        if (replaced != null) {
+            // Kept aside, not deleted: if this scan cannot start, the interrupted one can still be resumed.
+            Files.move(file, dir.resolve(REPLACED_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } else if (!keep) {
             Files.deleteIfExists(file);
         }
-        Journal journal = new Journal(file, entries);
-        journal.openForAppend(identity, keep);
+        Journal journal = new Journal(file, entries, keep, replaced);
+        journal.openForAppend(identity, about, keep);
         return journal;
     }
 
-    private static String header(String identity) {
-        return "{\"breachwalk_journal\":1,\"scan\":" + quote(identity) + "}";
+    /** The first line of a journal: what the scan was. */
+    record Header(@JsonProperty("breachwalk_journal") int version, @JsonProperty("scan") String scan,
+                          @JsonProperty("about") String about) {
+        static Header parse(String line) {
+            try {
+                return MAPPER.readValue(line, Header.class);
+            } catch (IOException e) {
+                return null;
+            }
+        }
+    }
+
+    private static String header(String identity, String about) {
+        return "{\"breachwalk_journal\":1,\"scan\":" + quote(identity)
+                + (about == null || about.isBlank() ? "" : ",\"about\":" + quote(about)) + "}";
+    }
+
+    /** True when this scan's own journal was found (an interrupted run of the same scan), entries or not. */
+    public boolean resumed() {
+        return resumed;
+    }
+
+    /** The journal of a different scan that this one replaced, in words (what and when); null if none. */
+    public String replaced() {
+        return replaced;
     }
 
     private static String quote(String s) {
@@ -81,12 +129,12 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    private void openForAppend(String identity, boolean keep) throws IOException {
+    private void openForAppend(String identity, String about, boolean keep) throws IOException {
         if (!keep) {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         }
         // Rewrite the file with only the complete entries, so a torn last line does not sit before new ones.
-        StringBuilder clean = new StringBuilder(header(identity)).append('\n');
+        StringBuilder clean = new StringBuilder(header(identity, about)).append('\n');
         for (Entry e : entries) {
             clean.append(MAPPER.writeValueAsString(e)).append('\n');
         }

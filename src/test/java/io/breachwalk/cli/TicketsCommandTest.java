@@ -132,11 +132,18 @@ class TicketsCommandTest {
     void sinceReportEmitsOnlyNewOrChangedSecrets(@TempDir Path tmp) throws Exception {
         Path before = saved(tmp.resolve("week1"), ReportFixture.estate());
         Path after = saved(tmp.resolve("week2"), ReportFixture.weekLater());
+        // `tickets DIR` reads DIR/report.json.
+        assertThat(run("tickets", tmp.resolve("week2").toString()).exit()).isZero();
+        String fullOfWeek2 = Files.readString(tmp.resolve("week2/tickets.csv"));
 
         Result r = run("tickets", after.toString(), "--since-report", before.toString());
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("4 tickets").contains("(new or changed since " + before + "; 12 in all)");
-        List<CSVRecord> rows = rows(tmp.resolve("week2/tickets.csv"));
+        // The delta goes next to the full tickets.csv, never over it, under a name that says since what.
+        assertThat(r.out()).contains("4 tickets in " + tmp.resolve("week2/tickets-since-week1.csv"))
+                .contains("(new or changed since " + before + "; 12 in all)");
+        assertThat(Files.readString(tmp.resolve("week2/tickets.csv"))).isEqualTo(fullOfWeek2);
+        assertThat(rows(tmp.resolve("week2/tickets.csv"))).hasSize(12);
+        List<CSVRecord> rows = rows(tmp.resolve("week2/tickets-since-week1.csv"));
         assertThat(rows).extracting(x -> x.get("Summary")).containsExactly(
                 "Rotate SLACK_WEBHOOK_URL (repository secret of acme/web, github-actions)",
                 "Review and rotate DOCKERHUB_TOKEN (environment secret of acme/web:production, github-actions)",
@@ -151,7 +158,8 @@ class TicketsCommandTest {
         Result same = run("tickets", after.toString(), "--since-report", after.toString(), "--out",
                 tmp.resolve("same").toString());
         assertThat(same.exit()).isZero();
-        assertThat(rows(tmp.resolve("same/tickets.csv"))).isEmpty();
+        assertThat(rows(tmp.resolve("same/tickets-since-week2.csv"))).isEmpty();
+        assertThat(tmp.resolve("same/tickets.csv")).doesNotExist();
     }
 
     @Test
@@ -169,7 +177,7 @@ class TicketsCommandTest {
         assertUsage(run("tickets", json.toString(), "--priority-names", "urgent"), "--priority-names:");
         assertUsage(run("tickets", json.toString(), "--assignee-map", tmp.resolve("nope.csv").toString()),
                 "--assignee-map: " + tmp.resolve("nope.csv") + " does not exist");
-        assertUsage(run("tickets", tmp.resolve("missing.json").toString()), "is not a file");
+        assertUsage(run("tickets", tmp.resolve("missing.json").toString()), "missing.json does not exist");
         assertUsage(run("tickets", notReport.toString()), "is not a breachwalk report.json");
         assertUsage(run("tickets", garbage.toString()), "is not a readable breachwalk report.json");
         assertUsage(run("tickets", json.toString(), "--since-report", garbage.toString()), "--since-report:");

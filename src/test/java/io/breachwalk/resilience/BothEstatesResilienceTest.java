@@ -126,7 +126,8 @@ class BothEstatesResilienceTest {
         try (Sims s = new Sims(slow)) {
             s.github.setFaults(new Estate.Faults(1, 1.0, List.of("slow"), null, 40, 1, List.of()));
             List<String> args = s.args(out);
-            args.addAll(List.of("--concurrency", "1"));
+            // --force: a run that finishes before its kill leaves a finished report, which the next run replaces.
+            args.addAll(List.of("--concurrency", "1", "--force"));
             int killed = 0;
             boolean resumedSomething = false;
             for (int run = 0; killed < 3; run++) {

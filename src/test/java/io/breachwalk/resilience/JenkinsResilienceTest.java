@@ -114,8 +114,9 @@ class JenkinsResilienceTest {
         Random random = new Random(6);
         Path out = dir.resolve("resumed");
         try (JenkinsSimulator sim = JenkinsSimulator.startYaml(slow)) {
+            // --force: a run that finishes before its kill leaves a finished report, which the next run replaces.
             List<String> args = List.of("scan", "--jenkins-url", sim.baseUrl(), "--out", out.toString(), "--quiet",
-                    "--concurrency", "1");
+                    "--concurrency", "1", "--force");
             int killed = 0;
             boolean resumedSomething = false;
             for (int run = 0; killed < 3; run++) {

@@ -236,10 +236,13 @@ class JenkinsWalkEdgeTest {
                 assertThat(e.get("secret_name")).isEqualTo("platform-npm");
                 assertThat(e.get("scope_owner")).isEqualTo("platform");
             });
+            // A folder of its own: `out` holds a finished report, which a second scan may not replace without --force.
+            Path badOut = dir.resolve("bad");
             JenkinsScanTest.Run bad = run(new String[]{"scan", "--jenkins-url", sim.baseUrl(), "--jenkins-job", "nope/x",
-                    "--out", out.toString(), "--quiet"}, JenkinsScanTest.ENV);
+                    "--out", badOut.toString(), "--quiet"}, JenkinsScanTest.ENV);
             assertThat(bad.exit()).isEqualTo(2);
             assertThat(bad.err()).contains("--jenkins-job nope/x: no such job or folder");
+            assertThat(badOut).as("a scan that could not start leaves no folder").doesNotExist();
         }
     }
 }
