@@ -47,8 +47,9 @@ class LedgerTest {
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("AWS_ACCESS_KEY_ID", RotationStatus.ROTATE, "P1"),
                         org.assertj.core.groups.Tuple.tuple("SLACK_WEBHOOK", RotationStatus.ROTATE, "P2"),
+                        // MISSING and REVIEW keep the priority of their type and exposure (DESIGN 5.2).
+                        org.assertj.core.groups.Tuple.tuple("OLD_KEY", RotationStatus.MISSING, "P2"),
                         org.assertj.core.groups.Tuple.tuple("NPM_TOKEN", RotationStatus.REVIEW, "P3"),
-                        org.assertj.core.groups.Tuple.tuple("OLD_KEY", RotationStatus.MISSING, "P3"),
                         org.assertj.core.groups.Tuple.tuple("GITHUB_TOKEN", RotationStatus.EPHEMERAL, "P4"),
                         org.assertj.core.groups.Tuple.tuple("CODECOV_TOKEN", RotationStatus.ROTATED, "P4"));
         RotationItem aws = items.get(0);
