@@ -65,6 +65,24 @@ class LedgerTest {
     }
 
     @Test
+    void unknownChangeTimeKeepsThePriorityOfTypeAndExposure() throws Exception {
+        Ledger ledger = new Ledger(PlaybookLoader.loadBundled("codecov-2021"), SecretTypes.bundled());
+        JobFinding a = job("1", "2021-02-01T10:00:00Z");
+        // A Jenkins shop never has a change time: its deploy key handed to the uploader must still be P1.
+        List<RotationItem> items = ledger.rotation(List.of(
+                exp(a, "AWS_SECRET_ACCESS_KEY", "jenkins-credential", ExposureLevel.STEP, SecretState.PRESENT, null),
+                exp(a, "CODECOV_TOKEN", "jenkins-credential", ExposureLevel.STEP, SecretState.UNKNOWN, null),
+                exp(a, "NPM_TOKEN", "unresolved", ExposureLevel.STEP, SecretState.MISSING, null),
+                exp(a, "SONAR_TOKEN", "jenkins-credential", ExposureLevel.JOB, SecretState.UNKNOWN, null)));
+        assertThat(items).extracting(RotationItem::secretName, RotationItem::status, RotationItem::priority)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("AWS_SECRET_ACCESS_KEY", RotationStatus.REVIEW, "P1"),
+                        org.assertj.core.groups.Tuple.tuple("NPM_TOKEN", RotationStatus.MISSING, "P1"),
+                        org.assertj.core.groups.Tuple.tuple("CODECOV_TOKEN", RotationStatus.REVIEW, "P2"),
+                        org.assertj.core.groups.Tuple.tuple("SONAR_TOKEN", RotationStatus.REVIEW, "P3"));
+    }
+
+    @Test
     void thePlaybooksExposurePolicyDecidesWhatAsksRotation(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         java.nio.file.Path file = dir.resolve("step-only.yaml");

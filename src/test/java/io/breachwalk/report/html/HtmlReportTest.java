@@ -136,7 +136,7 @@ class HtmlReportTest {
                         0, 0, 0), List.of(), List.of(), List.of(), List.of());
         String html = HtmlReport.render(empty);
         assertThat(html).contains("No job ran the compromised step in the window.")
-                .contains("Complete: nothing to rotate.").contains("nothing (no provider given)")
+                .contains("Complete: nothing to rotate or review.").contains("nothing (no provider given)")
                 .doesNotContain("class=\"series\"");
     }
 }
