@@ -72,6 +72,13 @@ class ScanCommandTest {
             assertThat(Files.readString(outDir.resolve("jobs.csv"))).contains("github-actions,").doesNotContain("jenkins,");
             assertThat(Files.readString(outDir.resolve("coverage.csv")))
                     .containsPattern("jenkins,,,,ACCESS_DENIED,[^\n]*,true");
+            // The result line agrees with exit 2: the walk stopped, the others' results are there.
+            String summary = out.toString(StandardCharsets.UTF_8);
+            assertThat(summary).contains("  result     STOPPED: the jenkins walk could not run: ")
+                    .contains("what the other providers found is in " + outDir + "/").doesNotContain("INCOMPLETE");
+            assertThat(Files.readString(outDir.resolve("report.json"))).contains("\"exit_status\" : 2");
+            assertThat(Files.readString(outDir.resolve("report.html"))).contains("class=\"result result-2\"")
+                    .contains("Stopped: the jenkins walk could not run: ");
         }
     }
 
