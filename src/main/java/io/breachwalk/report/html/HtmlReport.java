@@ -125,8 +125,11 @@ public final class HtmlReport {
                 + Html.text(provider)));
         b.append(String.join(", ", as)).append(".</p>\n");
         List<String> targets = new ArrayList<>();
-        new TreeMap<>(scan.targets()).forEach((k, v) -> targets.add(Html.text(TARGET_WORDS.getOrDefault(k,
-                k.replace('_', ' '))) + " <code>" + Html.text(words(v)) + "</code>"));
+        Map<String, Object> ordered = new LinkedHashMap<>();
+        TARGET_ORDER.stream().filter(scan.targets()::containsKey).forEach(k -> ordered.put(k, scan.targets().get(k)));
+        new TreeMap<>(scan.targets()).forEach(ordered::putIfAbsent);
+        ordered.forEach((k, v) -> targets.add(Html.text(TARGET_WORDS.getOrDefault(k, k.replace('_', ' ')))
+                + " <code>" + Html.text(words(v)) + "</code>"));
         b.append("<p>Targets: ").append(targets.isEmpty() ? "none recorded" : String.join("; ", targets))
                 .append(".</p>\n");
         if (!scan.options().isEmpty()) {
@@ -137,6 +140,10 @@ public final class HtmlReport {
         }
         b.append("</div>\n");
     }
+
+    /** Each provider's server before what was walked on it. */
+    private static final List<String> TARGET_ORDER = List.of("github_url", "github_orgs", "github_repos",
+            "jenkins_url", "jenkins_jobs", "offline_evidence");
 
     private static final Map<String, String> TARGET_WORDS = Map.of(
             "github_url", "GitHub API", "github_orgs", "GitHub organizations", "github_repos", "GitHub repositories",
