@@ -47,6 +47,8 @@ final class ScanRun {
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
     private boolean force;
     private String estateKey;
+    /** What was asked, for report.json's `scan` block (set by run and runOffline). */
+    private ScanReport.ScanInfo asked = new ScanReport.ScanInfo(null, Map.of(), Map.of(), Map.of());
 
     ScanRun(Map<String, String> env, PrintStream out, PrintStream err, boolean quiet) {
         this.env = env;
@@ -138,6 +140,7 @@ final class ScanRun {
     }
 
     int run(String playbookRef, Instant since, Instant until, ScanOptions options) {
+        asked = ScanBlock.asked(options, retryPolicy);
         IncidentOptions.Incident incident = IncidentOptions.load(playbookRef, since, until, err);
         if (incident == null) {
             return Exits.USAGE;
@@ -232,6 +235,7 @@ final class ScanRun {
      * this playbook; the online walk's gaps are repeated and what cannot be re-derived is said in coverage.csv.
      */
     int runOffline(String playbookRef, Instant since, Instant until, Path evidenceDir, Path out, int concurrency) {
+        asked = ScanBlock.askedOffline(evidenceDir, concurrency);
         IncidentOptions.Incident incident = IncidentOptions.load(playbookRef, since, until, err);
         if (incident == null) {
             return Exits.USAGE;
@@ -362,7 +366,11 @@ final class ScanRun {
             return Exits.USAGE;
         }
 
-        ScanReport report = ReportBuilder.build(playbook, window, findings, redactor);
+        ScanReport report = ReportBuilder.build(playbook, window, findings, redactor)
+                .withScan(ScanBlock.of(asked, sources, java.time.Clock.systemUTC()));
+        if (!unusable.isEmpty()) {
+            report = report.withStopped(ScanBlock.stopped(report, unusable));
+        }
         List<String> written = new ArrayList<>(List.of(CsvReports.JOBS, CsvReports.EXPOSURES, CsvReports.ROTATION,
                 CsvReports.COVERAGE, JsonReport.FILE, TicketsCsv.FILE, HtmlReport.FILE,
                 io.breachwalk.report.GuideFiles.DIR));
@@ -395,8 +403,8 @@ final class ScanRun {
         out.flush();
         if (!unusable.isEmpty()) {
             unusable.forEach(m -> err.println("breachwalk: " + m));
-            return Exits.USAGE;
         }
+        // The summary's words were made from this same status: 2 (a provider stopped), 3, 1 or 0.
         return report.summary().exitStatus();
     }
 }

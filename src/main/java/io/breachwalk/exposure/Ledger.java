@@ -139,10 +139,13 @@ public final class Ledger {
         return lastExposed != null && updated.isAfter(lastExposed) ? RotationStatus.ROTATED : RotationStatus.ROTATE;
     }
 
+    /**
+     * From what the secret is and how it was exposed (DESIGN 5.2). REVIEW and MISSING keep the priority a ROTATE row
+     * would have: not knowing whether a key was changed is no reason to look at it later.
+     */
     private static String priority(RotationStatus status, ExposureLevel level, SecretType type) {
         return switch (status) {
-            case ROTATE -> level == ExposureLevel.STEP ? (type.critical() ? "P1" : "P2") : "P3";
-            case MISSING, REVIEW -> "P3";
+            case ROTATE, MISSING, REVIEW -> level == ExposureLevel.STEP ? (type.critical() ? "P1" : "P2") : "P3";
             case ROTATED, EPHEMERAL -> "P4";
         };
     }

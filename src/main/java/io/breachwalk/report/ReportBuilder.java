@@ -63,7 +63,8 @@ public final class ReportBuilder {
             byStatus.put(s.name(), rotation.stream().filter(r -> r.status() == s).count());
         }
         long blocking = gaps.stream().filter(Gap::blocking).count();
-        int exit = blocking > 0 ? 3 : rotation.stream().anyMatch(r -> r.status() == RotationStatus.ROTATE) ? 1 : 0;
+        // DESIGN 5.1: REVIEW and MISSING ask for action as much as ROTATE does; incomplete wins over all of them.
+        int exit = blocking > 0 ? 3 : rotation.stream().anyMatch(r -> r.status().asksForAction()) ? 1 : 0;
         ScanReport.Summary summary = new ScanReport.Summary(examined, ran, notRun, unknown, projects,
                 rotation.size(), byPriority, byStatus, gaps.size(), blocking, requests, exit);
         return new ScanReport(TOOL, version(), new ScanReport.PlaybookInfo(playbook.id(), playbook.title(),

@@ -1,5 +1,6 @@
 package io.breachwalk.report;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.breachwalk.model.Exposure;
 import io.breachwalk.model.Gap;
@@ -12,13 +13,15 @@ import java.util.Map;
 
 /**
  * Everything one scan found, in report order: what report.json holds and what every other output is made from.
- * `breachwalk tickets REPORT.json` reads it back, so it round-trips through Jackson. {@code evidence} maps each job
+ * `breachwalk tickets REPORT.json` reads it back, so it round-trips through Jackson (reports written before `scan`
+ * existed have none). {@code evidence} maps each job
  * row's key (`provider|host|project|run_id|run_attempt|job_id`) to the sha256 names of the files under
  * `evidence/` its verdict rests on.
  */
 public record ScanReport(
         @JsonProperty("tool") String tool,
         @JsonProperty("version") String version,
+        @JsonProperty("scan") @JsonInclude(JsonInclude.Include.NON_NULL) ScanInfo scan,
         @JsonProperty("playbook") PlaybookInfo playbook,
         @JsonProperty("window") WindowInfo window,
         @JsonProperty("summary") Summary summary,
@@ -34,7 +37,50 @@ public record ScanReport(
 
     public ScanReport(String tool, String version, PlaybookInfo playbook, WindowInfo window, Summary summary,
                       List<JobFinding> jobs, List<Exposure> exposures, List<RotationItem> rotation, List<Gap> coverage) {
-        this(tool, version, playbook, window, summary, jobs, exposures, rotation, coverage, Map.of());
+        this(tool, version, null, playbook, window, summary, jobs, exposures, rotation, coverage, Map.of());
+    }
+
+    public ScanReport(String tool, String version, PlaybookInfo playbook, WindowInfo window, Summary summary,
+                      List<JobFinding> jobs, List<Exposure> exposures, List<RotationItem> rotation, List<Gap> coverage,
+                      Map<String, List<String>> evidence) {
+        this(tool, version, null, playbook, window, summary, jobs, exposures, rotation, coverage, evidence);
+    }
+
+    /** The same findings, stamped with when, what and as whom they were scanned. */
+    public ScanReport withScan(ScanInfo info) {
+        return new ScanReport(tool, version, info, playbook, window, summary, jobs, exposures, rotation, coverage,
+                evidence);
+    }
+
+    /**
+     * The same findings from a scan in which these providers could not run at all (exit status 2): the summary says
+     * so instead of reading as an ordinary incomplete scan.
+     */
+    public ScanReport withStopped(List<String> messages) {
+        Summary s = summary;
+        return new ScanReport(tool, version, scan, playbook, window, new Summary(s.examined(), s.jobsRan(),
+                s.jobsNotRun(), s.jobsUnknown(), s.projectsAffected(), s.secrets(), s.secretsByPriority(),
+                s.secretsByStatus(), s.gaps(), s.blockingGaps(), s.apiRequests(), STOPPED_EXIT, messages), jobs,
+                exposures, rotation, coverage, evidence);
+    }
+
+    /** The exit status of a scan in which a provider could not run (DESIGN 5.1: a configuration error). */
+    public static final int STOPPED_EXIT = 2;
+
+    /**
+     * When, what and as whom: {@code targets} as given on the command line (URLs without any user info),
+     * {@code options} that change what is found, {@code identity} the account each provider's credential check
+     * resolved (GitHub login, Jenkins user), keyed by provider. Never a token.
+     */
+    public record ScanInfo(@JsonProperty("generated_at") Instant generatedAt,
+                           @JsonProperty("targets") Map<String, Object> targets,
+                           @JsonProperty("options") Map<String, Object> options,
+                           @JsonProperty("identity") Map<String, String> identity) {
+        public ScanInfo {
+            targets = targets == null ? Map.of() : targets;
+            options = options == null ? Map.of() : options;
+            identity = identity == null ? Map.of() : identity;
+        }
     }
 
     public record PlaybookInfo(@JsonProperty("id") String id, @JsonProperty("title") String title,
@@ -59,7 +105,20 @@ public record ScanReport(
             @JsonProperty("gaps") long gaps,
             @JsonProperty("blocking_gaps") long blockingGaps,
             @JsonProperty("api_requests") long apiRequests,
-            @JsonProperty("exit_status") int exitStatus) {
+            @JsonProperty("exit_status") int exitStatus,
+            @JsonProperty("stopped") @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> stopped) {
+
+        public Summary {
+            stopped = stopped == null ? List.of() : List.copyOf(stopped); // reports from before `stopped`
+        }
+
+        public Summary(Map<String, Examined> examined, long jobsRan, long jobsNotRun, long jobsUnknown,
+                       long projectsAffected, long secrets, Map<String, Long> secretsByPriority,
+                       Map<String, Long> secretsByStatus, long gaps, long blockingGaps, long apiRequests,
+                       int exitStatus) {
+            this(examined, jobsRan, jobsNotRun, jobsUnknown, projectsAffected, secrets, secretsByPriority,
+                    secretsByStatus, gaps, blockingGaps, apiRequests, exitStatus, List.of());
+        }
     }
 
     public record Examined(@JsonProperty("projects") long projects, @JsonProperty("runs") long runs,

@@ -20,18 +20,27 @@ public final class SummaryText {
                 .append('\n');
         b.append("  window     ").append(Cells.time(report.window().since())).append(" to ")
                 .append(Cells.time(report.window().until())).append(" (jobs that started in it)\n");
+        // Up front: a token that cannot list secrets turns every exposed secret into REVIEW.
+        for (ResultWords.Unlistable u : ResultWords.unlistable(report)) {
+            b.append("  WARNING    ").append(Cells.terminal(u.sentence())).append('\n');
+        }
         if (s.examined().isEmpty()) {
             b.append("  examined   nothing (no provider given)\n");
         }
-        s.examined().forEach((provider, e) -> b.append(String.format("  examined   %-15s %,d projects, %,d runs, %,d jobs, %,d API requests%n",
-                provider, e.projects(), e.runs(), e.jobs(), e.apiRequests())));
-        b.append(String.format("  jobs       %,d ran the compromised step in %,d projects; %,d did not run it; %,d unknown%n",
-                s.jobsRan(), s.projectsAffected(), s.jobsNotRun(), s.jobsUnknown()));
-        b.append(String.format("  secrets    %,d exposed: P1 %d, P2 %d, P3 %d, P4 %d (%s)%n", s.secrets(),
+        s.examined().forEach((provider, e) -> b.append(String.format("  examined   %-15s %s, %s, %s, %s%n",
+                provider, ResultWords.plural(e.projects(), "project", "projects"),
+                ResultWords.plural(e.runs(), "run", "runs"), ResultWords.plural(e.jobs(), "job", "jobs"),
+                ResultWords.plural(e.apiRequests(), "API request", "API requests"))));
+        b.append(String.format("  jobs       %,d ran the compromised step in %s; %,d did not run it; %,d unknown%n",
+                s.jobsRan(), ResultWords.plural(s.projectsAffected(), "project", "projects"), s.jobsNotRun(),
+                s.jobsUnknown()));
+        String counts = ResultWords.actionCounts(report);
+        b.append(String.format("  secrets    %,d exposed: P1 %d, P2 %d, P3 %d, P4 %d (%s)%s%n", s.secrets(),
                 s.secretsByPriority().getOrDefault("P1", 0L), s.secretsByPriority().getOrDefault("P2", 0L),
                 s.secretsByPriority().getOrDefault("P3", 0L), s.secretsByPriority().getOrDefault("P4", 0L),
                 s.secretsByStatus().entrySet().stream().filter(e -> e.getValue() > 0)
-                        .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))));
+                        .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")),
+                counts.isEmpty() ? "" : "; action: " + counts));
         Map<String, Long> gapsByKind = new TreeMap<>();
         for (Gap g : report.coverage()) {
             gapsByKind.merge(g.gap(), 1L, Long::sum);
@@ -40,12 +49,7 @@ public final class SummaryText {
                 gapsByKind.isEmpty() ? "" : ": " + gapsByKind.entrySet().stream()
                         .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))));
         b.append("  reports    ").append(outDir).append("/ ").append(String.join(", ", files)).append('\n');
-        b.append("  result     ").append(switch (s.exitStatus()) {
-            case 0 -> "complete; nothing to rotate";
-            case 1 -> "complete; secrets to rotate: start with rotation.csv, P1 first";
-            case 3 -> "INCOMPLETE: blocking coverage gaps left jobs unassessed (coverage.csv); secrets found so far are in rotation.csv";
-            default -> "exit " + s.exitStatus();
-        }).append('\n');
+        b.append("  result     ").append(Cells.terminal(ResultWords.resultLine(report, outDir + "/"))).append('\n');
         return b.toString();
     }
 }

@@ -15,4 +15,12 @@ public interface CiSource {
      * {@link SourceException} means the whole source is unusable (rejected credentials, unreachable URL).
      */
     void walk(ScanContext ctx) throws SourceException;
+
+    /**
+     * Whom the provider's credential check resolved the scan to (GitHub login, Jenkins user), for the report's
+     * `scan` block; empty before the walk or when the provider does not say. Never a token.
+     */
+    default String identity() {
+        return "";
+    }
 }

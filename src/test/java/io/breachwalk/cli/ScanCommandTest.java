@@ -72,6 +72,13 @@ class ScanCommandTest {
             assertThat(Files.readString(outDir.resolve("jobs.csv"))).contains("github-actions,").doesNotContain("jenkins,");
             assertThat(Files.readString(outDir.resolve("coverage.csv")))
                     .containsPattern("jenkins,,,,ACCESS_DENIED,[^\n]*,true");
+            // The result line agrees with exit 2: the walk stopped, the others' results are there.
+            String summary = out.toString(StandardCharsets.UTF_8);
+            assertThat(summary).contains("  result     STOPPED: the jenkins walk could not run: ")
+                    .contains("what the other providers found is in " + outDir + "/").doesNotContain("INCOMPLETE");
+            assertThat(Files.readString(outDir.resolve("report.json"))).contains("\"exit_status\" : 2");
+            assertThat(Files.readString(outDir.resolve("report.html"))).contains("class=\"result result-2\"")
+                    .contains("Stopped: the jenkins walk could not run: ");
         }
     }
 
@@ -83,7 +90,7 @@ class ScanCommandTest {
             int rotate = Main.run(concat(common, "--out", dir.resolve("a").toString()), github.env(),
                     new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
             assertThat(rotate).isEqualTo(1);
-            assertThat(out.toString(StandardCharsets.UTF_8)).contains("secrets to rotate");
+            assertThat(out.toString(StandardCharsets.UTF_8)).containsPattern("result     complete; action needed: \\d+ to rotate");
             assertThat(Files.readString(dir.resolve("a/rotation.csv"))).contains(",ROTATE,");
 
             out.reset();
@@ -92,7 +99,7 @@ class ScanCommandTest {
                             "--out", dir.resolve("b").toString()), github.env(),
                     new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
             assertThat(clean).isZero();
-            assertThat(out.toString(StandardCharsets.UTF_8)).contains("complete; nothing to rotate");
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("complete; nothing to rotate or review");
             assertThat(Files.readString(dir.resolve("b/rotation.csv")).lines()).hasSize(1);
         }
     }

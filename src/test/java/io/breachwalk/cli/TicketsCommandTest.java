@@ -114,9 +114,10 @@ class TicketsCommandTest {
         assertThat(slack.get("Priority")).isEqualTo("2 - High");
         assertThat(slack.get("Due Date")).isEqualTo("2021-04-18");
         assertThat(slack.get("Assignee")).isEqualTo("web-lead");
+        // A Jenkins credential is REVIEW (Jenkins keeps no change time); an AWS key handed to the step is still P1.
         CSVRecord jenkins = find(rows, "aws-prod");
-        assertThat(jenkins.get("Priority")).isEqualTo("3 - Moderate");
-        assertThat(jenkins.get("Due Date")).isEqualTo("2021-04-29");
+        assertThat(jenkins.get("Priority")).isEqualTo("1 - Critical");
+        assertThat(jenkins.get("Due Date")).isEqualTo("2021-04-17");
         assertThat(jenkins.get("Assignee")).isEqualTo("jenkins-admin");
         CSVRecord codecov = find(rows, "CODECOV_TOKEN");
         assertThat(codecov.get("Priority")).isEqualTo("Low");
@@ -145,8 +146,9 @@ class TicketsCommandTest {
         assertThat(rows(tmp.resolve("week2/tickets.csv"))).hasSize(12);
         List<CSVRecord> rows = rows(tmp.resolve("week2/tickets-since-week1.csv"));
         assertThat(rows).extracting(x -> x.get("Summary")).containsExactly(
-                "Rotate SLACK_WEBHOOK_URL (repository secret of acme/web, github-actions)",
+                // REVIEW keeps the priority of its type and exposure: a registry token at STEP is P1.
                 "Review and rotate DOCKERHUB_TOKEN (environment secret of acme/web:production, github-actions)",
+                "Rotate SLACK_WEBHOOK_URL (repository secret of acme/web, github-actions)",
                 "Rotate NPM_TOKEN (organization secret of acme, github-actions)",
                 "Rotate STRIPE_SECRET_KEY (repository secret of acme/api, github-actions)");
         // The same External IDs as the full file of week 2: a re-import updates those tickets.

@@ -47,8 +47,9 @@ class LedgerTest {
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("AWS_ACCESS_KEY_ID", RotationStatus.ROTATE, "P1"),
                         org.assertj.core.groups.Tuple.tuple("SLACK_WEBHOOK", RotationStatus.ROTATE, "P2"),
+                        // MISSING and REVIEW keep the priority of their type and exposure (DESIGN 5.2).
+                        org.assertj.core.groups.Tuple.tuple("OLD_KEY", RotationStatus.MISSING, "P2"),
                         org.assertj.core.groups.Tuple.tuple("NPM_TOKEN", RotationStatus.REVIEW, "P3"),
-                        org.assertj.core.groups.Tuple.tuple("OLD_KEY", RotationStatus.MISSING, "P3"),
                         org.assertj.core.groups.Tuple.tuple("GITHUB_TOKEN", RotationStatus.EPHEMERAL, "P4"),
                         org.assertj.core.groups.Tuple.tuple("CODECOV_TOKEN", RotationStatus.ROTATED, "P4"));
         RotationItem aws = items.get(0);
@@ -61,6 +62,24 @@ class LedgerTest {
         assertThat(aws.secretId()).matches("bw-[0-9a-f]{16}")
                 .isEqualTo(Ledger.secretId("codecov-2021", "github-actions", "api.github.com", "repository",
                         "acme/app", "AWS_ACCESS_KEY_ID"));
+    }
+
+    @Test
+    void unknownChangeTimeKeepsThePriorityOfTypeAndExposure() throws Exception {
+        Ledger ledger = new Ledger(PlaybookLoader.loadBundled("codecov-2021"), SecretTypes.bundled());
+        JobFinding a = job("1", "2021-02-01T10:00:00Z");
+        // A Jenkins shop never has a change time: its deploy key handed to the uploader must still be P1.
+        List<RotationItem> items = ledger.rotation(List.of(
+                exp(a, "AWS_SECRET_ACCESS_KEY", "jenkins-credential", ExposureLevel.STEP, SecretState.PRESENT, null),
+                exp(a, "CODECOV_TOKEN", "jenkins-credential", ExposureLevel.STEP, SecretState.UNKNOWN, null),
+                exp(a, "NPM_TOKEN", "unresolved", ExposureLevel.STEP, SecretState.MISSING, null),
+                exp(a, "SONAR_TOKEN", "jenkins-credential", ExposureLevel.JOB, SecretState.UNKNOWN, null)));
+        assertThat(items).extracting(RotationItem::secretName, RotationItem::status, RotationItem::priority)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("AWS_SECRET_ACCESS_KEY", RotationStatus.REVIEW, "P1"),
+                        org.assertj.core.groups.Tuple.tuple("NPM_TOKEN", RotationStatus.MISSING, "P1"),
+                        org.assertj.core.groups.Tuple.tuple("CODECOV_TOKEN", RotationStatus.REVIEW, "P2"),
+                        org.assertj.core.groups.Tuple.tuple("SONAR_TOKEN", RotationStatus.REVIEW, "P3"));
     }
 
     @Test

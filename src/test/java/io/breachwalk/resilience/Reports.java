@@ -18,7 +18,7 @@ record Reports(Map<String, List<String>> files) {
     /**
      * Reads the reports in {@code out}, with each simulator's base URL (its loopback port differs per run) replaced
      * by a placeholder. In report.json the API request counters are dropped: retries and resumes make more requests
-     * by design, and that is the only difference allowed. Evidence links are compared by kind (a stored Jenkins build
+     * by design, and that is the only difference allowed besides the `scan` block (its time and options), also dropped. Evidence links are compared by kind (a stored Jenkins build
      * record holds the simulator's port and git remote path, so its hash differs per run; EvidenceScanTest compares
      * hashes against one simulator).
      */
@@ -38,7 +38,17 @@ record Reports(Map<String, List<String>> files) {
         }
         java.util.regex.Pattern hash = java.util.regex.Pattern.compile("\"([0-9a-f]{64})\"");
         List<String> json = new java.util.ArrayList<>();
+        boolean inScanBlock = false;
         for (String l : lines(out.resolve("report.json"), urls)) {
+            // The `scan` block (when, as whom, with which options) differs per run by design; nothing else may.
+            if (l.equals("  \"scan\" : {")) {
+                inScanBlock = true;
+                continue;
+            }
+            if (inScanBlock) {
+                inScanBlock = !l.startsWith("  }");
+                continue;
+            }
             if (l.contains("\"api_requests\"")) continue;
             java.util.regex.Matcher m = hash.matcher(l);
             List<String> linked = new java.util.ArrayList<>();

@@ -11,6 +11,7 @@ import io.breachwalk.playbook.Playbook;
 import io.breachwalk.playbook.PlaybookLoader;
 import io.breachwalk.report.Cells;
 import io.breachwalk.report.OutputFiles;
+import io.breachwalk.report.ResultWords;
 import io.breachwalk.report.ScanReport;
 import io.breachwalk.report.tickets.RotationGuides;
 
@@ -36,7 +37,9 @@ public final class HtmlReport {
 
     public static final String FILE = "report.html";
     /** Tables of jobs stop here; the full list is in jobs.csv. */
-    static final int JOBS_SHOWN = 500;
+    static final int JOBS_SHOWN = 30;
+    /** Projects whose jobs are listed; the rest are in jobs.csv. */
+    static final int JOB_PROJECTS_SHOWN = 200;
     static final int PROJECTS_SHOWN = 15;
     static final int GAP_DETAILS_SHOWN = 20;
 
@@ -45,9 +48,9 @@ public final class HtmlReport {
 
     private static final Map<String, String> PRIORITY_MEANING = Map.of(
             "P1", "critical secrets (cloud, source control, publishing, signing, deploy) handed to the compromised "
-                    + "step and unchanged since",
-            "P2", "other secrets handed to the compromised step and unchanged since",
-            "P3", "secrets in the same job, secrets no longer stored, and secrets whose change time is unknown",
+                    + "step",
+            "P2", "other secrets handed to the compromised step",
+            "P3", "secrets in the same job but not handed to the compromised step",
             "P4", "secrets changed since the exposure (verify) and job tokens that expired with the job (audit)");
 
     private final ScanReport report;
@@ -94,12 +97,80 @@ public final class HtmlReport {
         ScanReport.PlaybookInfo pb = report.playbook();
         b.append("<header>\n<p class=\"kicker\">breachwalk incident report</p>\n");
         b.append("<h1>").append(Html.text(pb.title())).append("</h1>\n");
+        String words = WindowWords.explain(report.window().since(), report.window().until());
         b.append("<p class=\"window\">Window <time>").append(Cells.time(report.window().since()))
-                .append("</time> to <time>").append(Cells.time(report.window().until()))
-                .append("</time> (jobs that started in it) · playbook <code>").append(Html.text(pb.id()))
+                .append("</time> to <time>").append(Cells.time(report.window().until())).append("</time>")
+                .append(words.isEmpty() ? "" : ": " + Html.text(words))
+                .append(" (jobs that started in it) · playbook <code>").append(Html.text(pb.id()))
                 .append("</code></p>\n");
         bundledSummary().ifPresent(s -> b.append("<p class=\"incident\">").append(Html.text(s)).append("</p>\n"));
+        scan();
         b.append("</header>\n");
+        unlistable();
+    }
+
+    /** When, what and as whom, from report.json's `scan` block; absent from reports written before it existed. */
+    private void scan() {
+        ScanReport.ScanInfo scan = report.scan();
+        if (scan == null) {
+            return;
+        }
+        b.append("<div class=\"scan\" id=\"scan\">\n<p>Scanned on <time>").append(Cells.time(scan.generatedAt()))
+                .append("</time> as ");
+        if (scan.identity().isEmpty()) {
+            b.append("an identity no provider reported");
+        }
+        List<String> as = new ArrayList<>();
+        new TreeMap<>(scan.identity()).forEach((provider, who) -> as.add("<code>" + Html.text(who) + "</code> on "
+                + Html.text(provider)));
+        b.append(String.join(", ", as)).append(".</p>\n");
+        List<String> targets = new ArrayList<>();
+        Map<String, Object> ordered = new LinkedHashMap<>();
+        TARGET_ORDER.stream().filter(scan.targets()::containsKey).forEach(k -> ordered.put(k, scan.targets().get(k)));
+        new TreeMap<>(scan.targets()).forEach(ordered::putIfAbsent);
+        ordered.forEach((k, v) -> targets.add(Html.text(TARGET_WORDS.getOrDefault(k, k.replace('_', ' ')))
+                + " <code>" + Html.text(words(v)) + "</code>"));
+        b.append("<p>Targets: ").append(targets.isEmpty() ? "none recorded" : String.join("; ", targets))
+                .append(".</p>\n");
+        if (!scan.options().isEmpty()) {
+            List<String> options = new ArrayList<>();
+            new TreeMap<>(scan.options()).forEach((k, v) -> options.add(Html.text(k.replace('_', ' ')) + " "
+                    + Html.text(words(v))));
+            b.append("<p>Options: ").append(String.join(", ", options)).append(".</p>\n");
+        }
+        b.append("</div>\n");
+    }
+
+    /** Each provider's server before what was walked on it. */
+    private static final List<String> TARGET_ORDER = List.of("github_url", "github_orgs", "github_repos",
+            "jenkins_url", "jenkins_jobs", "offline_evidence");
+
+    private static final Map<String, String> TARGET_WORDS = Map.of(
+            "github_url", "GitHub API", "github_orgs", "GitHub organizations", "github_repos", "GitHub repositories",
+            "jenkins_url", "Jenkins", "jenkins_jobs", "Jenkins jobs", "offline_evidence", "offline, from the evidence in");
+
+    /** A JSON value as words: a list joined with commas. */
+    private static String words(Object value) {
+        if (value instanceof java.util.Collection<?> c) {
+            return String.join(", ", c.stream().map(String::valueOf).toList());
+        }
+        return String.valueOf(value);
+    }
+
+    /** Up front: a token that could not list secrets made every secret it hides REVIEW; say what to grant. */
+    private void unlistable() {
+        List<ResultWords.Unlistable> all = ResultWords.unlistable(report);
+        if (all.isEmpty()) {
+            return;
+        }
+        b.append("<div class=\"warning\" id=\"unlistable\">\n<p><strong>Secrets could not be listed.</strong> "
+                + "Their rotation status is unknown, so they are REVIEW: rotate each unless you can show it was "
+                + "changed after its last exposure.</p>\n<ul>\n");
+        for (ResultWords.Unlistable u : all) {
+            b.append("<li data-provider=\"").append(Html.text(u.provider())).append("\">")
+                    .append(Html.text(u.sentence())).append(".</li>\n");
+        }
+        b.append("</ul>\n</div>\n");
     }
 
     /** The incident in a sentence, from the bundled playbook when the report came from one. */
@@ -118,16 +189,22 @@ public final class HtmlReport {
 
     private void headline() {
         ScanReport.Summary s = report.summary();
-        b.append("<section id=\"headline\">\n<h2>At a glance</h2>\n<p class=\"result result-").append(s.exitStatus())
-                .append("\">").append(Html.text(result(s.exitStatus()))).append("</p>\n<div class=\"metrics\">\n");
-        metric("jobs-ran", s.jobsRan(), "jobs ran the compromised step", "big");
-        metric("projects-affected", s.projectsAffected(), "projects affected", "big");
-        metric("secrets", s.secrets(), "secrets exposed", "big");
+        b.append("<section id=\"headline\">\n<h2>At a glance</h2>\n<p class=\"result result-")
+                .append(ResultWords.outcome(report)).append("\">").append(Html.text(ResultWords.resultSentence(report)))
+                .append("</p>\n<div class=\"metrics\">\n");
+        metric("jobs-ran", s.jobsRan(), s.jobsRan() == 1 ? "job ran the compromised step"
+                : "jobs ran the compromised step", "big");
+        metric("projects-affected", s.projectsAffected(), s.projectsAffected() == 1 ? "project affected"
+                : "projects affected", "big");
+        metric("secrets", s.secrets(), s.secrets() == 1 ? "secret exposed" : "secrets exposed", "big");
+        metric("action", ResultWords.actionRows(report), "to rotate, review or confirm revoked", "big");
         for (String p : List.of("P1", "P2", "P3", "P4")) {
             metric(p.toLowerCase(), s.secretsByPriority().getOrDefault(p, 0L), p, "prio prio-" + p.toLowerCase());
         }
-        metric("jobs-not-run", s.jobsNotRun(), "jobs defined the step but did not run it", "");
-        metric("jobs-unknown", s.jobsUnknown(), "jobs without a verdict", "");
+        metric("jobs-not-run", s.jobsNotRun(), s.jobsNotRun() == 1 ? "job defined the step but did not run it"
+                : "jobs defined the step but did not run it", "");
+        metric("jobs-unknown", s.jobsUnknown(), s.jobsUnknown() == 1 ? "job without a verdict"
+                : "jobs without a verdict", "");
         metric("gaps", s.gaps(), "could not be checked", "");
         metric("blocking-gaps", s.blockingGaps(), "of them blocking", "");
         b.append("</div>\n");
@@ -165,16 +242,6 @@ public final class HtmlReport {
         return String.format("%,d", value);
     }
 
-    private static String result(int exit) {
-        return switch (exit) {
-            case 0 -> "Complete: nothing to rotate.";
-            case 1 -> "Complete: secrets to rotate. Start with P1.";
-            case 3 -> "Incomplete: blocking coverage gaps left jobs unassessed (see What could not be checked). "
-                    + "The secrets found so far are listed below.";
-            default -> "Exit status " + exit + ".";
-        };
-    }
-
     private void timeline() {
         Timeline.Data d = Timeline.data(report.jobs(), report.window().since(), report.window().until());
         b.append("<section id=\"timeline\">\n<h2>Jobs that ran the compromised step, per ")
@@ -198,23 +265,46 @@ public final class HtmlReport {
             b.append("</ul>\n");
         }
         if (d.undated() > 0 || d.outside() > 0) {
-            b.append("<p class=\"note\">Not drawn: ").append(n(d.undated()))
-                    .append(" jobs without a start time, ").append(n(d.outside()))
+            b.append("<p class=\"note\">Not drawn: ").append(Html.text(ResultWords.plural(d.undated(), "job", "jobs")))
+                    .append(" without a start time, ").append(n(d.outside()))
                     .append(" that started outside the window.</p>\n");
         }
         b.append("</section>\n");
     }
 
-    private record ProjectRow(String provider, String project, long jobs, Set<String> secrets, String worst,
-                              String first, String last) {
+    /**
+     * One project's jobs that ran the step or have no verdict, the secrets they exposed and the highest priority
+     * among them. {@code anchor} names its job list in the page.
+     */
+    private record ProjectRow(String provider, String project, List<JobFinding> ran, List<JobFinding> unknown,
+                              Set<String> secrets, String worst, String first, String last, String anchor) {
+        long jobs() {
+            return ran.size();
+        }
     }
 
-    private void projects() {
-        Map<String, List<JobFinding>> byProject = new TreeMap<>();
+    /** Highest priority first (P1 before P2; none last), then the most jobs: the order a responder works in. */
+    private static final Comparator<ProjectRow> MOST_AFFECTED = Comparator
+            .comparing((ProjectRow r) -> r.worst().isEmpty() ? "P9" : r.worst())
+            .thenComparing(Comparator.comparingLong(ProjectRow::jobs).reversed())
+            .thenComparing(r -> -r.secrets().size()).thenComparing(ProjectRow::provider)
+            .thenComparing(ProjectRow::project);
+
+    private List<ProjectRow> projectRows;
+
+    /** Computed once: the projects table links into the job lists by the same anchors. */
+    private List<ProjectRow> projectRows() {
+        if (projectRows != null) {
+            return projectRows;
+        }
+        Map<String, List<JobFinding>> ran = new TreeMap<>();
+        Map<String, List<JobFinding>> unknown = new TreeMap<>();
         for (JobFinding j : report.jobs()) {
+            String key = j.provider() + "\u0000" + j.host() + "\u0000" + j.project();
             if (j.verdict() == Verdict.RAN) {
-                byProject.computeIfAbsent(j.provider() + "\u0000" + j.host() + "\u0000" + j.project(),
-                        k -> new ArrayList<>()).add(j);
+                ran.computeIfAbsent(key, k -> new ArrayList<>()).add(j);
+            } else if (j.verdict() == Verdict.UNKNOWN) {
+                unknown.computeIfAbsent(key, k -> new ArrayList<>()).add(j);
             }
         }
         Map<String, RotationItem> bySecret = new HashMap<>();
@@ -233,21 +323,35 @@ public final class HtmlReport {
                 continue;
             }
             secretsByProject.computeIfAbsent(key, k -> new TreeSet<>()).add(r.secretId());
-            worstByProject.merge(key, r.priority(), (a, c) -> a.compareTo(c) <= 0 ? a : c);
+            worstByProject.merge(key, r.priority(), (x, y) -> x.compareTo(y) <= 0 ? x : y);
         }
+        Set<String> keys = new TreeSet<>(ran.keySet());
+        keys.addAll(unknown.keySet());
         List<ProjectRow> rows = new ArrayList<>();
-        byProject.forEach((key, jobs) -> {
+        for (String key : keys) {
             String[] k = key.split("\u0000", -1);
-            String first = jobs.stream().map(JobFinding::startedAt).filter(java.util.Objects::nonNull).min(Comparator.naturalOrder())
-                    .map(Cells::time).orElse("");
-            String last = jobs.stream().map(JobFinding::startedAt).filter(java.util.Objects::nonNull).max(Comparator.naturalOrder())
-                    .map(Cells::time).orElse("");
-            rows.add(new ProjectRow(k[0], k[2], jobs.size(), secretsByProject.getOrDefault(key, Set.of()),
-                    worstByProject.getOrDefault(key, ""), first, last));
-        });
-        rows.sort(Comparator.comparingLong(ProjectRow::jobs).reversed()
-                .thenComparing(r -> -r.secrets().size()).thenComparing(ProjectRow::provider)
-                .thenComparing(ProjectRow::project));
+            List<JobFinding> jobs = ran.getOrDefault(key, List.of());
+            String first = jobs.stream().map(JobFinding::startedAt).filter(java.util.Objects::nonNull)
+                    .min(Comparator.naturalOrder()).map(Cells::time).orElse("");
+            String last = jobs.stream().map(JobFinding::startedAt).filter(java.util.Objects::nonNull)
+                    .max(Comparator.naturalOrder()).map(Cells::time).orElse("");
+            rows.add(new ProjectRow(k[0], k[2], jobs, unknown.getOrDefault(key, List.of()),
+                    secretsByProject.getOrDefault(key, Set.of()), worstByProject.getOrDefault(key, ""), first, last,
+                    ""));
+        }
+        // Projects where the step ran come first, most affected first; those with unassessed jobs only follow.
+        rows.sort(Comparator.comparing((ProjectRow r) -> r.ran().isEmpty()).thenComparing(MOST_AFFECTED));
+        List<ProjectRow> anchored = new ArrayList<>();
+        for (ProjectRow r : rows) {
+            anchored.add(new ProjectRow(r.provider(), r.project(), r.ran(), r.unknown(), r.secrets(), r.worst(),
+                    r.first(), r.last(), "jobs-" + (anchored.size() + 1)));
+        }
+        projectRows = anchored;
+        return projectRows;
+    }
+
+    private void projects() {
+        List<ProjectRow> rows = projectRows().stream().filter(r -> !r.ran().isEmpty()).toList();
         b.append("<section id=\"projects\">\n<h2>Projects most affected</h2>\n");
         if (rows.isEmpty()) {
             b.append("<p class=\"empty\">None.</p>\n</section>\n");
@@ -258,15 +362,16 @@ public final class HtmlReport {
                 + "</tr></thead>\n<tbody>\n");
         for (ProjectRow r : rows.subList(0, Math.min(PROJECTS_SHOWN, rows.size()))) {
             b.append("<tr><td>").append(Html.text(r.project())).append("</td><td>").append(Html.text(r.provider()))
-                    .append("</td><td class=\"num\">").append(n(r.jobs())).append("</td><td class=\"num\">")
+                    .append("</td><td class=\"num\"><a href=\"#").append(r.anchor()).append("\">").append(n(r.jobs()))
+                    .append("</a></td><td class=\"num\">")
                     .append(n(r.secrets().size())).append("</td><td>").append(prio(r.worst()))
                     .append("</td><td><time>").append(r.first()).append("</time></td><td><time>").append(r.last())
                     .append("</time></td></tr>\n");
         }
         b.append("</tbody>\n</table>\n");
         if (rows.size() > PROJECTS_SHOWN) {
-            b.append("<p class=\"note\">").append(n(rows.size() - PROJECTS_SHOWN))
-                    .append(" more projects in jobs.csv.</p>\n");
+            b.append("<p class=\"note\">").append(Html.text(ResultWords.plural(rows.size() - PROJECTS_SHOWN,
+                    "more project", "more projects"))).append(" below and in jobs.csv.</p>\n");
         }
         b.append("</section>\n");
     }
@@ -288,7 +393,7 @@ public final class HtmlReport {
         for (RotationItem r : report.rotation()) {
             byPriority.computeIfAbsent(r.priority(), k -> new ArrayList<>()).add(r);
         }
-        b.append("<section id=\"rotation\">\n<h2>Secrets to rotate, by priority</h2>\n");
+        b.append("<section id=\"rotation\">\n<h2>Secrets to rotate or review, by priority</h2>\n");
         if (report.rotation().isEmpty()) {
             b.append("<p class=\"empty\">No secret was in scope of a job that ran the compromised step.</p>\n");
         }
@@ -312,7 +417,7 @@ public final class HtmlReport {
                         .append(Html.text(r.secretType())).append("</span></td><td>").append(Html.text(r.secretScope()))
                         .append(" · ").append(Html.text(r.scopeOwner())).append("</td><td>")
                         .append(Html.text(r.provider())).append("</td><td>").append(r.exposure().name())
-                        .append("</td><td class=\"num\">").append(Html.link(r.exampleUrl(), n(r.jobsExposed())))
+                        .append("</td><td class=\"num\">").append(n(r.jobsExposed())).append(exampleLink(r))
                         .append("</td><td><time>").append(Cells.time(r.lastExposedAt())).append("</time></td><td><time>")
                         .append(Cells.time(r.secretUpdatedAt())).append("</time></td><td class=\"guide\"><code>")
                         .append(guideLink(r.guide())).append("</code>");
@@ -382,27 +487,57 @@ public final class HtmlReport {
         b.append("</section>\n");
     }
 
+    /** The rotation table's Jobs cell shows a count; its link is one example job, and says so. */
+    private static String exampleLink(RotationItem r) {
+        String link = Html.link(r.exampleUrl(), "example");
+        return link.startsWith("<a ") ? " <span class=\"example\">(" + link + ")</span>" : "";
+    }
+
+    /** Per project, collapsible: the jobs that ran the step or have no verdict, the first few; jobs.csv has all. */
     private void jobs() {
-        List<JobFinding> shown = report.jobs().stream().filter(j -> j.verdict() != Verdict.NOT_RUN).toList();
-        b.append("<section id=\"jobs\">\n<h2>Jobs that ran the compromised step or have no verdict</h2>\n");
-        if (shown.isEmpty()) {
+        List<ProjectRow> rows = projectRows();
+        b.append("<section id=\"jobs\">\n<h2>Jobs that ran the compromised step or have no verdict, per project</h2>\n");
+        if (rows.isEmpty()) {
             b.append("<p class=\"empty\">None.</p>\n</section>\n");
             return;
         }
-        b.append("<table class=\"jobs\">\n<thead><tr><th>Started</th><th>Provider</th><th>Project</th><th>Run</th>"
-                + "<th>Job</th><th>Branch</th><th>Verdict</th><th>Evidence</th></tr></thead>\n<tbody>\n");
-        for (JobFinding j : shown.subList(0, Math.min(JOBS_SHOWN, shown.size()))) {
-            b.append("<tr><td><time>").append(Cells.time(j.startedAt())).append("</time></td><td>")
-                    .append(Html.text(j.provider())).append("</td><td>").append(Html.text(j.project()))
-                    .append("</td><td>").append(Html.link(j.url(), j.runId()
-                            + (j.runAttempt() > 1 ? " #" + j.runAttempt() : ""))).append("</td><td class=\"job-name\">")
-                    .append(Html.text(j.jobName())).append("</td><td>").append(Html.text(j.branch()))
-                    .append("</td><td>").append(j.verdict().name()).append(" (").append(j.confidence().csv())
-                    .append(")</td><td class=\"evidence\">").append(Html.text(j.evidence())).append("</td></tr>\n");
+        for (ProjectRow r : rows.subList(0, Math.min(JOB_PROJECTS_SHOWN, rows.size()))) {
+            List<JobFinding> shown = new ArrayList<>(r.ran());
+            shown.addAll(r.unknown());
+            b.append("<details id=\"").append(r.anchor()).append("\" data-provider=\"").append(Html.text(r.provider()))
+                    .append("\">\n<summary><strong>").append(Html.text(r.project())).append("</strong> (")
+                    .append(Html.text(r.provider())).append("): ");
+            List<String> parts = new ArrayList<>();
+            if (!r.ran().isEmpty()) {
+                parts.add(ResultWords.plural(r.ran().size(), "job", "jobs") + " ran the step");
+            }
+            if (!r.unknown().isEmpty()) {
+                parts.add(ResultWords.plural(r.unknown().size(), "job", "jobs") + " without a verdict");
+            }
+            b.append(Html.text(String.join(", ", parts)));
+            if (!r.worst().isEmpty()) {
+                b.append(" · highest ").append(prio(r.worst()));
+            }
+            b.append("</summary>\n<table class=\"jobs\">\n<thead><tr><th>Started</th><th>Run</th><th>Job</th>"
+                    + "<th>Branch</th><th>Verdict</th><th>Evidence</th></tr></thead>\n<tbody>\n");
+            for (JobFinding j : shown.subList(0, Math.min(JOBS_SHOWN, shown.size()))) {
+                b.append("<tr><td><time>").append(Cells.time(j.startedAt())).append("</time></td><td>")
+                        .append(Html.link(j.url(), j.runId() + (j.runAttempt() > 1 ? " #" + j.runAttempt() : "")))
+                        .append("</td><td class=\"job-name\">").append(Html.text(j.jobName())).append("</td><td>")
+                        .append(Html.text(j.branch())).append("</td><td>").append(j.verdict().name()).append(" (")
+                        .append(j.confidence().csv()).append(")</td><td class=\"evidence\">")
+                        .append(Html.text(j.evidence())).append("</td></tr>\n");
+            }
+            b.append("</tbody>\n</table>\n");
+            if (shown.size() > JOBS_SHOWN) {
+                b.append("<p class=\"note\">").append(Html.text(ResultWords.plural(shown.size() - JOBS_SHOWN,
+                        "more job", "more jobs"))).append(" of this project in <a href=\"jobs.csv\">jobs.csv</a>.</p>\n");
+            }
+            b.append("</details>\n");
         }
-        b.append("</tbody>\n</table>\n");
-        if (shown.size() > JOBS_SHOWN) {
-            b.append("<p class=\"note\">").append(n(shown.size() - JOBS_SHOWN)).append(" more in jobs.csv.</p>\n");
+        if (rows.size() > JOB_PROJECTS_SHOWN) {
+            b.append("<p class=\"note\">").append(Html.text(ResultWords.plural(rows.size() - JOB_PROJECTS_SHOWN,
+                    "more project", "more projects"))).append(" in <a href=\"jobs.csv\">jobs.csv</a>.</p>\n");
         }
         b.append("</section>\n");
     }
@@ -424,6 +559,15 @@ public final class HtmlReport {
             .result-1 { background: #fef2f2; color: #991b1b; }
             .result-3 { background: #fffbeb; color: #92400e; }
             .result-0 { background: #ecfdf5; color: #065f46; }
+            .result-2 { background: #fef2f2; color: #991b1b; border: 1px solid #fca5a5; }
+            .warning { border: 1px solid #f59e0b; background: #fffbeb; color: #78350f; border-radius: 6px;
+                       padding: 4px 12px; margin: 0 0 16px; }
+            .warning ul { margin: 4px 0 8px; padding-left: 18px; }
+            .scan { margin: 8px 0 0; padding: 6px 10px; border-left: 3px solid var(--line); color: #374151; }
+            .scan p { margin: 2px 0; }
+            details { border: 1px solid var(--line); border-radius: 6px; padding: 4px 10px; margin: 6px 0; }
+            details summary { cursor: pointer; }
+            .example { font-size: 12px; }
             .metrics { display: flex; flex-wrap: wrap; gap: 10px; margin: 12px 0; }
             .metric { border: 1px solid var(--line); border-radius: 8px; padding: 8px 12px; min-width: 120px; background: #fff; }
             .metric .value { display: block; font-size: 22px; font-weight: 700; }

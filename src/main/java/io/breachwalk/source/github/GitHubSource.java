@@ -42,6 +42,8 @@ public final class GitHubSource implements CiSource {
     private final String token;
     private final List<String> orgs;
     private final List<String> repos;
+    /** The login GitHub's /user answered for the token; empty when the token may not read /user. */
+    private volatile String login = "";
 
     public GitHubSource(String apiUrl, String token, List<String> orgs, List<String> repos) {
         this.apiUrl = apiUrl.replaceAll("/+$", "");
@@ -53,6 +55,11 @@ public final class GitHubSource implements CiSource {
     @Override
     public String provider() {
         return PROVIDER;
+    }
+
+    @Override
+    public String identity() {
+        return login;
     }
 
     @Override
@@ -153,7 +160,7 @@ public final class GitHubSource implements CiSource {
     /** One request that tells a rejected token or an unreachable server apart from everything later. */
     private void checkToken(GitHub gh) throws SourceException {
         try {
-            gh.getMyself();
+            login = String.valueOf(gh.getMyself().getLogin());
         } catch (HttpException e) {
             if (e.getResponseCode() == 401) {
                 throw new SourceException("GitHub rejected the token in GITHUB_TOKEN (401 Bad credentials) at " + apiUrl);

@@ -77,6 +77,12 @@ public final class JenkinsSource implements CiSource {
         return PROVIDER;
     }
 
+    /** The user the probe was accepted for (JENKINS_USER), or anonymous. */
+    @Override
+    public String identity() {
+        return user == null || user.isBlank() ? "anonymous" : user;
+    }
+
     @Override
     public void walk(ScanContext ctx) throws SourceException {
         String host = URI.create(url).getHost();

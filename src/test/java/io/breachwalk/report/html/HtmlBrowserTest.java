@@ -79,8 +79,13 @@ class HtmlBrowserTest {
                 + "'<img src=x onerror=alert(1)>')").asBoolean()).isTrue();
         assertThat(browser.eval("document.body.innerText.includes('=HYPERLINK(\"http://evil.example\"')").asBoolean())
                 .isTrue();
-        assertThat(browser.eval("[...document.querySelectorAll('a')].every(a => /^https?:$/.test(a.protocol))")
-                .asBoolean()).as("only http(s) links").isTrue();
+        // Links leave the page only by http(s); the others stay in it (#jobs-N) or point at jobs.csv beside it.
+        assertThat(browser.eval("[...document.querySelectorAll('a')].every(a => /^https?:$/.test(a.protocol)"
+                + " || /^#jobs-\\d+$/.test(a.getAttribute('href')) || a.getAttribute('href') === 'jobs.csv')")
+                .asBoolean()).as("only http(s), in-page and jobs.csv links").isTrue();
+        assertThat(browser.eval("[...document.querySelectorAll('a[href^=\"#\"]')].every(a => "
+                + "document.getElementById(a.getAttribute('href').substring(1)) !== null)").asBoolean())
+                .as("every in-page link has its target").isTrue();
 
         // Headline numbers: the ones ScanReport.Summary holds (and SummaryText prints; see HtmlReportTest).
         ScanReport.Summary s = report.summary();

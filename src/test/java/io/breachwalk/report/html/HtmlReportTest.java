@@ -1,5 +1,8 @@
 package io.breachwalk.report.html;
 
+import io.breachwalk.model.Confidence;
+import io.breachwalk.model.JobFinding;
+import io.breachwalk.model.Verdict;
 import io.breachwalk.report.OutputFiles;
 import io.breachwalk.report.ReportFixture;
 import io.breachwalk.report.ScanReport;
@@ -129,6 +132,103 @@ class HtmlReportTest {
     }
 
     @Test
+    void jobsThatRanAreListedPerProjectAsTextWithTheRestInJobsCsv() {
+        ScanReport full = ReportFixture.estate();
+        // 40 more jobs of one project, one of them with a hostile name: 30 are shown, jobs.csv has the rest.
+        List<JobFinding> jobs = new java.util.ArrayList<>(full.jobs());
+        for (int i = 0; i < 40; i++) {
+            jobs.add(new JobFinding("github-actions", "api.github.com", "acme/many", ".github/workflows/ci.yml",
+                    String.valueOf(9000 + i), 1, String.valueOf(19000 + i), i == 0 ? "</summary><b>x</b>" : "test " + i,
+                    "main", "abc", "push", java.time.Instant.parse("2021-02-01T00:00:00Z").plusSeconds(i * 3600L),
+                    "https://github.com/acme/many/actions/runs/" + (9000 + i), Verdict.RAN, Confidence.CONFIRMED, "x"));
+        }
+        ScanReport many = new ScanReport(full.tool(), full.version(), full.playbook(), full.window(), full.summary(),
+                jobs, full.exposures(), full.rotation(), full.coverage());
+        String html = HtmlReport.render(many);
+        String section = html.substring(html.indexOf("<section id=\"jobs\">"));
+        section = section.substring(0, section.indexOf("</section>"));
+        assertThat(Pattern.compile("<details id=\"jobs-\\d+\"").matcher(section).results().count()).isEqualTo(7);
+        String manyBlock = section.substring(section.indexOf("<strong>acme/many</strong>"));
+        manyBlock = manyBlock.substring(0, manyBlock.indexOf("</details>"));
+        assertThat(manyBlock).contains("40 jobs ran the step");
+        assertThat(Pattern.compile("<tr><td><time>").matcher(manyBlock).results().count()).isEqualTo(30);
+        assertThat(manyBlock).contains("10 more jobs of this project in <a href=\"jobs.csv\">jobs.csv</a>.");
+        // Names stay text: the hostile names of the fixture and this one are escaped inside the lists.
+        assertThat(manyBlock).contains("&lt;/summary&gt;&lt;b&gt;x&lt;/b&gt;").doesNotContain("<b>x</b>");
+        assertThat(section).contains("<td class=\"job-name\">&lt;img src=x onerror=alert(1)&gt;</td>");
+        assertThat(section).contains("=HYPERLINK(&quot;http://evil.example&quot;");
+        assertThat(html).doesNotContainPattern("(?i)<script|<img");
+        // Every in-page link has its target.
+        Matcher anchors = Pattern.compile("href=\"#(jobs-\\d+)\"").matcher(html);
+        int links = 0;
+        while (anchors.find()) {
+            links++;
+            assertThat(html).contains("<details id=\"" + anchors.group(1) + "\"");
+        }
+        assertThat(links).isPositive();
+    }
+
+    @Test
+    void projectsMostAffectedByPriorityThenJobsAndCountsThatLinkSayWhere() {
+        String html = HtmlReport.render(ReportFixture.estate());
+        String projects = html.substring(html.indexOf("<section id=\"projects\">"), html.indexOf("<section id=\"rotation\">"));
+        Matcher row = Pattern.compile("<tr><td>([^<]*)</td><td>[^<]*</td><td class=\"num\"><a href=\"#jobs-\\d+\">(\\d+)</a>"
+                + "</td><td class=\"num\">\\d+</td><td><span class=\"badge prio-p(\\d)\">").matcher(projects);
+        List<int[]> order = new java.util.ArrayList<>();
+        while (row.find()) {
+            order.add(new int[]{Integer.parseInt(row.group(3)), Integer.parseInt(row.group(2))});
+        }
+        assertThat(order).hasSize(5);
+        for (int i = 1; i < order.size(); i++) {
+            int[] a = order.get(i - 1);
+            int[] b = order.get(i);
+            assertThat(a[0] < b[0] || a[0] == b[0] && a[1] >= b[1]).as("P%d/%d jobs before P%d/%d jobs", a[0], a[1],
+                    b[0], b[1]).isTrue();
+        }
+        // The rotation table's Jobs cell: a count, and a link that says it is one example.
+        String rotation = html.substring(html.indexOf("<section id=\"rotation\">"), html.indexOf("<section id=\"gaps\">"));
+        assertThat(rotation).containsPattern("<td class=\"num\">\\d+ <span class=\"example\">\\(<a href=\"https://[^\"]+\" "
+                + "rel=\"noopener noreferrer\">example</a>\\)</span></td>");
+        assertThat(rotation).doesNotContainPattern("<td class=\"num\"><a ");
+    }
+
+    @Test
+    void headerSaysWhatTheWindowMeansAndWhenWhatAndAsWhomItScanned() {
+        ScanReport report = ReportFixture.estate().withScan(new ScanReport.ScanInfo(
+                java.time.Instant.parse("2026-12-03T10:15:30Z"),
+                java.util.Map.of("github_url", "https://api.github.com", "github_orgs", List.of("acme", "acme-labs")),
+                java.util.Map.of("concurrency", 4), java.util.Map.of("github-actions", "octo<cat>", "jenkins", "auditor")));
+        String html = HtmlReport.render(report);
+        String header = html.substring(html.indexOf("<header>"), html.indexOf("</header>"));
+        assertThat(header).contains("<time>2021-04-02T07:00:00Z</time>: from the start of 31 January 2021, UTC, to the "
+                + "end of 1 April 2021, Pacific time");
+        assertThat(header).contains("<div class=\"scan\" id=\"scan\">")
+                .contains("Scanned on <time>2026-12-03T10:15:30Z</time> as <code>octo&lt;cat&gt;</code> on "
+                        + "github-actions, <code>auditor</code> on jenkins.")
+                .contains("GitHub organizations <code>acme, acme-labs</code>").contains("concurrency 4");
+        assertThat(WindowWords.explain(java.time.Instant.parse("2021-03-01T05:00:00Z"),
+                java.time.Instant.parse("2021-03-02T13:17:00Z"))).isEqualTo("from the start of 1 March 2021, Eastern time");
+        assertThat(WindowWords.explain(java.time.Instant.parse("2021-03-01T05:01:00Z"),
+                java.time.Instant.parse("2021-03-02T13:17:00Z"))).isEmpty();
+    }
+
+    @Test
+    void oneOfAnythingIsSingular() {
+        ScanReport full = ReportFixture.estate();
+        JobFinding one = full.jobs().stream().filter(j -> j.verdict() == Verdict.RAN).findFirst().orElseThrow();
+        ScanReport small = new ScanReport(full.tool(), full.version(), full.playbook(), full.window(),
+                new ScanReport.Summary(java.util.Map.of("github-actions", new ScanReport.Examined(1, 1, 1, 1)), 1, 0, 0,
+                        1, 0, java.util.Map.of(), java.util.Map.of(), 0, 0, 1, 0), List.of(one), List.of(), List.of(),
+                List.of());
+        String text = SummaryText.render(small, Path.of("out"), List.of("report.html"));
+        assertThat(text).contains("1 project, 1 run, 1 job, 1 API request").contains("in 1 project;")
+                .doesNotContainPattern("\\b1 (projects|runs|jobs|API requests)\\b");
+        String html = HtmlReport.render(small);
+        assertThat(html).contains("job ran the compromised step</span>").contains("project affected</span>")
+                .contains("1 job ran the step");
+    }
+
+    @Test
     void emptyReportSaysSo() {
         ScanReport full = ReportFixture.estate();
         ScanReport empty = new ScanReport(full.tool(), full.version(), full.playbook(), full.window(),
@@ -136,7 +236,7 @@ class HtmlReportTest {
                         0, 0, 0), List.of(), List.of(), List.of(), List.of());
         String html = HtmlReport.render(empty);
         assertThat(html).contains("No job ran the compromised step in the window.")
-                .contains("Complete: nothing to rotate.").contains("nothing (no provider given)")
+                .contains("Complete: nothing to rotate or review.").contains("nothing (no provider given)")
                 .doesNotContain("class=\"series\"");
     }
 }

@@ -61,9 +61,10 @@ class TicketsTest {
         // EPHEMERAL (GITHUB_TOKEN) and ROTATED (CODECOV_TOKEN) rows are not filed by default.
         assertThat(rows).extracting(r -> r.get("Summary")).noneMatch(s -> s.contains("GITHUB_TOKEN"))
                 .noneMatch(s -> s.contains("CODECOV_TOKEN"));
-        // Ordered as rotation.csv: priority first.
-        assertThat(rows).extracting(r -> r.get("Priority")).containsExactly("Highest", "Highest", "High", "Medium",
-                "Medium", "Medium", "Medium", "Medium", "Medium", "Medium", "Medium", "Medium");
+        // Ordered as rotation.csv: priority first. REVIEW and MISSING rows keep the priority of their type and
+        // exposure (the Jenkins credentials and the registry token handed to the step are Highest).
+        assertThat(rows).extracting(r -> r.get("Priority")).containsExactly("Highest", "Highest", "Highest",
+                "Highest", "Highest", "Highest", "Highest", "High", "High", "Medium", "Medium", "Medium");
 
         CSVRecord aws = row(rows, "AWS_ACCESS_KEY_ID");
         assertThat(aws.get("External ID")).isEqualTo(Ledger.secretId("codecov-2021", "github-actions",
@@ -98,7 +99,7 @@ class TicketsTest {
         CSVRecord jenkins = row(rows, "aws-prod");
         assertThat(jenkins.get("Summary")).isEqualTo("Review and rotate aws-prod (jenkins-credential secret of system, jenkins)");
         assertThat(jenkins.get("Labels")).isEqualTo("breachwalk codecov-2021 jenkins exposure-step aws-access-key");
-        assertThat(jenkins.get("Due Date")).isEqualTo("2021-04-09");
+        assertThat(jenkins.get("Due Date")).isEqualTo("2021-04-03"); // P1 though Jenkins keeps no change time
         assertThat(row(rows, "url-credential:ci-bot@github.com").get("Description"))
                 .contains("written into the job's configuration");
         assertThat(jenkins.get("Description")).contains("Jenkins keeps no change time",
@@ -196,7 +197,9 @@ class TicketsTest {
         List<CSVRecord> rows = parse(csv(report, s));
         assertThat(row(rows, "AWS_ACCESS_KEY_ID").get("Due Date")).isEqualTo("2021-04-17");
         assertThat(row(rows, "SLACK_WEBHOOK_URL").get("Due Date")).isEqualTo("2021-04-18");
-        assertThat(row(rows, "aws-prod").get("Due Date")).isEqualTo("2021-04-29");
+        // A Jenkins AWS key handed to the step is P1 though its change time is unknown.
+        assertThat(row(rows, "aws-prod").get("Due Date")).isEqualTo("2021-04-17");
+        assertThat(row(rows, "-signing-gpg").get("Due Date")).isEqualTo("2021-04-29"); // JOB only: P3
     }
 
     @Test

@@ -53,7 +53,8 @@ class GitHubScanEdgeTest {
         try (GitHubSimulator sim = GitHubSimulator.startSample()) {
             Scan scan = GitHubScanSupport.scan(sim, sim.token("ci-reader"), tmp.resolve("reader"),
                     "--github-repo", "acme/web-app");
-            assertThat(scan.exit()).as(scan.err()).isZero(); // nothing known to need rotation; all REVIEW
+            // Every secret is REVIEW: not an all-clear, the rows ask for action (exit 1).
+            assertThat(scan.exit()).as(scan.err()).isEqualTo(1);
             Map<String, String> gap = scan.one("coverage", is("gap", "SECRETS_UNLISTABLE"));
             assertThat(gap.get("project")).isEqualTo("acme/web-app");
             assertThat(gap.get("blocking")).isEqualTo("false");
@@ -65,7 +66,7 @@ class GitHubScanEdgeTest {
             });
             Map<String, String> rot = scan.one("rotation", is("secret_name", "CODECOV_TOKEN"));
             assertThat(rot.get("status")).isEqualTo("REVIEW");
-            assertThat(rot.get("priority")).isEqualTo("P3");
+            assertThat(rot.get("priority")).isEqualTo("P2"); // a codecov token at STEP, change time unknown or not
             // The verdicts do not depend on secrets access.
             assertThat(scan.rows("jobs", is("verdict", "RAN"))).hasSize(6);
         }

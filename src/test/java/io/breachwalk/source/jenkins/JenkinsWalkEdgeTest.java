@@ -228,8 +228,8 @@ class JenkinsWalkEdgeTest {
             Path out = dir.resolve("out");
             JenkinsScanTest.Run r = run(new String[]{"scan", "--jenkins-url", sim.baseUrl(), "--jenkins-job", "platform/api",
                     "--out", out.toString(), "--quiet"}, JenkinsScanTest.ENV);
-            // Jenkins keeps no change times: credentials are REVIEW, never ROTATE, so nothing forces exit 1.
-            assertThat(r.exit()).as(r.err()).isZero();
+            // Jenkins keeps no change times: credentials are REVIEW, never ROTATE, and REVIEW asks for action.
+            assertThat(r.exit()).as(r.err()).isEqualTo(1);
             assertThat(csv(out.resolve("jobs.csv"))).extracting(j -> j.get("project")).containsOnly("platform/api");
             // Folder credentials still resolve though the folder itself was not walked.
             assertThat(csv(out.resolve("exposures.csv"))).anySatisfy(e -> {
