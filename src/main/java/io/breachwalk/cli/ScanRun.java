@@ -359,9 +359,9 @@ final class ScanRun {
                 err.println(redactor.redact("breachwalk: the " + source.provider() + " walk stopped early: " + e));
             }
         }
+        progress.step(""); // the walk is over: clear the bar and stop the periodic status, whatever follows
 
         if (!unusable.isEmpty() && sources.size() == unusable.size()) {
-            progress.step("");
             unusable.forEach(m -> err.println("breachwalk: " + m));
             return Exits.USAGE;
         }
@@ -398,7 +398,6 @@ final class ScanRun {
         } catch (IOException e) {
             err.println("breachwalk: could not remove the resume journal (" + e.getMessage() + ")");
         }
-        progress.step("");
         out.print(SummaryText.render(report, outDir, written));
         out.flush();
         if (!unusable.isEmpty()) {

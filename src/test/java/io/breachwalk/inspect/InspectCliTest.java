@@ -23,10 +23,13 @@ class InspectCliTest {
 
     record Run(int exit, String out, String err, List<Map<String, String>> rows) { }
 
+    private int calls;
+
+    /** Each call writes to a folder of its own: a finished inspect.csv is not replaced without --force. */
     Run inspect(String... args) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Path outDir = tmp.resolve("out");
+        Path outDir = tmp.resolve(calls++ == 0 ? "out" : "out" + calls);
         String[] full = new String[args.length + 3];
         full[0] = "inspect";
         System.arraycopy(args, 0, full, 1, args.length);
