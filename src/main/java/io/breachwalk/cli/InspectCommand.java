@@ -82,7 +82,8 @@ final class InspectCommand implements Callable<Integer> {
         ConfigInspector inspector = new ConfigInspector(ConfigInspector.standardReaders(),
                 new IndicatorMatcher(pb));
         if (provider != null && inspector.byProvider(provider).isEmpty()) {
-            main.err.println("breachwalk: inspect: unknown --provider `" + provider + "`");
+            main.err.println("breachwalk: inspect: unknown --provider `" + provider + "`; use one of: "
+                    + String.join(", ", ConfigInspector.standardReaders().stream().map(r -> r.provider()).toList()));
             return Exits.USAGE;
         }
         List<Row> rows = new ArrayList<>();
