@@ -105,6 +105,30 @@ class UnreachableServerTest {
     }
 
     @Test
+    void aLoginPageInsteadOfTheApiIsNamedAtOnce(@TempDir Path dir) throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", ex -> {
+            byte[] b = "<html><body>Sign in to continue</body></html>".getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort();
+            Result r = run(Map.of("GITHUB_TOKEN", "ghp_notused"), "scan", "--github-org", "acme", "--github-url", url,
+                    "--out", dir.resolve("out").toString(), "--quiet");
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.millis()).isLessThan(10_000);
+            assertThat(r.err().strip()).isEqualTo("breachwalk: " + url + " answered /user with an HTML page (HTTP 200): "
+                    + "not the GitHub API; for GitHub Enterprise Server use " + url + "/api/v3");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void anUnreachableJenkinsBesideAWorkingGitHubIsRecordedAsUnreachable(@TempDir Path dir) throws Exception {
         int port = closedPort();
         try (var github = io.breachwalk.sim.github.GitHubSimulator.startDemo()) {

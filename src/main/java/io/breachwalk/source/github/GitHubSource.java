@@ -162,7 +162,7 @@ public final class GitHubSource implements CiSource {
         try {
             gh.getMyself();
         } catch (GHFileNotFoundException e) {
-            throw notTheApi("404", e);
+            throw notTheApi("answered 404 on /user", e);
         } catch (HttpException e) {
             if (e.getResponseCode() == 401) {
                 throw new SourceException(SourceException.Kind.ACCESS_DENIED, "GitHub rejected the token in "
@@ -172,7 +172,7 @@ public final class GitHubSource implements CiSource {
                 return; // an installation token may not read /user; the walk will tell what it cannot read
             }
             if (e.getResponseCode() == 404 || (e.getResponseCode() >= 300 && e.getResponseCode() < 400)) {
-                throw notTheApi(String.valueOf(e.getResponseCode()), e);
+                throw notTheApi("answered " + e.getResponseCode() + " on /user", e);
             }
             if (e.getResponseCode() < 0) {
                 throw unusable(e);
@@ -185,13 +185,13 @@ public final class GitHubSource implements CiSource {
     }
 
     /** "http://HOST answered 404 on /user: not the GitHub API; for GitHub Enterprise Server use .../api/v3". */
-    private SourceException notTheApi(String answer, Throwable cause) {
+    private SourceException notTheApi(String answered, Throwable cause) {
         URI u = URI.create(apiUrl);
         String root = u.getScheme() + "://" + u.getRawAuthority();
         String hint = u.getPath() != null && u.getPath().endsWith("/api/v3") ? "check --github-url"
                 : "for GitHub Enterprise Server use " + root + "/api/v3";
-        return new SourceException(SourceException.Kind.NOT_THE_API, apiUrl + " answered " + answer
-                + " on /user: not the GitHub API; " + hint, cause);
+        return new SourceException(SourceException.Kind.NOT_THE_API, apiUrl + " " + answered
+                + ": not the GitHub API; " + hint, cause);
     }
 
     /** The token check failed without an HTTP status: nothing answered, or what answered is not JSON. */
@@ -204,7 +204,8 @@ public final class GitHubSource implements CiSource {
                             + ": " + why + " (check --github-url and the network)", e);
                 }
                 if (f.status() / 100 == 2 && f.kind() == io.breachwalk.source.HttpFailure.Kind.FATAL) {
-                    return notTheApi(f.status() + " with an answer that is not JSON", e);
+                    return notTheApi("answered /user with " + (f.getMessage().contains("HTML") ? "an HTML page"
+                            : "something that is not JSON") + " (HTTP " + f.status() + ")", e);
                 }
                 return new SourceException("GitHub at " + apiUrl + " failed the token check (GET /user): "
                         + f.getMessage(), e);

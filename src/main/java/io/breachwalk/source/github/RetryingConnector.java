@@ -28,8 +28,9 @@ final class RetryingConnector implements GitHubConnector {
     private final Runnable count;
     private final URL endpoint;
     /**
-     * Until the server has answered once, a request is the credential check (github-api makes it while building the
-     * client, then {@code getMyself}): it fails fast when nothing answers (see {@link Retry#probe}).
+     * Until the server has given one answer github-api can use, a request is the credential check (github-api makes
+     * it while building the client, then {@code getMyself}): it fails fast when nothing answers (see
+     * {@link Retry#probe}) or when a web page answers.
      */
     private final java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -52,7 +53,6 @@ final class RetryingConnector implements GitHubConnector {
         Retry.Call<GitHubConnectorResponse> attempt = () -> {
             count.run();
             try (GitHubConnectorResponse r = base.send(request)) {
-                answered.set(true);
                 byte[] body;
                 try (InputStream in = r.bodyStream()) {
                     body = in == null ? new byte[0] : in.readNBytes(MAX_BYTES + 1);
@@ -86,6 +86,7 @@ final class RetryingConnector implements GitHubConnector {
                 r.allHeaders().forEach((k, v) -> {
                     if (k != null && !k.equalsIgnoreCase("Content-Encoding")) headers.put(k, v);
                 });
+                answered.set(true);
                 return new Buffered(request, status, headers, body);
             }
         };
