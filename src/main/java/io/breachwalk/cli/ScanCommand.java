@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
 @Command(name = "scan", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Walk CI build history in the incident window and report the jobs that ran the compromised "
                 + "step, the secrets they exposed, what to rotate and what could not be checked.", "",
-                "Credentials come from the environment: GITHUB_TOKEN (or GH_TOKEN); JENKINS_USER and JENKINS_TOKEN."},
+                "Credentials come from the environment: GITHUB_TOKEN (or GH_TOKEN); JENKINS_USER and "
+                        + "JENKINS_TOKEN."},
         footer = {"", "Example:", "  export GITHUB_TOKEN=...",
                 "  breachwalk scan --github-org acme --jenkins-url https://ci.example.com/ --out incident-2021", "",
                 "Exit status: 0 complete, nothing to rotate or review; 1 complete, at least one ROTATE, REVIEW or "

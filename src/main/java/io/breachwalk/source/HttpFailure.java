@@ -124,14 +124,16 @@ public final class HttpFailure extends IOException {
         boolean connect = false;
         for (Throwable t = cause; t != null; t = t.getCause()) {
             String m = lower(t.getMessage());
-            if (t instanceof java.net.UnknownHostException || t instanceof java.nio.channels.UnresolvedAddressException) {
-                return "host not found";
-            }
+            if (t instanceof java.net.UnknownHostException
+                    || t instanceof java.nio.channels.UnresolvedAddressException) return "host not found";
             if (t instanceof java.net.http.HttpConnectTimeoutException) return "connection timed out";
-            if (t instanceof java.net.NoRouteToHostException || m.contains("no route to host")) return "no route to host";
+            if (t instanceof java.net.NoRouteToHostException || m.contains("no route to host")) {
+                return "no route to host";
+            }
             if (m.contains("network is unreachable")) return "network unreachable";
             if (m.contains("connection refused")) return "connection refused";
-            if (t instanceof javax.net.ssl.SSLHandshakeException || t instanceof javax.net.ssl.SSLPeerUnverifiedException) {
+            if (t instanceof javax.net.ssl.SSLHandshakeException
+                    || t instanceof javax.net.ssl.SSLPeerUnverifiedException) {
                 return m.contains("pkix") || m.contains("certification path") || m.contains("certificate")
                         ? "TLS handshake failed: the server's certificate is not trusted (add its CA to the Java "
                         + "trust store, e.g. with keytool -importcert)"

@@ -77,7 +77,8 @@ final class RetryingConnector implements GitHubConnector {
                             r.header("Content-Type") == null ? "" : r.header("Content-Type"));
                     if (problem != null) {
                         // On the first request a web page is a wrong --github-url, not a proxy's hiccup.
-                        throw new HttpFailure(probe && !problem.startsWith("is JSON cut short") ? HttpFailure.Kind.FATAL : HttpFailure.Kind.TRANSIENT, status,
+                        boolean webPage = probe && !problem.startsWith("is JSON cut short");
+                        throw new HttpFailure(webPage ? HttpFailure.Kind.FATAL : HttpFailure.Kind.TRANSIENT, status,
                                 null, "the answer for " + what + " " + problem);
                     }
                 }

@@ -47,7 +47,7 @@ final class JenkinsHttp {
     private final Sink requests;
     private final Retry retry;
     private final HttpClient client;
-    /** Until the server has answered once, a request is the probe: it fails fast when nothing answers (see {@link Retry#probe}). */
+    /** Until the server has answered once, a request is the probe: it fails fast when nothing answers. */
     private final java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
 
     JenkinsHttp(String base, String user, String token, Sink requests, Retry retry) {

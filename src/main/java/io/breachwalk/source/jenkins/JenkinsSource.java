@@ -106,8 +106,8 @@ public final class JenkinsSource implements CiSource {
             a = http.get("api/json?tree=_class,useSecurity");
         } catch (IOException e) {
             // The kind follows the failure: nothing answered is UNREACHABLE, not a permissions problem.
-            throw new SourceException("cannot reach Jenkins at " + url + ": " + reason(e).replaceFirst(" for api/json\\S*", "")
-                    + " (check --jenkins-url and the network)", e);
+            throw new SourceException("cannot reach Jenkins at " + url + ": "
+                    + reason(e).replaceFirst(" for api/json\\S*", "") + " (check --jenkins-url and the network)", e);
         }
         if (a.status() == 401) {
             throw new SourceException(SourceException.Kind.ACCESS_DENIED, "Jenkins at " + url + " rejected the credentials in JENKINS_USER/JENKINS_TOKEN"
