@@ -16,8 +16,9 @@ import java.util.Map;
         subcommands = {ScanCommand.class, DemoCommand.class, PlaybooksCommand.class, InspectCommand.class,
                 TicketsCommand.class, Main.VersionCommand.class,
                 CommandLine.HelpCommand.class},
-        footer = {"", "Start with `breachwalk demo`. Exit status: 0 nothing to rotate, 1 secrets to rotate, "
-                + "2 usage or configuration error, 3 incomplete (blocking coverage gaps), 130 interrupted.",
+        footer = {"", "Start with `breachwalk demo`. Exit status: 0 complete, nothing to rotate or review; 1 at least "
+                + "one ROTATE, REVIEW or MISSING row; 2 usage or configuration error; 3 incomplete: blocking coverage "
+                + "gaps (wins over 1); 130 interrupted.",
                 "Set BREACHWALK_DEBUG=1 to see the stack trace of an internal error."})
 public class Main implements Runnable {
 
