@@ -17,12 +17,12 @@ final class IncidentOptions {
     String playbook;
 
     @Option(names = "--since", paramLabel = "T", converter = TimeOption.class,
-            description = "start of the window (ISO-8601, inclusive; inspect: of the commits read in git clones); "
-                    + "default: the playbook's")
+            description = "start of the window, inclusive: e.g. 2021-01-31T00:00:00Z or 2021-01-31 (default: the "
+                    + "playbook's)")
     Instant since;
 
     @Option(names = "--until", paramLabel = "T", converter = TimeOption.class,
-            description = "end of the window (ISO-8601, exclusive); default: the playbook's")
+            description = "end of the window, exclusive: e.g. 2021-04-02T07:00:00Z (default: the playbook's)")
     Instant until;
 
     /** The playbook and the window it is read over (the playbook's, or --since/--until). */

@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 /** breachwalk's entry point: which CI jobs ran a compromised step in an incident window, and what to rotate. */
@@ -13,10 +14,12 @@ import java.util.Map;
         description = {"Finds the CI jobs that ran a compromised step during an incident window, the secrets they "
                 + "exposed, and what to rotate.", ""},
         subcommands = {ScanCommand.class, DemoCommand.class, PlaybooksCommand.class, InspectCommand.class,
-                TicketsCommand.class, ExplainCommand.class,
+                TicketsCommand.class, ExplainCommand.class, Main.VersionCommand.class,
                 CommandLine.HelpCommand.class},
-        footer = {"", "Start with `breachwalk demo`. Exit status: 0 nothing to rotate, 1 secrets to rotate, "
-                + "2 usage or configuration error, 3 incomplete (blocking coverage gaps)."})
+        footer = {"", "Start with `breachwalk demo`. Exit status: 0 complete, nothing to rotate or review; 1 at least "
+                + "one ROTATE, REVIEW or MISSING row; 2 usage or configuration error; 3 incomplete: blocking coverage "
+                + "gaps (wins over 1); 130 interrupted.",
+                "Set BREACHWALK_DEBUG=1 to see the stack trace of an internal error."})
 public class Main implements Runnable {
 
     /**
@@ -51,15 +54,21 @@ public class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main(env, out, err));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
+        // Wide enough that no default, URL or path in a description is broken across lines (picocli breaks at
+        // '.', ':' and '/' when a line is full); a terminal narrower than this soft-wraps, which copies whole.
+        cli.setUsageHelpWidth(HELP_WIDTH);
         cli.setParameterExceptionHandler((ex, a) -> {
-            err.println("breachwalk: " + ex.getMessage());
+            err.println("breachwalk: " + parameterProblem(ex));
             CommandLine c = ex.getCommandLine();
             err.println("  see `" + c.getCommandSpec().qualifiedName() + " --help`");
             return Exits.USAGE;
         });
         cli.setExecutionExceptionHandler((ex, c, parsed) -> {
             // A bug should still end with one line, not a stack trace over the summary; BREACHWALK_DEBUG shows it.
-            err.println("breachwalk: internal error: " + ex);
+            String detail = ex.getMessage() == null || ex.getMessage().isBlank() ? "no detail"
+                    : ex.getMessage().replaceAll("\\s+", " ");
+            err.println("breachwalk: internal error (" + detail + "); set BREACHWALK_DEBUG=1 for the stack trace "
+                    + "and report it");
             if (env.containsKey("BREACHWALK_DEBUG")) {
                 ex.printStackTrace(err);
             }
@@ -68,9 +77,47 @@ public class Main implements Runnable {
         return cli.execute(args);
     }
 
+    static final int HELP_WIDTH = 100;
+
+    /**
+     * picocli's message, except for a mistyped command or option: that one names it and what was probably meant
+     * ("unknown command `scna`; did you mean scan?"), from picocli's own suggestions.
+     */
+    static String parameterProblem(CommandLine.ParameterException ex) {
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException unmatched) || unmatched.getUnmatched().isEmpty()) {
+            return ex.getMessage();
+        }
+        String arg = unmatched.getUnmatched().get(0);
+        List<String> suggestions = unmatched.getSuggestions();
+        boolean takesCommands = !ex.getCommandLine().getSubcommands().isEmpty();
+        String what = arg.startsWith("-") ? "unknown option `" + arg + "`"
+                : takesCommands ? "unknown command `" + arg + "`" : "unexpected argument `" + arg + "`";
+        if (!suggestions.isEmpty()) {
+            return what + "; did you mean " + suggestions.get(0) + "?"; // the most similar comes first
+        }
+        if (takesCommands && !arg.startsWith("-")) {
+            return what + "; commands: " + String.join(", ", ex.getCommandLine().getSubcommands().keySet());
+        }
+        return what;
+    }
+
     @Override
     public void run() {
         new CommandLine(this).usage(out);
+    }
+
+    /** `breachwalk version`, the same as `breachwalk --version` (as with `gh version`, `git version`). */
+    @Command(name = "version", description = "Print the version and exit (the same as --version).")
+    static final class VersionCommand implements Runnable {
+        @CommandLine.ParentCommand
+        Main main;
+
+        @Override
+        public void run() {
+            for (String line : new Version().getVersion()) {
+                main.out.println(line);
+            }
+        }
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -11,16 +11,21 @@ import picocli.CommandLine.ParentCommand;
 import java.util.concurrent.Callable;
 
 @Command(name = "playbooks", mixinStandardHelpOptions = true,
-        description = "List the bundled incident playbooks; `playbooks show ID|FILE` prints one (validated).")
+        description = {"List the bundled incident playbooks (id, title, window).",
+                "`playbooks show ID|FILE` validates one playbook, a bundled id or your own YAML file, and prints it."},
+        footer = {"", "Examples:", "  breachwalk playbooks", "  breachwalk playbooks show codecov-2021",
+                "  breachwalk playbooks show ./my-incident.yaml"})
 final class PlaybooksCommand implements Callable<Integer> {
 
     @ParentCommand
     Main main;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "show", description = "`show`")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "show",
+            description = "show one playbook: validate it and print its YAML (and where its runbook is)")
     String verb;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "ID|FILE", description = "a bundled id or a YAML file")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "ID|FILE",
+            description = "with show: a bundled id (see the list) or the path of a playbook YAML file")
     String ref;
 
     @Override

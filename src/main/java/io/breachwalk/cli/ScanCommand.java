@@ -16,7 +16,13 @@ import java.util.concurrent.Callable;
 @Command(name = "scan", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Walk CI build history in the incident window and report the jobs that ran the compromised "
                 + "step, the secrets they exposed, what to rotate and what could not be checked.", "",
-                "Credentials come from the environment: GITHUB_TOKEN; JENKINS_USER and JENKINS_TOKEN."})
+                "Credentials come from the environment: GITHUB_TOKEN (or GH_TOKEN); JENKINS_USER and "
+                        + "JENKINS_TOKEN."},
+        footer = {"", "Example:", "  export GITHUB_TOKEN=...",
+                "  breachwalk scan --github-org acme --jenkins-url https://ci.example.com/ --out incident-2021", "",
+                "Exit status: 0 complete, nothing to rotate or review; 1 complete, at least one ROTATE, REVIEW or "
+                        + "MISSING row; 2 usage or configuration error; 3 incomplete: blocking coverage gaps (wins over "
+                        + "1); 130 interrupted (run the same command again to resume)."})
 final class ScanCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -96,13 +102,32 @@ final class ScanCommand implements Callable<Integer> {
                     + " (more is impolite to the CI server and trips secondary rate limits)");
             return Exits.USAGE;
         }
-        if (retries < 1 || maxWait < 0 || timeScale < 0) {
-            main.err.println("breachwalk: --retries must be at least 1 and --max-wait not negative");
+        if (retries < 1) {
+            main.err.println("breachwalk: --retries must be at least 1 (the attempts per request, default 6), got "
+                    + retries);
             return Exits.USAGE;
+        }
+        if (maxWait < 0) {
+            main.err.println("breachwalk: --max-wait must be 0 or more seconds (default 3600), got " + maxWait);
+            return Exits.USAGE;
+        }
+        if (timeScale < 0) {
+            main.err.println("breachwalk: --time-scale must not be negative, got " + timeScale);
+            return Exits.USAGE;
+        }
+        if (jenkinsUrl != null && jenkinsUrl.trim().matches("(?i)https?://\\S+") && blank("JENKINS_USER")
+                && blank("JENKINS_TOKEN")) {
+            main.err.println("breachwalk: warning: JENKINS_USER and JENKINS_TOKEN are not set: walking "
+                    + jenkinsUrl.trim() + " anonymously sees only what anonymous users may read");
         }
         RetryPolicy policy = RetryPolicy.defaults().withMaxAttempts(retries).withMaxWait(Duration.ofSeconds(maxWait))
                 .withTimeScale(timeScale);
         return new ScanRun(main.env, main.out, main.err, quiet).retryPolicy(policy).force(force)
                 .run(incident.playbook, incident.since, incident.until, options);
+    }
+
+    private boolean blank(String variable) {
+        String v = main.env.get(variable);
+        return v == null || v.isBlank();
     }
 }

@@ -350,7 +350,7 @@ final class ScanRun {
                 // One provider is unusable (credentials, URL); what the others find must still be reported.
                 String message = redactor.redact(e.getMessage());
                 unusable.add(message);
-                findings.gap(new Gap(source.provider(), "", "", "", Gap.ACCESS_DENIED,
+                findings.gap(new Gap(source.provider(), "", "", "", e.gapCode(),
                         "the " + source.provider() + " walk could not run: " + message, true));
             } catch (RuntimeException e) {
                 // A defect in one provider must not lose what the others found: record it and go on.

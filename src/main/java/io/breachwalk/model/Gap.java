@@ -3,7 +3,7 @@ package io.breachwalk.model;
 /**
  * Something that could not be checked, so that silence never reads as "safe". One row of coverage.csv.
  *
- * @param gap      LOGS_EXPIRED, CONFIG_NOT_FOUND, UNPARSABLE_CONFIG, ACCESS_DENIED, API_ERROR, RESULT_CAP,
+ * @param gap      LOGS_EXPIRED, CONFIG_NOT_FOUND, UNPARSABLE_CONFIG, ACCESS_DENIED, UNREACHABLE, API_ERROR, RESULT_CAP,
  *                 BUILDS_DISCARDED, SECRETS_UNLISTABLE, ...
  * @param blocking true when a project, run or job was left without a verdict
  */
@@ -14,6 +14,8 @@ public record Gap(String provider, String host, String project, String runId, St
     public static final String CONFIG_NOT_FOUND = "CONFIG_NOT_FOUND";
     public static final String UNPARSABLE_CONFIG = "UNPARSABLE_CONFIG";
     public static final String ACCESS_DENIED = "ACCESS_DENIED";
+    /** The server could not be reached at all (connection refused, host not found, timeout); not a permission. */
+    public static final String UNREACHABLE = "UNREACHABLE";
     public static final String API_ERROR = "API_ERROR";
     public static final String RESULT_CAP = "RESULT_CAP";
     public static final String BUILDS_DISCARDED = "BUILDS_DISCARDED";

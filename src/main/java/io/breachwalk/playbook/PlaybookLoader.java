@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -21,6 +23,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Loads and validates playbooks: the bundled ones (classpath `playbooks/`) by id, or a YAML file by path. Every
@@ -107,12 +111,21 @@ public final class PlaybookLoader {
     }
 
     static Playbook parse(String yaml, String source, SideFiles sideFiles) throws PlaybookException {
+        PlaybookYaml tree = PlaybookYaml.compose(yaml, source, loaderOptions());
+        if (tree.isEmpty()) {
+            throw new PlaybookException(source + ": the playbook is empty");
+        }
+        if (!tree.isMapping()) {
+            throw new PlaybookException(source + ": a playbook is a YAML mapping with " + String.join(", ", TOP_LEVEL));
+        }
+        // Jackson reports a missing required field before an unknown one, so a typo (`repo:` for `repository:`)
+        // would read as "missing repository" at the end of the mapping; name the typo first, with its line.
+        tree.checkKeys(PlaybookFile.class, source);
         PlaybookFile file;
         try {
-            unknownTopLevelKey(yaml, source);
             file = mapper().readValue(yaml, PlaybookFile.class);
         } catch (JsonProcessingException e) {
-            throw new PlaybookException(source + describe(e));
+            throw new PlaybookException(source + describe(e, tree));
         } catch (RuntimeException e) {
             // SnakeYAML limits (aliases, nesting) and other parser failures surface as runtime exceptions.
             throw new PlaybookException(source + ": not a valid playbook: " + firstLine(e.getMessage()));
@@ -138,33 +151,6 @@ public final class PlaybookLoader {
     private static final List<String> TOP_LEVEL = List.of("id", "title", "summary", "references", "window",
             "indicators", "exposure");
 
-    /**
-     * Jackson reports a missing required field before an unknown one, so a typo (`indicatorz:`) would read as
-     * "missing indicators"; name the typo first, with its line.
-     */
-    private static void unknownTopLevelKey(String yaml, String source) throws JsonProcessingException,
-            PlaybookException {
-        com.fasterxml.jackson.databind.JsonNode tree = mapper().readTree(yaml);
-        if (tree == null || !tree.isObject()) {
-            throw new PlaybookException(source + ": a playbook is a YAML mapping with " + String.join(", ", TOP_LEVEL));
-        }
-        for (java.util.Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
-            String key = it.next();
-            if (!TOP_LEVEL.contains(key)) {
-                String[] lines = yaml.split("\n", -1);
-                int line = 0;
-                for (int i = 0; i < lines.length; i++) {
-                    if (lines[i].startsWith(key + ":")) {
-                        line = i + 1;
-                        break;
-                    }
-                }
-                throw new PlaybookException(source + (line > 0 ? ": line " + line : "") + ": unknown field `" + key
-                        + "`; known: " + String.join(", ", TOP_LEVEL));
-            }
-        }
-    }
-
     private static Map<String, String> readCommits(String tsv) {
         Map<String, String> bySha = new HashMap<>();
         for (String line : tsv.split("\n")) {
@@ -179,47 +165,104 @@ public final class PlaybookLoader {
         return Map.copyOf(bySha);
     }
 
-    private static ObjectMapper mapper() {
+    private static LoaderOptions loaderOptions() {
         LoaderOptions options = new LoaderOptions();
         options.setMaxAliasesForCollections(50);
         options.setNestingDepthLimit(50);
         options.setCodePointLimit(MAX_BYTES);
         options.setAllowDuplicateKeys(false);
-        YAMLFactory factory = YAMLFactory.builder().loaderOptions(options).build();
+        return options;
+    }
+
+    private static ObjectMapper mapper() {
+        YAMLFactory factory = YAMLFactory.builder().loaderOptions(loaderOptions()).build();
         return new ObjectMapper(factory)
                 .registerModule(new JavaTimeModule())
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     }
 
-    /** ": line N: what is wrong", from Jackson's location and the root cause's message. */
-    private static String describe(JsonProcessingException e) {
-        JsonLocation where = e.getLocation();
-        String line = where != null && where.getLineNr() > 0 ? ": line " + where.getLineNr() : "";
-        String field = "";
-        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-            StringBuilder path = new StringBuilder();
+    /**
+     * ": line N (path): what is wrong", in the playbook's words: the line from the YAML tree (Jackson's own location
+     * is where it stopped reading, often the end of the mapping), no Java type names.
+     */
+    private static String describe(JsonProcessingException e, PlaybookYaml tree) {
+        List<Object> path = new ArrayList<>();
+        StringBuilder dotted = new StringBuilder();
+        if (e instanceof JsonMappingException mapping) {
             for (JsonMappingException.Reference ref : mapping.getPath()) {
                 if (ref.getFieldName() != null) {
-                    path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
+                    path.add(ref.getFieldName());
+                    dotted.append(dotted.length() == 0 ? "" : ".").append(ref.getFieldName());
                 } else if (ref.getIndex() >= 0) {
-                    path.append('[').append(ref.getIndex()).append(']');
+                    path.add(ref.getIndex());
+                    dotted.append('[').append(ref.getIndex()).append(']');
                 }
             }
-            field = " (" + path + ")";
         }
-        String what;
-        if (e instanceof UnrecognizedPropertyException unknown) {
-            what = "unknown field `" + unknown.getPropertyName() + "`; known: " + unknown.getKnownPropertyIds();
-        } else {
-            Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
+        int lineNr = tree.lineOf(path);
+        JsonLocation where = e.getLocation();
+        if (lineNr <= 0 && where != null) lineNr = where.getLineNr();
+        String line = lineNr > 0 ? ": line " + lineNr : "";
+        String field = dotted.length() == 0 ? "" : " (" + dotted + ")";
+        String name = path.isEmpty() || !(path.get(path.size() - 1) instanceof String f) ? "the value" : "`" + f + "`";
+        return line + field + ": " + what(e, name);
+    }
+
+    private static String what(JsonProcessingException e, String name) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof PatternSyntaxException bad) {
+                return name + " is not a valid regular expression: " + bad.getDescription()
+                        + (bad.getIndex() >= 0 ? " near index " + bad.getIndex() : "");
             }
-            what = firstLine(root == e ? e.getOriginalMessage() : root.getMessage())
-                    .replaceAll("Missing required creator property '([^']*)'.*", "missing required field `$1`");
         }
-        return line + field + ": " + what;
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            return "unknown field `" + unknown.getPropertyName() + "`";
+        }
+        if (e instanceof InvalidFormatException bad && bad.getTargetType() == Pattern.class
+                && bad.getValue() instanceof String regex) {
+            // Jackson keeps only the text of the PatternSyntaxException; compiling again gives its parts.
+            try {
+                Pattern.compile(regex);
+            } catch (PatternSyntaxException syntax) {
+                return name + " is not a valid regular expression: " + syntax.getDescription()
+                        + (syntax.getIndex() >= 0 ? " near index " + syntax.getIndex() : "");
+            }
+        }
+        if (e instanceof InvalidFormatException bad) {
+            return "expected " + expected(bad.getTargetType()) + ", got `" + bad.getValue() + "`";
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = firstLine(root == e ? e.getOriginalMessage() : root.getMessage());
+        java.util.regex.Matcher missing = Pattern.compile("Missing required creator property '([^']*)'.*").matcher(message);
+        if (missing.matches()) {
+            return "missing required field `" + missing.group(1) + "`";
+        }
+        if (e instanceof MismatchedInputException mismatch && root == e) {
+            boolean nothing = message.contains("`null`") || message.toLowerCase(Locale.ROOT).contains("null value");
+            return "expected " + expected(mismatch.getTargetType()) + (nothing ? ", got nothing" : "");
+        }
+        return message;
+    }
+
+    /** What a value of this type is written as, in the playbook's terms. */
+    private static String expected(Class<?> type) {
+        if (type == null) return "another value";
+        if (type == boolean.class || type == Boolean.class) return "true or false";
+        if (type.isEnum()) {
+            return "one of " + String.join(", ", java.util.Arrays.stream(type.getEnumConstants()).map(String::valueOf)
+                    .toList());
+        }
+        if (type == java.time.Instant.class) return "a time such as 2021-01-31T00:00:00Z";
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) return "a list";
+        if (type == String.class) return "text";
+        if (type == Pattern.class) return "a regular expression";
+        if (type.isPrimitive() || Number.class.isAssignableFrom(type)) return "a number";
+        if (type.isRecord() || Map.class.isAssignableFrom(type)) return "a mapping of `key: value` lines";
+        return "another value";
     }
 
     private static String firstLine(String message) {

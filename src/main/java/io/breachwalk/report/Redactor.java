@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 public final class Redactor {
 
     /** Environment variables whose values breachwalk uses as credentials. */
-    public static final List<String> CREDENTIAL_VARIABLES = List.of("GITHUB_TOKEN", "JENKINS_TOKEN",
+    public static final List<String> CREDENTIAL_VARIABLES = List.of("GITHUB_TOKEN", "GH_TOKEN", "JENKINS_TOKEN",
             "GITLAB_TOKEN", "CIRCLECI_TOKEN", "TRAVIS_TOKEN");
     private static final Pattern AUTH_HEADER = Pattern.compile("(?i)(authorization\\s*[:=]\\s*)(bearer|token|basic)?\\s*[^\\s,;\"']+");
     private static final Pattern URL_USERINFO = Pattern.compile("(?i)\\b(https?://)([^/@\\s:]+):([^/@\\s]+)@");

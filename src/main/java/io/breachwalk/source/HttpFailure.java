@@ -17,6 +17,11 @@ public final class HttpFailure extends IOException {
     public enum Kind {
         /** 5xx, 408, a reset or a cut body: try again after a backoff. */
         TRANSIENT,
+        /**
+         * Nothing answered: connection refused, host not found, connect timeout, TLS handshake refused. Retried like
+         * a transient failure, except on a provider's first request, where it means a wrong URL or no network.
+         */
+        UNREACHABLE,
         /** 429, or 403 with rate-limit headers: wait as told (Retry-After, X-RateLimit-Reset), then try again. */
         RATE_LIMITED,
         /** 401, 403: the token may not read this; retrying will not help. */
@@ -60,7 +65,7 @@ public final class HttpFailure extends IOException {
     }
 
     public boolean retryable() {
-        return kind == Kind.TRANSIENT || kind == Kind.RATE_LIMITED;
+        return kind == Kind.TRANSIENT || kind == Kind.RATE_LIMITED || kind == Kind.UNREACHABLE;
     }
 
     /**
@@ -92,11 +97,75 @@ public final class HttpFailure extends IOException {
         return new HttpFailure(Kind.FATAL, status, null, message);
     }
 
-    /** A transport failure (reset, timeout, a body cut short) is worth another try. */
+    /**
+     * A transport failure, said in words (the message may reach the user and coverage.csv, so no exception class
+     * names): nothing answered ({@link Kind#UNREACHABLE}), or a reset, timeout or body cut short, worth another try.
+     */
     public static HttpFailure transport(String what, IOException cause) {
+        String unreachable = unreachable(cause);
+        if (unreachable != null) {
+            return new HttpFailure(Kind.UNREACHABLE, 0, null, unreachable + " for " + what, cause);
+        }
+        return new HttpFailure(Kind.TRANSIENT, 0, null, transientWords(cause) + " for " + what, cause);
+    }
+
+    /** True when nothing answered because the connection attempt timed out (waiting again costs as long). */
+    public boolean connectTimedOut() {
+        for (Throwable t = getCause(); t != null; t = t.getCause()) {
+            if (t instanceof java.net.http.HttpConnectTimeoutException) return true;
+            if (t instanceof java.net.SocketTimeoutException && t.getMessage() != null
+                    && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("connect")) return true;
+        }
+        return false;
+    }
+
+    /** Why no connection could be made, in words; null when one was made (or the reason is unknown). */
+    private static String unreachable(IOException cause) {
+        boolean connect = false;
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            String m = lower(t.getMessage());
+            if (t instanceof java.net.UnknownHostException
+                    || t instanceof java.nio.channels.UnresolvedAddressException) return "host not found";
+            if (t instanceof java.net.http.HttpConnectTimeoutException) return "connection timed out";
+            if (t instanceof java.net.NoRouteToHostException || m.contains("no route to host")) {
+                return "no route to host";
+            }
+            if (m.contains("network is unreachable")) return "network unreachable";
+            if (m.contains("connection refused")) return "connection refused";
+            if (t instanceof javax.net.ssl.SSLHandshakeException
+                    || t instanceof javax.net.ssl.SSLPeerUnverifiedException) {
+                return m.contains("pkix") || m.contains("certification path") || m.contains("certificate")
+                        ? "TLS handshake failed: the server's certificate is not trusted (add its CA to the Java "
+                        + "trust store, e.g. with keytool -importcert)"
+                        : "TLS handshake failed";
+            }
+            if (t instanceof java.net.ConnectException) connect = true;
+        }
+        // java.net.http reports a refused connection as a ConnectException without a message around a closed channel.
+        return connect ? "connection refused" : null;
+    }
+
+    private static String transientWords(IOException cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            String m = lower(t.getMessage());
+            if (t instanceof java.net.http.HttpTimeoutException || t instanceof java.net.SocketTimeoutException
+                    || m.contains("timed out")) return "timed out";
+            if (m.contains("connection reset") || m.contains("broken pipe")) return "connection reset";
+            if (t instanceof java.io.EOFException || m.contains("eof") || m.contains("premature")
+                    || m.contains("closed")) return "the connection closed before the answer was complete";
+            if (t instanceof javax.net.ssl.SSLException) return "TLS error";
+        }
         String m = cause.getMessage();
-        return new HttpFailure(Kind.TRANSIENT, 0, null, cause.getClass().getSimpleName()
-                + (m == null || m.isBlank() ? "" : ": " + m.replaceAll("\\s+", " ")) + " for " + what, cause);
+        // A message is shown only when it is words, not a class name or a stack of them.
+        if (m != null && !m.isBlank() && !m.matches("(?s).*\\b[a-z]+(\\.[a-z0-9_]+)+\\.[A-Z]\\w*.*")) {
+            m = m.replaceAll("\\s+", " ").trim();
+            return "network error (" + (m.length() > 120 ? m.substring(0, 120) + "..." : m) + ")";
+        }
+        return "network error";
+    }
+
+    private static String lower(String s) {
+        return s == null ? "" : s.toLowerCase(java.util.Locale.ROOT);
     }
 
     private static Duration retryAfter(String value, Clock clock) {

@@ -20,6 +20,10 @@ public final class Retry {
         T call() throws IOException;
     }
 
+    /** A provider's first request tries a server that does not answer twice, half a second apart. */
+    private static final int PROBE_ATTEMPTS = 2;
+    private static final Duration PROBE_BACKOFF = Duration.ofMillis(500);
+
     private final RetryPolicy policy;
     private final Progress progress;
     private final SplittableRandom random;
@@ -41,6 +45,20 @@ public final class Retry {
      * transient.
      */
     public <T> T run(String what, Call<T> call) throws IOException {
+        return run(what, call, false);
+    }
+
+    /**
+     * Runs a provider's first request (the credential check). A server that cannot be reached at all (connection
+     * refused, host not found) is a wrong URL or no network far more often than a blip: it fails after one quick
+     * retry, a connect timeout at once, instead of a minute of backoff. Everything else is retried as by
+     * {@link #run}.
+     */
+    public <T> T probe(String what, Call<T> call) throws IOException {
+        return run(what, call, true);
+    }
+
+    private <T> T run(String what, Call<T> call, boolean probe) throws IOException {
         int failures = 0;
         Duration waited = Duration.ZERO;
         while (true) {
@@ -60,9 +78,17 @@ public final class Retry {
             // A rate limit is not the request failing: it waits as told, bounded by --max-wait in total. Anything
             // else counts towards the attempts.
             if (!limited) failures++;
+            if (probe && failure.kind() == HttpFailure.Kind.UNREACHABLE) {
+                if (failures >= Math.min(PROBE_ATTEMPTS, policy.maxAttempts()) || failure.connectTimedOut()) {
+                    throw failure;
+                }
+                sleep(PROBE_BACKOFF);
+                continue;
+            }
             if (failures >= policy.maxAttempts()) {
                 throw new HttpFailure(failure.kind(), failure.status(), failure.serverWait(),
-                        failure.getMessage() + "; gave up after " + failures + " attempts", failure);
+                        failure.getMessage() + (failures == 1 ? "" : "; gave up after " + failures + " attempts"),
+                        failure);
             }
             Duration wait = failure.serverWait() != null ? failure.serverWait() : backoff(Math.max(1, failures));
             if (waited.plus(wait).compareTo(policy.maxWait()) > 0) {

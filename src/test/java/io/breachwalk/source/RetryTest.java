@@ -86,6 +86,61 @@ class RetryTest {
     }
 
     @Test
+    void aProvidersFirstRequestGivesUpQuicklyWhenNothingAnswers() {
+        AtomicInteger n = new AtomicInteger();
+        assertThatThrownBy(() -> retry(6).probe("/user", () -> {
+            n.incrementAndGet();
+            throw new java.net.ConnectException("Connection refused");
+        })).isInstanceOfSatisfying(HttpFailure.class, f -> {
+            assertThat(f.kind()).isEqualTo(HttpFailure.Kind.UNREACHABLE);
+            assertThat(f.getMessage()).isEqualTo("connection refused for /user");
+        });
+        assertThat(n).hasValue(2);
+        assertThat(slept).containsExactly(Duration.ofMillis(500));
+
+        // A connect timeout has already waited: no second try.
+        n.set(0);
+        assertThatThrownBy(() -> retry(6).probe("/user", () -> {
+            n.incrementAndGet();
+            throw new java.net.http.HttpConnectTimeoutException("HTTP connect timed out");
+        })).hasMessage("connection timed out for /user");
+        assertThat(n).hasValue(1);
+
+        // Later requests keep the policy: a server that went away mid-scan is retried as usual.
+        n.set(0);
+        slept.clear();
+        assertThatThrownBy(() -> retry(4).run("/x", () -> {
+            n.incrementAndGet();
+            throw new java.net.ConnectException();
+        })).hasMessage("connection refused for /x; gave up after 4 attempts");
+        assertThat(n).hasValue(4);
+        assertThat(slept).hasSize(3);
+    }
+
+    @Test
+    void transportFailuresAreSaidInWords() {
+        assertThat(HttpFailure.transport("/x", new java.net.UnknownHostException("ghe.acme.invalid")).getMessage())
+                .isEqualTo("host not found for /x");
+        java.net.ConnectException wrapped = new java.net.ConnectException();
+        wrapped.initCause(new java.nio.channels.UnresolvedAddressException());
+        assertThat(HttpFailure.transport("/x", wrapped).kind()).isEqualTo(HttpFailure.Kind.UNREACHABLE);
+        assertThat(HttpFailure.transport("/x", new SocketException("Connection reset")).getMessage())
+                .isEqualTo("connection reset for /x");
+        assertThat(HttpFailure.transport("/x", new java.net.http.HttpTimeoutException("request timed out"))
+                .getMessage()).isEqualTo("timed out for /x");
+        assertThat(HttpFailure.transport("/x", new IOException()).getMessage()).isEqualTo("network error for /x");
+        assertThat(HttpFailure.transport("/x", new IOException("java.lang.IllegalStateException: x")).getMessage())
+                .isEqualTo("network error for /x");
+    }
+
+    @Test
+    void oneAttemptIsNotCalledGivingUp() {
+        assertThatThrownBy(() -> retry(1).run("/x", () -> {
+            throw status(503, Map.of(), clock);
+        })).hasMessage("HTTP 503 for /x");
+    }
+
+    @Test
     void deniedAndNotFoundAreNotRetried() {
         for (int code : new int[]{401, 403, 404, 410, 400}) {
             AtomicInteger n = new AtomicInteger();

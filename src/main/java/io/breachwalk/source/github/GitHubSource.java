@@ -44,8 +44,15 @@ public final class GitHubSource implements CiSource {
     private final List<String> repos;
     /** The login GitHub's /user answered for the token; empty when the token may not read /user. */
     private volatile String login = "";
+    /** Where the token came from (GITHUB_TOKEN, or gh's GH_TOKEN), for messages. */
+    private final String tokenVariable;
 
     public GitHubSource(String apiUrl, String token, List<String> orgs, List<String> repos) {
+        this(apiUrl, token, "GITHUB_TOKEN", orgs, repos);
+    }
+
+    public GitHubSource(String apiUrl, String token, String tokenVariable, List<String> orgs, List<String> repos) {
+        this.tokenVariable = tokenVariable;
         this.apiUrl = apiUrl.replaceAll("/+$", "");
         this.token = token;
         this.orgs = List.copyOf(orgs);
@@ -157,30 +164,71 @@ public final class GitHubSource implements CiSource {
         }
     }
 
-    /** One request that tells a rejected token or an unreachable server apart from everything later. */
+    /** One request that tells a rejected token, an unreachable server or a URL that is not the API apart. */
     private void checkToken(GitHub gh) throws SourceException {
         try {
             login = String.valueOf(gh.getMyself().getLogin());
+        } catch (GHFileNotFoundException e) {
+            throw notTheApi("answered 404 on /user", e);
         } catch (HttpException e) {
             if (e.getResponseCode() == 401) {
-                throw new SourceException("GitHub rejected the token in GITHUB_TOKEN (401 Bad credentials) at " + apiUrl);
-            }
-            if (e.getResponseCode() == 404) {
-                throw new SourceException("no GitHub API at " + apiUrl + " (GitHub Enterprise Server: use https://HOST/api/v3)");
+                throw new SourceException(SourceException.Kind.ACCESS_DENIED, "GitHub rejected the token in "
+                        + tokenVariable + " (401 Bad credentials) at " + apiUrl);
             }
             if (e.getResponseCode() == 403 || e.getResponseCode() == 200) {
                 return; // an installation token may not read /user; the walk will tell what it cannot read
             }
-            if (e.getResponseCode() < 0) {
-                throw new SourceException("cannot reach GitHub at " + apiUrl + ": " + oneLine(e.getCause() == null ? e : e.getCause()));
+            if (e.getResponseCode() == 404 || (e.getResponseCode() >= 300 && e.getResponseCode() < 400)) {
+                throw notTheApi("answered " + e.getResponseCode() + " on /user", e);
             }
-            throw new SourceException("GitHub at " + apiUrl + " answered HTTP " + e.getResponseCode() + " to the token check");
+            if (e.getResponseCode() < 0) {
+                throw unusable(e);
+            }
+            throw new SourceException(SourceException.Kind.FAILED, "GitHub at " + apiUrl + " answered HTTP "
+                    + e.getResponseCode() + " to the token check (GET /user); try again later or check --github-url");
         } catch (IOException e) {
-            throw new SourceException("cannot reach GitHub at " + apiUrl + ": " + oneLine(e));
+            throw unusable(e);
         }
     }
 
+    /** "http://HOST answered 404 on /user: not the GitHub API; for GitHub Enterprise Server use .../api/v3". */
+    private SourceException notTheApi(String answered, Throwable cause) {
+        URI u = URI.create(apiUrl);
+        String root = u.getScheme() + "://" + u.getRawAuthority();
+        String hint = u.getPath() != null && u.getPath().endsWith("/api/v3") ? "check --github-url"
+                : "for GitHub Enterprise Server use " + root + "/api/v3";
+        return new SourceException(SourceException.Kind.NOT_THE_API, apiUrl + " " + answered
+                + ": not the GitHub API; " + hint, cause);
+    }
+
+    /** The token check failed without an HTTP status: nothing answered, or what answered is not JSON. */
+    private SourceException unusable(IOException e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof io.breachwalk.source.HttpFailure f) {
+                if (f.kind() == io.breachwalk.source.HttpFailure.Kind.UNREACHABLE) {
+                    String why = f.getMessage().replaceFirst(" for /\\S*$", "");
+                    return new SourceException(SourceException.Kind.UNREACHABLE, "cannot reach GitHub at " + apiUrl
+                            + ": " + why + " (check --github-url and the network)", e);
+                }
+                if (f.status() / 100 == 2 && f.kind() == io.breachwalk.source.HttpFailure.Kind.FATAL) {
+                    return notTheApi("answered /user with " + (f.getMessage().contains("HTML") ? "an HTML page"
+                            : "something that is not JSON") + " (HTTP " + f.status() + ")", e);
+                }
+                return new SourceException("GitHub at " + apiUrl + " failed the token check (GET /user): "
+                        + f.getMessage(), e);
+            }
+        }
+        return new SourceException("cannot reach GitHub at " + apiUrl + ": " + oneLine(e), e);
+    }
+
     private static String oneLine(Throwable e) {
+        // The retrying connector's failure says it in words; github-api wraps it, sometimes twice.
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof io.breachwalk.source.HttpFailure f) {
+                String m = f.getMessage().replaceAll("\\s+", " ").trim();
+                return m.length() > 200 ? m.substring(0, 200) + "..." : m;
+            }
+        }
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -192,7 +240,7 @@ public final class GitHubSource implements CiSource {
         if (root instanceof java.net.UnknownHostException) {
             return "unknown host " + root.getMessage() + " (check --github-url)";
         }
-        String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        String msg = root.getMessage() == null ? "no usable answer" : root.getMessage();
         msg = msg.replaceAll("\\s+", " ").trim();
         return msg.length() > 200 ? msg.substring(0, 200) + "..." : msg;
     }

@@ -9,7 +9,10 @@ import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
 
-/** Builds the GitHub source when `--github-org` or `--github-repo` is given; the token comes from GITHUB_TOKEN. */
+/**
+ * Builds the GitHub source when `--github-org` or `--github-repo` is given; the token comes from GITHUB_TOKEN, or
+ * from GH_TOKEN (the GitHub CLI's variable) when GITHUB_TOKEN is unset.
+ */
 public final class GitHubSourceFactory implements SourceFactory {
 
     @Override
@@ -17,10 +20,15 @@ public final class GitHubSourceFactory implements SourceFactory {
         if (options.githubOrgs().isEmpty() && options.githubRepos().isEmpty()) {
             return Optional.empty();
         }
-        String token = env.get("GITHUB_TOKEN");
+        String variable = "GITHUB_TOKEN";
+        String token = env.get(variable);
         if (token == null || token.isBlank()) {
-            throw new SourceException("GITHUB_TOKEN is not set: export a token that can read the Actions runs "
-                    + "(and secrets) of the repositories to scan");
+            variable = "GH_TOKEN";
+            token = env.get(variable);
+        }
+        if (token == null || token.isBlank()) {
+            throw new SourceException("GITHUB_TOKEN (or GH_TOKEN) is not set: export a token that can read the "
+                    + "Actions runs (and secrets) of the repositories to scan");
         }
         URI url;
         try {
@@ -37,7 +45,7 @@ public final class GitHubSourceFactory implements SourceFactory {
                 throw new SourceException("--github-repo must be OWNER/REPO, got " + repo);
             }
         }
-        return Optional.of(new GitHubSource(options.githubUrl(), token.trim(), options.githubOrgs(),
+        return Optional.of(new GitHubSource(options.githubUrl(), token.trim(), variable, options.githubOrgs(),
                 options.githubRepos()));
     }
 }

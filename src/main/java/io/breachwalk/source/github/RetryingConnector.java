@@ -27,6 +27,12 @@ final class RetryingConnector implements GitHubConnector {
     private final Retry retry;
     private final Runnable count;
     private final URL endpoint;
+    /**
+     * Until the server has given one answer github-api can use, a request is the credential check (github-api makes
+     * it while building the client, then {@code getMyself}): it fails fast when nothing answers (see
+     * {@link Retry#probe}) or when a web page answers.
+     */
+    private final java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
 
     RetryingConnector(GitHubConnector base, Retry retry, Runnable count, URL endpoint) {
         this.base = base;
@@ -43,7 +49,8 @@ final class RetryingConnector implements GitHubConnector {
                     + io.breachwalk.report.Cells.terminal(url.getHost()) + ")");
         }
         String what = url.getPath();
-        return retry.run(what, () -> {
+        boolean probe = !answered.get();
+        Retry.Call<GitHubConnectorResponse> attempt = () -> {
             count.run();
             try (GitHubConnectorResponse r = base.send(request)) {
                 byte[] body;
@@ -69,8 +76,10 @@ final class RetryingConnector implements GitHubConnector {
                     String problem = GitHubRest.notJson(new String(body, java.nio.charset.StandardCharsets.UTF_8),
                             r.header("Content-Type") == null ? "" : r.header("Content-Type"));
                     if (problem != null) {
-                        throw new HttpFailure(HttpFailure.Kind.TRANSIENT, status, null, "the answer for " + what + " "
-                                + problem);
+                        // On the first request a web page is a wrong --github-url, not a proxy's hiccup.
+                        boolean webPage = probe && !problem.startsWith("is JSON cut short");
+                        throw new HttpFailure(webPage ? HttpFailure.Kind.FATAL : HttpFailure.Kind.TRANSIENT, status,
+                                null, "the answer for " + what + " " + problem);
                     }
                 }
                 // The body is decoded already: drop Content-Encoding so that github-api does not gunzip it again.
@@ -78,9 +87,16 @@ final class RetryingConnector implements GitHubConnector {
                 r.allHeaders().forEach((k, v) -> {
                     if (k != null && !k.equalsIgnoreCase("Content-Encoding")) headers.put(k, v);
                 });
+                answered.set(true);
                 return new Buffered(request, status, headers, body);
             }
-        });
+        };
+        try {
+            return probe ? retry.probe(what, attempt) : retry.run(what, attempt);
+        } catch (HttpFailure f) {
+            // github-api retries a failure caused by a socket error once more on its own; ours has been retried.
+            throw new HttpFailure(f.kind(), f.status(), f.serverWait(), f.getMessage());
+        }
     }
 
     private static boolean limited(GitHubConnectorResponse r, byte[] body) {

@@ -47,6 +47,8 @@ final class JenkinsHttp {
     private final Sink requests;
     private final Retry retry;
     private final HttpClient client;
+    /** Until the server has answered once, a request is the probe: it fails fast when nothing answers. */
+    private final java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
 
     JenkinsHttp(String base, String user, String token, Sink requests, Retry retry) {
         this.base = base.endsWith("/") ? base : base + "/";
@@ -64,7 +66,7 @@ final class JenkinsHttp {
 
     /** GET a path below the base; the body as text whatever the status, except the ones worth retrying (the probe). */
     Answer get(String path) throws IOException {
-        return retry.run(path, () -> {
+        return run(path, () -> {
             HttpResponse<InputStream> r = send(path);
             int s = r.statusCode();
             if (s == 429 || s >= 500) {
@@ -78,7 +80,7 @@ final class JenkinsHttp {
 
     /** GET JSON; null for 404, {@link HttpFailure} for other errors and for an answer that is not a JSON object. */
     JsonNode json(String path) throws IOException {
-        return retry.run(path, () -> {
+        return run(path, () -> {
             HttpResponse<InputStream> r = send(path);
             if (r.statusCode() == 404) {
                 r.body().close();
@@ -108,7 +110,7 @@ final class JenkinsHttp {
 
     /** GET a streamed body (console logs) and hand it to {@code reader}; null for 404. Retried from the start. */
     <T> T read(String path, BodyReader<T> reader) throws IOException {
-        return retry.run(path, () -> {
+        return run(path, () -> {
             HttpResponse<InputStream> r = send(path);
             try (InputStream in = r.body()) {
                 if (r.statusCode() == 404) return null;
@@ -118,13 +120,19 @@ final class JenkinsHttp {
         });
     }
 
+    private <T> T run(String path, Retry.Call<T> call) throws IOException {
+        return answered.get() ? retry.run(path, call) : retry.probe(path, call);
+    }
+
     private HttpResponse<InputStream> send(String path) throws IOException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + encodeQuery(path)))
                 .timeout(Duration.ofSeconds(120)).GET();
         if (authorization != null) b.header("Authorization", authorization);
         requests.request(JenkinsSource.PROVIDER);
         try {
-            return client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> r = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            answered.set(true);
+            return r;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted");

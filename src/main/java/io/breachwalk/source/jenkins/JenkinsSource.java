@@ -111,19 +111,21 @@ public final class JenkinsSource implements CiSource {
         try {
             a = http.get("api/json?tree=_class,useSecurity");
         } catch (IOException e) {
-            throw new SourceException("cannot reach Jenkins at " + url + " (" + reason(e) + "); check --jenkins-url");
+            // The kind follows the failure: nothing answered is UNREACHABLE, not a permissions problem.
+            throw new SourceException("cannot reach Jenkins at " + url + ": "
+                    + reason(e).replaceFirst(" for api/json\\S*", "") + " (check --jenkins-url and the network)", e);
         }
         if (a.status() == 401) {
-            throw new SourceException("Jenkins at " + url + " rejected the credentials in JENKINS_USER/JENKINS_TOKEN"
+            throw new SourceException(SourceException.Kind.ACCESS_DENIED, "Jenkins at " + url + " rejected the credentials in JENKINS_USER/JENKINS_TOKEN"
                     + " (HTTP 401); check the user name and API token");
         }
         if (a.status() == 403) {
-            throw new SourceException("Jenkins at " + url + " refused read access (HTTP 403) for "
+            throw new SourceException(SourceException.Kind.ACCESS_DENIED, "Jenkins at " + url + " refused read access (HTTP 403) for "
                     + (user == null ? "anonymous: set JENKINS_USER and JENKINS_TOKEN" : "'" + user
                     + "': the token needs Overall/Read, Job/Read and Credentials/View"));
         }
         if (a.jenkinsVersion() == null || a.status() != 200 || !a.body().contains("\"_class\"")) {
-            throw new SourceException(url + " does not look like Jenkins (HTTP " + a.status()
+            throw new SourceException(SourceException.Kind.NOT_THE_API, url + " does not look like Jenkins (HTTP " + a.status()
                     + (a.jenkinsVersion() == null ? ", no X-Jenkins header" : "") + " on api/json); check --jenkins-url");
         }
     }

@@ -111,7 +111,7 @@ class GitHubScanEdgeTest {
         try (GitHubSimulator sim = GitHubSimulator.startSample()) {
             Scan scan = GitHubScanSupport.scan(sim, null, tmp.resolve("none"), "--github-org", "acme");
             assertThat(scan.exit()).isEqualTo(2);
-            assertThat(scan.err().strip()).startsWith("breachwalk: GITHUB_TOKEN is not set");
+            assertThat(scan.err().strip()).startsWith("breachwalk: GITHUB_TOKEN (or GH_TOKEN) is not set");
             assertThat(sim.requestCount()).isZero();
         }
     }

@@ -197,7 +197,7 @@ class JenkinsWalkEdgeTest {
             port = s.getLocalPort();
         }
         JenkinsScanTest.Run r = run(new String[]{"scan", "--jenkins-url", "http://127.0.0.1:" + port + "/", "--out",
-                dir.toString(), "--quiet"}, Map.of());
+                dir.toString(), "--quiet"}, JenkinsScanTest.ENV);
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err().strip().lines()).singleElement().asString().contains("cannot reach Jenkins");
     }
@@ -214,7 +214,7 @@ class JenkinsWalkEdgeTest {
         server.start();
         try {
             JenkinsScanTest.Run r = run(new String[]{"scan", "--jenkins-url", "http://127.0.0.1:" + server.getAddress().getPort() + "/",
-                    "--out", dir.toString(), "--quiet"}, Map.of());
+                    "--out", dir.toString(), "--quiet"}, JenkinsScanTest.ENV);
             assertThat(r.exit()).isEqualTo(2);
             assertThat(r.err().strip().lines()).singleElement().asString().contains("does not look like Jenkins");
         } finally {
