@@ -117,7 +117,7 @@ final class InspectCommand implements Callable<Integer> {
         ConfigInspector inspector = new ConfigInspector(ConfigInspector.standardReaders(),
                 new IndicatorMatcher(pb));
         if (provider != null && inspector.byProvider(provider).isEmpty()) {
-            main.err.println("breachwalk: inspect: unknown --provider `" + Cells.terminal(provider) + "`; valid: "
+            main.err.println("breachwalk: inspect: unknown --provider `" + Cells.terminal(provider) + "`; use one of: "
                     + String.join(", ", inspector.providers()));
             return Exits.USAGE;
         }

@@ -32,7 +32,7 @@ final class ScanCommand implements Callable<Integer> {
     IncidentOptions incident = new IncidentOptions();
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "breachwalk-out",
-            description = "output folder; a folder it creates is owner-only (default: ./${DEFAULT-VALUE})")
+            description = {"output folder (default: ./${DEFAULT-VALUE})", "a folder it creates is owner-only"})
     Path out;
 
     @Option(names = "--force", description = "replace the finished report an --out folder already holds (its "

@@ -354,9 +354,15 @@ final class ScanRun {
                         "the " + source.provider() + " walk could not run: " + message, true));
             } catch (RuntimeException e) {
                 // A defect in one provider must not lose what the others found: record it and go on.
+                String detail = e.getMessage() == null || e.getMessage().isBlank() ? "no detail"
+                        : e.getMessage().replaceAll("\\s+", " ");
                 findings.gap(new Gap(source.provider(), "", "", "", Gap.API_ERROR,
-                        "the " + source.provider() + " walk stopped early: " + e, true));
-                err.println(redactor.redact("breachwalk: the " + source.provider() + " walk stopped early: " + e));
+                        "the " + source.provider() + " walk stopped early (internal error: " + detail + ")", true));
+                err.println(redactor.redact("breachwalk: the " + source.provider() + " walk stopped early (internal "
+                        + "error: " + detail + "); set BREACHWALK_DEBUG=1 for the stack trace and report it"));
+                if (env.containsKey("BREACHWALK_DEBUG")) {
+                    e.printStackTrace(err);
+                }
             }
         }
         progress.step(""); // the walk is over: clear the bar and stop the periodic status, whatever follows
