@@ -1,13 +1,11 @@
 package io.breachwalk.cli;
 
+import io.breachwalk.cli.Cli.Result;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -16,15 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** What a user sees for typos, bad option values and --help: words, the likely fix, values that copy whole. */
 class CliMessagesTest {
 
-    record Result(int exit, String out, String err) {
-    }
 
     static Result run(Map<String, String> env, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Main.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return Cli.exec(env, args);
     }
 
     static Result run(String... args) {

@@ -1,15 +1,13 @@
 package io.breachwalk.cli;
 
+import io.breachwalk.cli.Cli.Result;
 import io.breachwalk.sim.github.GitHubSimulator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -29,15 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class OutputFolderTest {
 
-    record Result(int exit, String out, String err) {
-    }
 
     static Result run(Map<String, String> env, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Main.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return Cli.exec(env, args);
     }
 
     /** breachwalk in a child JVM whose working folder is {@code cwd}, so that `--out .` means that folder. */

@@ -1,5 +1,6 @@
 package io.breachwalk.cli;
 
+import io.breachwalk.cli.Cli.Result;
 import io.breachwalk.sim.github.GitHubSimulator;
 import io.breachwalk.sim.jenkins.JenkinsSample;
 import org.apache.commons.csv.CSVFormat;
@@ -9,8 +10,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,8 +38,6 @@ class TicketsFromScansTest {
     static Path jenkins;
     static String jenkinsUrl;
 
-    record Result(int exit, String out, String err) {
-    }
 
     @BeforeAll
     static void scan() throws Exception {
@@ -64,11 +61,7 @@ class TicketsFromScansTest {
     }
 
     static Result run(Map<String, String> env, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Main.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return Cli.exec(env, args);
     }
 
     static List<CSVRecord> csv(Path file) throws Exception {
