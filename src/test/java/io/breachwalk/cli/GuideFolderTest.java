@@ -51,7 +51,7 @@ class GuideFolderTest {
             Path target = out.resolve(file);
             assertThat(target).as(guide).isRegularFile();
             assertThat(Files.readAllLines(target)).as(guide).contains("## " + anchor);
-            assertThat(html).contains("<a href=\"" + guide + "\">" + guide.substring("guide/".length()) + "</a>");
+            assertThat(html).contains("<a href=\"" + guide + "\" title=\"" + guide + "\">steps</a>");
         }
         assertThat(rotation).extracting(r -> r.get("guide")).contains("guide/rotation.md#aws-access-key");
         // Every scope the demo writes has its entry in the dictionary.

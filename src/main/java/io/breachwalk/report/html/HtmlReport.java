@@ -419,8 +419,8 @@ public final class HtmlReport {
                         .append(Html.text(r.provider())).append("</td><td>").append(r.exposure().name())
                         .append("</td><td class=\"num\">").append(n(r.jobsExposed())).append(exampleLink(r))
                         .append("</td><td><time>").append(Cells.time(r.lastExposedAt())).append("</time></td><td><time>")
-                        .append(Cells.time(r.secretUpdatedAt())).append("</time></td><td class=\"guide\"><code>")
-                        .append(guideLink(r.guide())).append("</code>");
+                        .append(Cells.time(r.secretUpdatedAt())).append("</time></td><td class=\"guide\">")
+                        .append(guideLink(r.guide()));
                 if (t != null && t.vendor() != null) {
                     b.append(" · ").append(Html.link(t.vendor(), "vendor"));
                 }
@@ -433,17 +433,17 @@ public final class HtmlReport {
 
     /**
      * A link to the guide: `guide/rotation.md#aws-access-key` is a file of the output folder beside this page (the
-     * CSP's default-src governs loads, not navigation, so a plain link works), shown as `rotation.md#aws-access-key`
-     * in a narrow column; an absolute vendor URL is linked as such. Anything else stays text.
+     * CSP's default-src governs loads, not navigation, so a plain link works). The column is narrow: the link says
+     * "steps" and its title gives the path; an absolute vendor URL is linked the same way. Anything else stays text.
      */
     private static String guideLink(String guide) {
         if (guide == null || guide.isBlank()) {
             return "";
         }
         if (guide.matches("guide/[A-Za-z0-9._-]+(#[a-z0-9-]+)?")) {
-            return "<a href=\"" + Html.text(guide) + "\">" + Html.text(guide.substring("guide/".length())) + "</a>";
+            return "<a href=\"" + Html.text(guide) + "\" title=\"" + Html.text(guide) + "\">steps</a>";
         }
-        return Html.link(guide, guide);
+        return Html.link(guide, "steps");
     }
 
     private void gaps() {

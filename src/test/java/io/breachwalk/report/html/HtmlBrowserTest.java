@@ -77,12 +77,15 @@ class HtmlBrowserTest {
         assertThat(browser.eval("document.querySelectorAll('img, [onerror]').length").asInt()).isZero();
         assertThat(browser.eval("[...document.querySelectorAll('td.job-name')].some(td => td.textContent === "
                 + "'<img src=x onerror=alert(1)>')").asBoolean()).isTrue();
-        assertThat(browser.eval("document.body.innerText.includes('=HYPERLINK(\"http://evil.example\"')").asBoolean())
-                .isTrue();
-        // Links leave the page only by http(s); the others stay in it (#jobs-N) or point at jobs.csv beside it.
+        // textContent, not innerText: the job lists sit in collapsed <details>, which innerText leaves out.
+        assertThat(browser.eval("document.body.textContent.includes('=HYPERLINK(\"http://evil.example\"')")
+                .asBoolean()).isTrue();
+        // Links leave the page only by http(s); the others stay in it (#jobs-N) or point at files beside it
+        // (jobs.csv, the rotation steps in guide/).
         assertThat(browser.eval("[...document.querySelectorAll('a')].every(a => /^https?:$/.test(a.protocol)"
-                + " || /^#jobs-\\d+$/.test(a.getAttribute('href')) || a.getAttribute('href') === 'jobs.csv')")
-                .asBoolean()).as("only http(s), in-page and jobs.csv links").isTrue();
+                + " || /^#jobs-\\d+$/.test(a.getAttribute('href')) || a.getAttribute('href') === 'jobs.csv'"
+                + " || /^guide\\/[\\w.-]+\\.md(#[\\w-]+)?$/.test(a.getAttribute('href')))")
+                .asBoolean()).as("only http(s), in-page, jobs.csv and guide/ links").isTrue();
         assertThat(browser.eval("[...document.querySelectorAll('a[href^=\"#\"]')].every(a => "
                 + "document.getElementById(a.getAttribute('href').substring(1)) !== null)").asBoolean())
                 .as("every in-page link has its target").isTrue();
