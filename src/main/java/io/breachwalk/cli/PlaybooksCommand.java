@@ -12,20 +12,24 @@ import java.util.concurrent.Callable;
 
 @Command(name = "playbooks", mixinStandardHelpOptions = true,
         description = {"List the bundled incident playbooks (id, title, window).",
-                "`playbooks show ID|FILE` validates one playbook, a bundled id or your own YAML file, and prints it."},
+                "`playbooks show ID|FILE` validates one playbook, a bundled id or your own YAML file, and prints it "
+                        + "as a scan applies it (defaults filled in); `playbooks runbook ID|FILE` prints its runbook; "
+                        + "`playbooks init ID` prints a template for a new incident (docs/playbooks.md)."},
         footer = {"", "Examples:", "  breachwalk playbooks", "  breachwalk playbooks show codecov-2021",
-                "  breachwalk playbooks show ./my-incident.yaml"})
+                "  breachwalk playbooks show ./my-incident.yaml", "  breachwalk playbooks runbook codecov-2021",
+                "  breachwalk playbooks init tj-actions-2025 > tj-actions-2025.yaml"})
 final class PlaybooksCommand implements Callable<Integer> {
 
     @ParentCommand
     Main main;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "show",
-            description = "show one playbook: validate it and print its YAML (and where its runbook is)")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "show|runbook|init",
+            description = "show: validate one playbook and print it as applied; runbook: print its runbook; init: "
+                    + "print a template")
     String verb;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "ID|FILE",
-            description = "with show: a bundled id (see the list) or the path of a playbook YAML file")
+            description = "a bundled id (see the list) or the path of a playbook YAML file; with init, the new id")
     String ref;
 
     @Override

@@ -89,7 +89,7 @@ class CliMessagesTest {
         Result tickets = run("tickets", "--help");
         assertThat(tickets.out()).contains("REPORT.json");
         Result playbooks = run("playbooks", "--help");
-        assertThat(playbooks.out()).doesNotContain("`show`\n").containsPattern("\\[show]\\s+show one playbook");
+        assertThat(playbooks.out()).doesNotContain("`show`\n").containsPattern("\\[show\\|runbook\\|init]\\s+show: validate one playbook");
         Result top = run("--help");
         assertThat(top.out()).contains("BREACHWALK_DEBUG").contains("version");
         for (Result r : new Result[]{scan, tickets, playbooks, top}) {
