@@ -84,13 +84,21 @@ public final class Ledger {
         JobFinding latest = null;
         Set<String> jobs = new TreeSet<>();
         SecretState state = SecretState.PRESENT;
+        String basis = JobFinding.COMMIT_HISTORY;
         for (Exposure e : group) {
             level = ExposureLevel.strongest(level, e.exposure());
             JobFinding job = e.job();
             jobs.add(String.join("|", job.project(), job.runId(), String.valueOf(job.runAttempt()), job.jobId()));
-            Instant at = job.startedAt();
+            if (JobFinding.RUNS.equals(job.basis())) {
+                basis = JobFinding.RUNS;
+            }
+            if (job.startedAt() != null && (first == null || job.startedAt().isBefore(first))) {
+                first = job.startedAt();
+            }
+            // A configuration read from the commit history could have run until it changed: the secret is exposed
+            // until then, so a change before that moment does not make it ROTATED.
+            Instant at = job.exposedUntil();
             if (at != null) {
-                first = first == null || at.isBefore(first) ? at : first;
                 if (last == null || at.isAfter(last)
                         || (at.equals(last) && latest != null && compareUrl(job, latest) < 0)) {
                     last = at;
@@ -111,7 +119,7 @@ public final class Ledger {
         RotationStatus status = status(state, type, updated, last, any.secretScope());
         return new RotationItem(id, any.job().provider(), any.job().host(), any.secretScope(), any.scopeOwner(),
                 any.secretName(), type.id(), level, first, last, jobs.size(), latest == null ? "" : latest.url(),
-                updated, status, priority(status, level, type), type.guide());
+                updated, status, priority(status, level, type), type.guide(), basis);
     }
 
     private static int compareUrl(JobFinding a, JobFinding b) {

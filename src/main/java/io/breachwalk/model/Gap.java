@@ -19,6 +19,10 @@ public record Gap(String provider, String host, String project, String runId, St
     public static final String API_ERROR = "API_ERROR";
     public static final String RESULT_CAP = "RESULT_CAP";
     public static final String BUILDS_DISCARDED = "BUILDS_DISCARDED";
+    /** The provider no longer has the runs of the window (or of part of it): retention deleted them. */
+    public static final String RUNS_EXPIRED = "RUNS_EXPIRED";
+    /** Runs are still listed but their jobs and steps are gone (archived check runs). */
+    public static final String JOBS_ARCHIVED = "JOBS_ARCHIVED";
     public static final String SECRETS_UNLISTABLE = "SECRETS_UNLISTABLE";
     public static final String UNSUPPORTED_JOB = "UNSUPPORTED_JOB";
     /** A log longer than the read cap: cut there, so a line after the cut was not seen. */

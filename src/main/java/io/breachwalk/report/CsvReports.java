@@ -22,12 +22,12 @@ public final class CsvReports {
 
     public static final String[] JOBS_HEADER = {"provider", "host", "project", "pipeline", "run_id", "run_attempt",
             "job_id", "job_name", "branch", "commit_sha", "event", "started_at", "url", "verdict", "confidence",
-            "evidence"};
+            "evidence", "basis"};
     public static final String[] EXPOSURES_HEADER = {"provider", "host", "project", "run_id", "run_attempt", "job_id",
             "secret_name", "secret_scope", "scope_owner", "exposure", "via", "secret_id", "url"};
     public static final String[] ROTATION_HEADER = {"secret_id", "provider", "host", "secret_scope", "scope_owner",
             "secret_name", "secret_type", "exposure", "first_exposed_at", "last_exposed_at", "jobs_exposed",
-            "example_url", "secret_updated_at", "status", "priority", "guide", "change_url", "status_note"};
+            "example_url", "secret_updated_at", "status", "priority", "guide", "change_url", "status_note", "basis"};
     public static final String[] COVERAGE_HEADER = {"provider", "host", "project", "run_id", "gap", "detail",
             "blocking"};
 
@@ -61,7 +61,7 @@ public final class CsvReports {
         return List.of(s(j.provider()), s(j.host()), s(j.project()), s(j.pipeline()), s(j.runId()),
                 String.valueOf(j.runAttempt()), s(j.jobId()), s(j.jobName()), s(j.branch()), s(j.commitSha()),
                 s(j.event()), Cells.time(j.startedAt()), s(j.url()), j.verdict().name(), j.confidence().csv(),
-                s(j.evidence()));
+                s(j.evidence()), j.basis());
     }
 
     /** `secret_id` joins the row to rotation.csv (every exposure has one, also those the policy does not ask). */
@@ -77,7 +77,7 @@ public final class CsvReports {
                 s(r.secretName()), s(r.secretType()), r.exposure().name(), Cells.time(r.firstExposedAt()),
                 Cells.time(r.lastExposedAt()), String.valueOf(r.jobsExposed()), s(r.exampleUrl()),
                 Cells.time(r.secretUpdatedAt()), r.status().name(), r.priority(), s(r.guide()),
-                notes.changeUrl(r), notes.statusNote(r));
+                notes.changeUrl(r), notes.statusNote(r), r.basis());
     }
 
     static List<String> gapRow(Gap g) {

@@ -57,7 +57,7 @@ class ExplainCommandTest {
         assertThat(r.err().lines().findFirst().orElseThrow())
                 .isEqualTo("breachwalk: `nonsense` is not in the data dictionary; `breachwalk explain` prints it whole. Terms:");
         assertThat(r.err()).contains("  Statuses: ROTATE, ROTATED, REVIEW, MISSING, EPHEMERAL\n")
-                .contains("  Gap codes: LOGS_EXPIRED, ").contains("secret_scope").contains("rotation.csv");
+                .contains("  Gap codes: RUNS_EXPIRED, JOBS_ARCHIVED, LOGS_EXPIRED, ").contains("secret_scope").contains("rotation.csv");
     }
 
     @Test

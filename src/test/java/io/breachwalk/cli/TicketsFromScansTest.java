@@ -177,7 +177,7 @@ class TicketsFromScansTest {
     @Test
     void rotationRowsSayWhereTheSecretIsChangedAndWhyTheirStatus() throws Exception {
         List<String> cols = header(full.resolve("rotation.csv"));
-        assertThat(cols.subList(cols.size() - 2, cols.size())).containsExactly("change_url", "status_note");
+        assertThat(cols.subList(cols.size() - 3, cols.size())).containsExactly("change_url", "status_note", "basis");
         List<CSVRecord> rotation = csv(full.resolve("rotation.csv"));
         // The web host comes from the job URLs (the sample's is https://github.example, its API a loopback port).
         CSVRecord env = one(rotation, "secret_name", "AWS_ACCESS_KEY_ID");
