@@ -24,6 +24,9 @@ public final class SummaryText {
         for (ResultWords.Unlistable u : ResultWords.unlistable(report)) {
             b.append("  WARNING    ").append(Cells.terminal(u.sentence())).append('\n');
         }
+        // Up front too: where the provider deleted the window's records, the findings rest on the commit history.
+        HistoryWords.of(report).ifPresent(h -> b.append("  HISTORY    ").append(Cells.terminal(h.sentence()))
+                .append('\n'));
         if (s.examined().isEmpty()) {
             b.append("  examined   nothing (no provider given)\n");
         }

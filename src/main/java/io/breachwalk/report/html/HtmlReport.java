@@ -10,6 +10,7 @@ import io.breachwalk.model.Verdict;
 import io.breachwalk.playbook.Playbook;
 import io.breachwalk.playbook.PlaybookLoader;
 import io.breachwalk.report.Cells;
+import io.breachwalk.report.HistoryWords;
 import io.breachwalk.report.OutputFiles;
 import io.breachwalk.report.ResultWords;
 import io.breachwalk.report.ScanReport;
@@ -106,6 +107,7 @@ public final class HtmlReport {
         bundledSummary().ifPresent(s -> b.append("<p class=\"incident\">").append(Html.text(s)).append("</p>\n"));
         scan();
         b.append("</header>\n");
+        expiredHistory();
         unlistable();
     }
 
@@ -155,6 +157,37 @@ public final class HtmlReport {
             return String.join(", ", c.stream().map(String::valueOf).toList());
         }
         return String.valueOf(value);
+    }
+
+    /** Up front: where the records of the window are gone, the findings rest on the commit history; say so. */
+    private void expiredHistory() {
+        Optional<HistoryWords.Expired> expired = HistoryWords.of(report);
+        if (expired.isEmpty()) {
+            return;
+        }
+        HistoryWords.Expired h = expired.get();
+        String sentence = h.sentence();
+        b.append("<div class=\"warning\" id=\"history\">\n<p><strong>")
+                .append(Html.text(Character.toUpperCase(sentence.charAt(0)) + sentence.substring(1)))
+                .append(".</strong> Those jobs are judged from the CI configuration in effect during the window; "
+                        + "their secrets count as exposed until that configuration changed.</p>\n");
+        historyList("Judged from the commit history", h.fromCommits());
+        historyList("Not judged: no readable history", h.unjudged());
+        b.append("</div>\n");
+    }
+
+    private void historyList(String title, java.util.Set<String> projects) {
+        if (projects.isEmpty()) {
+            return;
+        }
+        List<String> names = List.copyOf(projects);
+        b.append("<details><summary>").append(Html.text(title)).append(" (").append(n(names.size()))
+                .append(")</summary>\n<ul>\n");
+        names.stream().limit(JOBS_SHOWN).forEach(p -> b.append("<li>").append(Html.text(p)).append("</li>\n"));
+        if (names.size() > JOBS_SHOWN) {
+            b.append("<li>and ").append(n(names.size() - JOBS_SHOWN)).append(" more in coverage.csv</li>\n");
+        }
+        b.append("</ul>\n</details>\n");
     }
 
     /** Up front: a token that could not list secrets made every secret it hides REVIEW; say what to grant. */
