@@ -107,4 +107,34 @@ class LedgerTest {
                 exp(a, "url-credential:bot@git.example", "literal", ExposureLevel.STEP, SecretState.PRESENT, null))))
                 .extracting(RotationItem::secretName).containsExactlyInAnyOrder("NPM_TOKEN", "url-credential:bot@git.example");
     }
+
+    @Test
+    void aCommitHistoryJobExposesUntilItsConfigurationChangedAndMarksTheRowsBasis() throws Exception {
+        Ledger ledger = new Ledger(PlaybookLoader.loadBundled("codecov-2021"), SecretTypes.bundled());
+        // No run record left: the configuration was in effect from the window's start until 2021-03-20.
+        JobFinding fromCommits = new JobFinding("github-actions", "api.github.com", "acme/app",
+                ".github/workflows/ci.yml", "", 1, "", "test", "main", "abc", "push",
+                Instant.parse("2021-01-31T00:00:00Z"), "", Verdict.RAN, Confidence.PROBABLE, "e",
+                JobFinding.COMMIT_HISTORY, Instant.parse("2021-03-20T00:00:00Z"));
+        List<RotationItem> items = ledger.rotation(List.of(
+                // Changed on 2021-02-10: the configuration could still have run it after that, so still ROTATE.
+                exp(fromCommits, "AWS_ACCESS_KEY_ID", "repository", ExposureLevel.STEP, SecretState.PRESENT,
+                        "2021-02-10T00:00:00Z"),
+                // Changed after the configuration was gone: ROTATED.
+                exp(fromCommits, "CODECOV_TOKEN", "repository", ExposureLevel.STEP, SecretState.PRESENT,
+                        "2021-03-21T00:00:00Z"),
+                // The same secret also seen in a run record: the row rests on runs.
+                exp(fromCommits, "SLACK_WEBHOOK", "repository", ExposureLevel.STEP, SecretState.PRESENT, null),
+                exp(job("9", "2021-02-01T10:00:00Z"), "SLACK_WEBHOOK", "repository", ExposureLevel.STEP,
+                        SecretState.PRESENT, "2020-01-01T00:00:00Z")));
+        RotationItem aws = items.stream().filter(i -> i.secretName().equals("AWS_ACCESS_KEY_ID")).findFirst().orElseThrow();
+        assertThat(aws.status()).isEqualTo(RotationStatus.ROTATE);
+        assertThat(aws.basis()).isEqualTo(JobFinding.COMMIT_HISTORY);
+        assertThat(aws.firstExposedAt()).isEqualTo(Instant.parse("2021-01-31T00:00:00Z"));
+        assertThat(aws.lastExposedAt()).isEqualTo(Instant.parse("2021-03-20T00:00:00Z"));
+        RotationItem codecov = items.stream().filter(i -> i.secretName().equals("CODECOV_TOKEN")).findFirst().orElseThrow();
+        assertThat(codecov.status()).isEqualTo(RotationStatus.ROTATED);
+        RotationItem slack = items.stream().filter(i -> i.secretName().equals("SLACK_WEBHOOK")).findFirst().orElseThrow();
+        assertThat(slack.basis()).isEqualTo(JobFinding.RUNS);
+    }
 }

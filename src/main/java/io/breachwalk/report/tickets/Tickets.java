@@ -233,6 +233,20 @@ public final class Tickets {
                     .append(exposures.size()).append(" exposures; all are in exposures.csv):\n");
             for (Exposure e : exposures.subList(0, Math.min(JOBS_LISTED, exposures.size()))) {
                 JobFinding j = e.job();
+                if (JobFinding.COMMIT_HISTORY.equals(j.basis())) {
+                    // No run record is left: name the configuration and the time it was in effect instead.
+                    b.append("  - ").append(line(j.project())).append(" job \"").append(line(j.jobName()))
+                            .append("\" of ").append(line(j.pipeline())).append(" at ").append(line(j.commitSha()))
+                            .append(" on ").append(line(j.branch())).append(", in effect ")
+                            .append(Cells.time(j.startedAt())).append(" to ").append(Cells.time(j.lastPossibleAt()))
+                            .append(" (run records expired; from the commit history), ").append(e.exposure().name())
+                            .append(" via ").append(line(e.via())).append('\n');
+                    if (j.evidence() != null && !j.evidence().isBlank()) {
+                        b.append("    evidence (").append(j.confidence().csv()).append("): ")
+                                .append(line(j.evidence())).append('\n');
+                    }
+                    continue;
+                }
                 b.append("  - ").append(line(j.project())).append(" run ").append(line(j.runId()));
                 if (j.runAttempt() > 1) {
                     b.append(" attempt ").append(j.runAttempt());
