@@ -117,7 +117,7 @@ final class RepoWalk {
                     + unnumbered.get(0) + "); they could not be examined", true);
         }
         this.rest = rest;
-        List<Result> history = runs.isEmpty() ? expired(rest, from, to) : List.of();
+        List<Result> history = runs.isEmpty() && unnumbered.isEmpty() ? expired(rest, from, to) : List.of();
         judge(runs.values(), history);
     }
 
