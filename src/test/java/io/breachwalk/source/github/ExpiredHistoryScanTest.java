@@ -119,6 +119,22 @@ class ExpiredHistoryScanTest {
     }
 
     @Test
+    void offlineTheArchivedRunsAreJudgedAgainAndTheCommitHistoryRowsAreSaidMissing(@TempDir Path out)
+            throws Exception {
+        Scan offline = GitHubScanSupport.run(List.of("scan", "--offline", scan.dir().resolve("evidence").toString(),
+                "--out", out.toString(), "--quiet"), Map.of(), out);
+        assertThat(offline.exit()).as(offline.err()).isEqualTo(3);
+        assertThat(offline.one("jobs", is("project", "gone/archived-app", "run_id", "3101")).get("verdict"))
+                .isEqualTo("RAN");
+        assertThat(offline.one("jobs", is("project", "gone/archived-app", "run_id", "3102")).get("verdict"))
+                .isEqualTo("NOT_RUN");
+        Map<String, String> gap = offline.one("coverage", is("project", "gone/expired-app", "gap", "NOT_IN_EVIDENCE"));
+        assertThat(gap.get("blocking")).isEqualTo("true");
+        assertThat(gap.get("detail")).contains("commit history");
+        assertThat(offline.rows("jobs", is("project", "gone/expired-app"))).isEmpty();
+    }
+
+    @Test
     void whenTheCommitHistoryCannotBeReadTheGapBlocks(@TempDir Path out) throws Exception {
         Scan broken = GitHubScanSupport.scan(sim, sim.token("admin"), out, "--github-org", "broken", "--retries", "1");
         assertThat(broken.exit()).as(broken.err() + broken.csv("coverage")).isEqualTo(3);
