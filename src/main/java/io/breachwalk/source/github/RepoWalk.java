@@ -413,7 +413,9 @@ final class RepoWalk {
         }
         List<JsonNode> jobs = data.jobs(runId);
         addIfPresent(items, data.link(RepoData.JOBS, runId));
-        if (jobs.isEmpty() && "completed".equals(run.path("status").asText())) {
+        String conclusion = run.path("conclusion").asText("");
+        if (jobs.isEmpty() && "completed".equals(run.path("status").asText())
+                && !conclusion.equals("startup_failure") && !conclusion.equals("skipped")) {
             // A concluded run always had jobs: an empty list means its check runs were archived.
             archivedRuns.add(runId);
             return fallback(rest).archivedRun(run, path, analysis.workflow(), fork(run), head(run)).stream()

@@ -69,13 +69,24 @@ class ExpiredHistoryScanTest {
 
     @Test
     void aCommitInsideTheWindowStartsTheConfigurationThenAndAMatrixJobIsOneRow() throws Exception {
-        Map<String, String> test = scan.one("jobs", is("project", "gone/matrix-app"));
+        Map<String, String> test = scan.one("jobs", is("project", "gone/matrix-app", "job_name", "test"));
         assertThat(test.get("job_name")).isEqualTo("test");
         assertThat(test.get("started_at")).isEqualTo("2021-02-20T10:00:00Z");
         assertThat(test.get("verdict")).isEqualTo("RAN");
         assertThat(test.get("basis")).isEqualTo("commit-history");
         assertThat(scan.one("rotation", is("scope_owner", "gone/matrix-app", "secret_name", "CODECOV_TOKEN"))
                 .get("status")).isEqualTo("ROTATE");
+    }
+
+    @Test
+    void conditionsTheTriggersCannotMeetRuleAJobOutAndOthersMakeItPossible() throws Exception {
+        Map<String, String> nightly = scan.one("jobs", is("project", "gone/matrix-app", "job_name", "nightly"));
+        assertThat(nightly.get("verdict")).isEqualTo("NOT_RUN");
+        assertThat(nightly.get("evidence")).endsWith("on push the condition `if: github.event_name == 'schedule'` is false");
+        assertThat(scan.rows("rotation", is("scope_owner", "gone/matrix-app", "secret_name", "NIGHTLY_TOKEN"))).isEmpty();
+        Map<String, String> tagged = scan.one("jobs", is("project", "gone/matrix-app", "job_name", "tagged"));
+        assertThat(tagged.get("verdict")).isEqualTo("RAN");
+        assertThat(tagged.get("confidence")).isEqualTo("possible");
     }
 
     @Test
