@@ -56,7 +56,7 @@ final class HistoryFallback {
         }
     }
 
-    private final GitHubRest rest;
+    private final RepoData data;
     private final String host;
     private final String fullName;
     private String repoUrl = "";
@@ -66,18 +66,20 @@ final class HistoryFallback {
     private final Map<String, Map<String, String>> listings = new TreeMap<>();
     /** Problems met reading versions (unparsable files): said as gaps by the walk. */
     final List<String> problems = new ArrayList<>();
+    /** Every listing asked for, in order (their answers are evidence). */
+    final List<String> asked = new ArrayList<>();
     /** Distinct configurations (commit, workflow path) read. */
     int versionsRead;
 
-    HistoryFallback(GitHubRest rest, String host, String fullName, Window window, Reader reader) {
-        this.rest = rest;
+    HistoryFallback(RepoData data, String host, String fullName, Window window, Reader reader) {
+        this.data = data;
         this.host = host;
         this.fullName = fullName;
         this.window = window;
         this.reader = reader;
     }
 
-    /** The requests this fallback made (its own listings; file reads are counted by the walk). */
+    /** The listings this fallback asked for (its requests online; file reads are counted by the walk). */
     int requests() {
         return requests;
     }
@@ -183,12 +185,11 @@ final class HistoryFallback {
         java.util.Set<String> seen = new java.util.HashSet<>();
         boolean older = false;
         while (next != null && !older && seen.add(next)) {
-            GitHubRest.Response r = rest.get(next);
-            requests++;
+            RepoData.Listing r = ask(next);
             if (r.status() != 200) {
                 throw new Unreadable("the pull requests could not be listed: HTTP " + r.status() + " " + r.message());
             }
-            for (JsonNode p : GitHubRest.list(r.json(), null, "pulls")) {
+            for (JsonNode p : GitHubRest.list(r.body(), null, "pulls")) {
                 Instant updated = time(p.path("updated_at").asText(null));
                 Instant created = time(p.path("created_at").asText(null));
                 if (updated != null && updated.isBefore(window.since())) {
@@ -200,7 +201,7 @@ final class HistoryFallback {
                 }
                 out.addAll(pull(p, created, updated));
             }
-            next = r.next().orElse(null);
+            next = r.next();
         }
         return out;
     }
@@ -298,15 +299,15 @@ final class HistoryFallback {
         if (could.isEmpty()) {
             verdict = Verdict.NOT_RUN;
             confidence = Confidence.PROBABLE;
-            evidence = "commit history: " + config + " " + where + "; "
-                    + (ruledOut != null ? ruledOut : "no trigger of the workflow fires for " + branch);
+            evidence = "commit history: " + where + ", "
+                    + (ruledOut != null ? ruledOut : "no trigger of the workflow fires for " + branch) + "; " + config;
         } else {
             verdict = Verdict.RAN;
             confidence = sure ? Confidence.PROBABLE : Confidence.POSSIBLE;
-            evidence = "commit history: " + config + " " + where + "; "
+            evidence = "commit history: " + where + ", "
                     + (sure ? String.join("/", could) + " runs the step unconditionally"
                     : String.join("/", could) + " may run it (a condition, a path filter or an event that may not"
-                    + " have happened)");
+                    + " have happened)") + "; " + config;
         }
         JobFinding f = new JobFinding(GitHubSource.PROVIDER, host, fullName, path, runId, attempt, jobId,
                 job.displayName(), branch, sha, could.isEmpty() ? chances.stream().map(Chance::event)
@@ -323,8 +324,7 @@ final class HistoryFallback {
         if (known != null) {
             return known;
         }
-        GitHubRest.Response r = rest.get("/repos/" + fullName + "/contents/" + WORKFLOWS + "?ref=" + enc(sha));
-        requests++;
+        RepoData.Listing r = ask("/repos/" + fullName + "/contents/" + WORKFLOWS + "?ref=" + enc(sha));
         Map<String, String> files = new TreeMap<>();
         if (r.status() == 404) {
             listings.put(sha, files);
@@ -334,8 +334,8 @@ final class HistoryFallback {
             throw new Unreadable(WORKFLOWS + " at " + short7(sha) + " could not be listed: HTTP " + r.status() + " "
                     + r.message());
         }
-        JsonNode body = r.json();
-        if (body.isArray()) {
+        JsonNode body = r.body();
+        if (body != null && body.isArray()) {
             for (JsonNode e : body) {
                 String name = e.path("name").asText();
                 if ("file".equals(e.path("type").asText("file")) && (name.endsWith(".yml") || name.endsWith(".yaml"))) {
@@ -348,13 +348,12 @@ final class HistoryFallback {
     }
 
     private JsonNode get(String path) throws Unreadable, IOException {
-        GitHubRest.Response r = rest.get(path);
-        requests++;
+        RepoData.Listing r = ask(path);
         if (r.status() != 200) {
             throw new Unreadable(path.replaceAll("\\?.*", "").replaceFirst("^/repos/[^/]+/[^/]+/?", "")
                     + " could not be read: HTTP " + r.status() + " " + r.message());
         }
-        return r.json();
+        return r.body();
     }
 
     /** The items of a listing, at most {@code limit} (-1: all pages). */
@@ -363,20 +362,26 @@ final class HistoryFallback {
         java.util.Set<String> seen = new java.util.HashSet<>();
         String next = path;
         while (next != null && seen.add(next)) {
-            GitHubRest.Response r = rest.get(next);
-            requests++;
+            RepoData.Listing r = ask(next);
             if (r.status() != 200) {
                 String what = path.contains("/commits") ? "the commits that changed " + WORKFLOWS
                         : path.contains("/branches") ? "the branches" : path.replaceAll("\\?.*", "");
                 throw new Unreadable(what + " could not be listed: HTTP " + r.status() + " " + r.message());
             }
-            GitHubRest.list(r.json(), null, path).forEach(out::add);
+            GitHubRest.list(r.body(), null, path).forEach(out::add);
             if (limit > 0 && out.size() >= limit) {
                 return out.subList(0, limit);
             }
-            next = r.next().orElse(null);
+            next = r.next();
         }
         return out;
+    }
+
+    /** One listing, counted and remembered. */
+    RepoData.Listing ask(String path) throws IOException {
+        requests++;
+        asked.add(path);
+        return data.listing(path);
     }
 
     private static Version version(JsonNode c) {

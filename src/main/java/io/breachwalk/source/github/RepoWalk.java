@@ -116,27 +116,23 @@ final class RepoWalk {
             gap("", Gap.API_ERROR, unnumbered.size() + " run(s) in the listing have no numeric id (e.g. id: "
                     + unnumbered.get(0) + "); they could not be examined", true);
         }
-        this.rest = rest;
-        List<Result> history = runs.isEmpty() && unnumbered.isEmpty() ? expired(rest, from, to) : List.of();
+        List<Result> history = runs.isEmpty() && unnumbered.isEmpty() ? expired(from, to) : List.of();
         judge(runs.values(), history);
     }
 
     /** Judges listed runs (online) or stored ones (`scan --offline`): the same code either way. */
     void judge(Iterable<JsonNode> runs) {
-        if (data.link(HISTORY, HISTORY) != null) {
-            // The online scan read the commit history; its listings are not stored, so its rows are not re-derived.
-            gap("", Gap.NOT_IN_EVIDENCE, "the online scan judged this repository from its commit history (its run "
-                    + "records had expired): " + data.link(HISTORY, HISTORY).note() + "; the commit listings are not "
-                    + "in the evidence, scan online to list those jobs again", true);
+        List<Result> history = List.of();
+        if (data.link(RepoData.HISTORY, HISTORY_MARK) != null) {
+            // The online scan fell back to the commit history: its stored listings give the same rows again.
+            history = expired(ctx.window().since().minus(RERUN_REACH), ctx.window().until().minusSeconds(1));
         }
-        judge(runs, List.of());
+        judge(runs, history);
     }
 
-    /** Evidence kind and name marking a repository judged from its commit history. */
-    static final String HISTORY = "github-history";
+    /** Evidence name (kind github-history) marking a repository judged from its commit history. */
+    static final String HISTORY_MARK = "commit-history";
 
-    /** Set by the online walk: the fallback for archived jobs lists nothing itself, but needs a client. */
-    private GitHubRest rest;
     /** Runs listed whose jobs lists came back empty (archived check runs), for the JOBS_ARCHIVED gap. */
     private final List<String> archivedRuns = java.util.Collections.synchronizedList(new ArrayList<>());
     private final java.util.concurrent.atomic.AtomicInteger historyFiles = new java.util.concurrent.atomic.AtomicInteger();
@@ -145,34 +141,35 @@ final class RepoWalk {
      * No run listed for the window. If runs older than the listing exist, the records reach back and nothing ran;
      * otherwise the runs have expired (or never were): the configuration in effect is read from the commit history
      * and the RUNS_EXPIRED gap says where the records end. A repository with no workflow in the window has no gap.
+     * Every answer is evidence, so that `scan --offline` gives the same rows.
      */
-    private List<Result> expired(GitHubRest rest, Instant from, Instant to) {
+    private List<Result> expired(Instant from, Instant to) {
         String runsPath = "/repos/" + fullName + "/actions/runs?per_page=1&created=";
         Instant retainedFrom = null;
-        HistoryFallback fallback = null;
+        HistoryFallback fallback = fallback();
         List<HistoryFallback.Candidate> found;
         try {
-            GitHubRest.Response older = rest.get(runsPath + URLEncoder.encode("<" + from, StandardCharsets.UTF_8));
-            if (older.status() == 200 && older.json().path("total_count").asLong() > 0) {
+            RepoData.Listing older = fallback.ask(runsPath + URLEncoder.encode("<" + from, StandardCharsets.UTF_8));
+            if (older.status() == 200 && older.body().path("total_count").asLong() > 0) {
                 return List.of(); // the records reach back before the window: no run in it means none ran
             }
-            fallback = fallback(rest);
-            GitHubRest.Response newer = rest.get(runsPath + URLEncoder.encode(">" + to, StandardCharsets.UTF_8));
-            long count = newer.status() == 200 ? newer.json().path("total_count").asLong() : 0;
+            RepoData.Listing newer = fallback.ask(runsPath + URLEncoder.encode(">" + to, StandardCharsets.UTF_8));
+            long count = newer.status() == 200 ? newer.body().path("total_count").asLong() : 0;
             if (count > 0) {
-                GitHubRest.Response oldest = rest.get(runsPath + URLEncoder.encode(">" + to, StandardCharsets.UTF_8)
+                RepoData.Listing oldest = fallback.ask(runsPath + URLEncoder.encode(">" + to, StandardCharsets.UTF_8)
                         + "&page=" + count);
-                JsonNode items = oldest.status() == 200 ? oldest.json().path("workflow_runs") : null;
+                JsonNode items = oldest.status() == 200 ? oldest.body().path("workflow_runs") : null;
                 if (items != null && items.size() > 0) {
                     retainedFrom = time(items.get(items.size() - 1), "created_at", null);
                 }
             }
             found = fallback.branchesAndPulls();
         } catch (HistoryFallback.Unreadable | IOException e) {
-            gap("", Gap.RUNS_EXPIRED, "no workflow run is listed for the window" + since(retainedFrom)
-                    + ", and the commit history could not be read to fall back on: " + readable(e) + " ("
-                    + ((fallback == null ? 0 : fallback.requests()) + 3) + " request(s)); jobs that ran in the window "
-                    + "are unknown", true);
+            linkHistory(fallback, null);
+            gap("", e instanceof StoredRepoData.NotInEvidence ? Gap.NOT_IN_EVIDENCE : Gap.RUNS_EXPIRED,
+                    "no workflow run is listed for the window" + since(retainedFrom) + ", and the commit history "
+                    + "could not be read to fall back on: " + readable(e) + " (" + fallback.requests()
+                    + " request(s)); jobs that ran in the window are unknown", true);
             return List.of();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -185,16 +182,27 @@ final class RepoWalk {
             return List.of(); // no workflow in effect in the window: nothing could have run
         }
         long ran = found.stream().filter(c -> c.finding().verdict() == Verdict.RAN).count();
-        int requests = fallback.requests() + historyFiles.get() + 2 + (retainedFrom != null ? 1 : 0);
+        int requests = fallback.requests() + historyFiles.get();
         String detail = "no workflow run is listed for the window" + since(retainedFrom) + ": the records have "
                 + "expired; the workflows in effect were read from the commit history (" + fallback.versionsRead
                 + " configuration(s) on the branches and pull request heads, " + found.size() + " job(s) with the "
                 + "uploader, " + ran + " listed RAN, basis commit-history; " + requests + " request(s))";
         gap("", Gap.RUNS_EXPIRED, detail, false);
-        runEvidence.computeIfAbsent("", k -> java.util.Collections.synchronizedList(new ArrayList<>()))
-                .add(EvidenceLink.absent(HISTORY, HISTORY, null, found.size() + " job(s) from "
-                        + fallback.versionsRead + " configuration(s), " + requests + " request(s)"));
+        linkHistory(fallback, EvidenceLink.absent(RepoData.HISTORY, HISTORY_MARK, null, found.size() + " job(s) from "
+                + fallback.versionsRead + " configuration(s), " + requests + " request(s)"));
         return found.stream().map(c -> new Result(c.finding(), c.job(), c.uploader(), c.fork(), c.forkName())).toList();
+    }
+
+    /** The fallback's listings (and the mark that it ran) join the repository's evidence record. */
+    private void linkHistory(HistoryFallback fallback, EvidenceLink mark) {
+        List<EvidenceLink> items = runEvidence.computeIfAbsent("",
+                k -> java.util.Collections.synchronizedList(new ArrayList<>()));
+        for (String path : fallback.asked) {
+            addIfPresent(items, data.link(RepoData.HISTORY, path));
+        }
+        if (mark != null) {
+            items.add(mark);
+        }
     }
 
     private static String since(Instant retainedFrom) {
@@ -202,10 +210,10 @@ final class RepoWalk {
     }
 
     /** The fallback, reading through this walk's caches; each new file it causes to be read is counted. */
-    private HistoryFallback fallback(GitHubRest rest) {
+    private HistoryFallback fallback() {
         List<EvidenceLink> items = runEvidence.computeIfAbsent("",
                 k -> java.util.Collections.synchronizedList(new ArrayList<>()));
-        return new HistoryFallback(rest, host, fullName, ctx.window(), new HistoryFallback.Reader() {
+        return new HistoryFallback(data, host, fullName, ctx.window(), new HistoryFallback.Reader() {
             @Override
             public Optional<Workflow> workflow(String sha, String path, List<String> problems)
                     throws IOException, InterruptedException {
@@ -418,7 +426,7 @@ final class RepoWalk {
                 && !conclusion.equals("startup_failure") && !conclusion.equals("skipped")) {
             // A concluded run always had jobs: an empty list means its check runs were archived.
             archivedRuns.add(runId);
-            return fallback(rest).archivedRun(run, path, analysis.workflow(), fork(run), head(run)).stream()
+            return fallback().archivedRun(run, path, analysis.workflow(), fork(run), head(run)).stream()
                     .map(c -> new Result(c.finding(), c.job(), c.uploader(), c.fork(), c.forkName())).toList();
         }
         String event = run.path("event").asText();
