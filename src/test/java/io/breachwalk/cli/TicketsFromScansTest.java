@@ -110,7 +110,7 @@ class TicketsFromScansTest {
         // The pair of the trial: AWS_ACCESS_KEY_ID of acme/api, unresolved without the permission, an environment
         // secret with it; two secret ids.
         CSVRecord unresolved = one(before, "secret_name", "AWS_ACCESS_KEY_ID", "scope_owner", "acme/api");
-        CSVRecord resolved = one(after, "secret_name", "AWS_ACCESS_KEY_ID");
+        CSVRecord resolved = one(after, "secret_name", "AWS_ACCESS_KEY_ID", "scope_owner", "acme/api:production");
         assertThat(unresolved.get("secret_scope")).isEqualTo("unresolved");
         assertThat(resolved.get("secret_scope")).isEqualTo("environment");
         assertThat(resolved.get("scope_owner")).isEqualTo("acme/api:production");
@@ -169,8 +169,8 @@ class TicketsFromScansTest {
             assertThat(jobs).as(r.get("secret_name") + " " + r.get("scope_owner"))
                     .hasSize(Integer.parseInt(r.get("jobs_exposed")));
         }
-        CSVRecord aws = one(rotation, "secret_name", "AWS_ACCESS_KEY_ID");
-        assertThat(rows).filteredOn(e -> e.get("secret_name").equals("AWS_ACCESS_KEY_ID"))
+        CSVRecord aws = one(rotation, "secret_name", "AWS_ACCESS_KEY_ID", "scope_owner", "acme/api:production");
+        assertThat(rows).filteredOn(e -> e.get("secret_name").equals("AWS_ACCESS_KEY_ID") && e.get("project").equals("acme/api"))
                 .extracting(e -> e.get("secret_id")).containsOnly(aws.get("secret_id"));
     }
 
@@ -180,11 +180,11 @@ class TicketsFromScansTest {
         assertThat(cols.subList(cols.size() - 3, cols.size())).containsExactly("change_url", "status_note", "basis");
         List<CSVRecord> rotation = csv(full.resolve("rotation.csv"));
         // The web host comes from the job URLs (the sample's is https://github.example, its API a loopback port).
-        CSVRecord env = one(rotation, "secret_name", "AWS_ACCESS_KEY_ID");
+        CSVRecord env = one(rotation, "secret_name", "AWS_ACCESS_KEY_ID", "scope_owner", "acme/api:production");
         assertThat(env.get("change_url")).isEqualTo("https://github.example/acme/api/settings/environments");
         assertThat(env.get("status_note")).isEqualTo("changed at 2020-10-01T00:00:00Z, before its last exposure at "
                 + env.get("last_exposed_at") + ": rotate it and revoke the old value");
-        assertThat(one(rotation, "secret_name", "AWS_SECRET_ACCESS_KEY").get("change_url"))
+        assertThat(one(rotation, "secret_name", "AWS_SECRET_ACCESS_KEY", "scope_owner", "acme/api").get("change_url"))
                 .isEqualTo("https://github.example/acme/api/settings/secrets/actions");
         assertThat(one(rotation, "secret_name", "DEPLOY_TOKEN").get("change_url"))
                 .isEqualTo("https://github.example/organizations/acme/settings/secrets/actions");
@@ -206,9 +206,12 @@ class TicketsFromScansTest {
 
         // The ticket carries the same link.
         List<CSVRecord> tickets = csv(full.resolve("tickets.csv"));
-        assertThat(ticket(tickets, "AWS_ACCESS_KEY_ID").get("Description"))
-                .contains("Change it at: https://github.example/acme/api/settings/environments")
-                .contains("Rotate together: " + one(rotation, "secret_name", "AWS_SECRET_ACCESS_KEY").get("secret_id"));
+        // (acme/legacy has an AWS_ACCESS_KEY_ID of its own: the ticket of acme/api's is the one with its link.)
+        assertThat(tickets.stream().filter(t -> t.get("Summary").contains(" AWS_ACCESS_KEY_ID (")
+                && t.get("Description").contains("Change it at: https://github.example/acme/api/settings/environments"))
+                .findFirst().orElseThrow().get("Description"))
+                .contains("Rotate together: " + one(rotation, "secret_name", "AWS_SECRET_ACCESS_KEY", "scope_owner",
+                        "acme/api").get("secret_id"));
     }
 
     @Test

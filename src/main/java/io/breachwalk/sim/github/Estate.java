@@ -50,7 +50,7 @@ public record Estate(String webUrl, RateLimit rateLimit, List<Token> tokens, Lis
 
     public record Repo(long id, String owner, String name, boolean isPrivate, String defaultBranch,
                        Instant createdAt, List<Commit> commits, List<Workflow> workflows, List<Run> runs,
-                       List<Secret> secrets, List<Environment> environments) {
+                       List<Secret> secrets, List<Environment> environments, History history) {
         public String fullName() {
             return owner + "/" + name;
         }
@@ -67,10 +67,62 @@ public record Estate(String webUrl, RateLimit rateLimit, List<Token> tokens, Lis
         public Optional<Run> run(long id) {
             return runs.stream().filter(r -> r.id() == id).findFirst();
         }
+
+        /** A branch name or a (possibly abbreviated) sha: the commit it names. */
+        public Optional<Commit> resolve(String ref) {
+            if (ref == null || ref.isEmpty()) {
+                return history.branches().containsKey(defaultBranch)
+                        ? commit(history.branches().get(defaultBranch)) : head();
+            }
+            if (history.branches().containsKey(ref)) {
+                return commit(history.branches().get(ref));
+            }
+            if (ref.equals(defaultBranch)) {
+                return head();
+            }
+            Optional<Commit> c = commit(ref);
+            if (c.isEmpty() && ref.length() >= 7 && ref.length() < 40) {
+                c = commits.stream().filter(x -> x.sha().startsWith(ref)).findFirst();
+            }
+            return c;
+        }
+
+        /** The branches served: the estate's, else the default branch at the newest commit. */
+        public Map<String, String> branches() {
+            if (!history.branches().isEmpty()) {
+                return history.branches();
+            }
+            return head().map(h -> Map.of(defaultBranch, h.sha())).orElse(Map.of());
+        }
     }
 
-    /** A commit with the full file snapshot at that commit (files carry over from the parent when loaded). */
-    public record Commit(String label, String sha, Instant date, String message, Map<String, String> files) {}
+    /**
+     * What GitHub no longer keeps, and the history the commits API serves. {@code runsExpired}: the runs listing
+     * hides every run created before {@code retainedFrom} (all of them when null); {@code jobsArchived}: runs are
+     * listed but their jobs lists are empty. {@code branches}: name -> head sha (empty: the default branch at the
+     * newest commit). {@code pulls}: pull requests for the pulls API.
+     */
+    public record History(boolean runsExpired, Instant retainedFrom, boolean jobsArchived, Map<String, String> branches,
+                          List<Pull> pulls) {
+        public static History none() {
+            return new History(false, null, false, Map.of(), List.of());
+        }
+
+        public boolean hides(Run run) {
+            return runsExpired && (retainedFrom == null || run.createdAt().isBefore(retainedFrom));
+        }
+    }
+
+    /** A pull request: its head branch and commit (headRepository: a fork's full name, or null), base branch. */
+    public record Pull(int number, String headRef, String headSha, String headRepository, String base,
+                       Instant createdAt, Instant updatedAt, String state) {}
+
+    /**
+     * A commit with the full file snapshot at that commit (files carry over from the parent when loaded).
+     * {@code parent}: the parent's sha, null for a root commit.
+     */
+    public record Commit(String label, String sha, Instant date, String message, Map<String, String> files,
+                         String parent) {}
 
     public record Workflow(long id, String name, String path, Instant createdAt) {}
 

@@ -11,6 +11,8 @@ import io.breachwalk.sim.github.Estate.Commit;
 import io.breachwalk.sim.github.Estate.Environment;
 import io.breachwalk.sim.github.Estate.FaultRule;
 import io.breachwalk.sim.github.Estate.Faults;
+import io.breachwalk.sim.github.Estate.History;
+import io.breachwalk.sim.github.Estate.Pull;
 import io.breachwalk.sim.github.Estate.Job;
 import io.breachwalk.sim.github.Estate.Org;
 import io.breachwalk.sim.github.Estate.OrgSecret;
@@ -249,7 +251,7 @@ public final class EstateLoader {
             }
             Instant date = time(c, "date", previous == null ? DEFAULT_TIME : previous.date().plusSeconds(3600));
             Commit commit = new Commit(label, sha(where, label), date, c.path("message").asText("Commit " + label),
-                    Map.copyOf(files));
+                    Map.copyOf(files), parent == null ? null : parent.sha());
             if (byLabel.put(label, commit) != null) {
                 throw new IllegalArgumentException(where + ": duplicate commit id " + label);
             }
@@ -282,7 +284,36 @@ public final class EstateLoader {
         }
         return new Repo(id, owner, name, r.path("private").asBoolean(false), r.path("default_branch").asText("main"),
                 time(r, "created_at", DEFAULT_TIME), List.copyOf(commits), List.copyOf(workflows.values()),
-                runs, secrets(r), List.copyOf(environments));
+                runs, secrets(r), List.copyOf(environments), history(where, r, byLabel));
+    }
+
+    /**
+     * `retention: {runs: expired, retained_from: DATE, jobs: archived}`, `branches: {name: commit id}` and
+     * `pulls: [{number, head, commit, fork, base, created_at, updated_at, state}]`; all optional.
+     */
+    private static History history(String where, JsonNode r, Map<String, Commit> commits) {
+        JsonNode ret = r.path("retention");
+        String runs = ret.path("runs").asText("kept");
+        String jobs = ret.path("jobs").asText("kept");
+        if (!List.of("kept", "expired").contains(runs) || !List.of("kept", "archived").contains(jobs)) {
+            throw new IllegalArgumentException(where + ": retention.runs must be kept or expired, retention.jobs kept"
+                    + " or archived");
+        }
+        Map<String, String> branches = new LinkedHashMap<>();
+        r.path("branches").fields().forEachRemaining(e ->
+                branches.put(e.getKey(), commit(where + " branch " + e.getKey(), e.getValue().asText(), commits).sha()));
+        List<Pull> pulls = new ArrayList<>();
+        for (JsonNode p : list(r, "pulls")) {
+            String ctx = where + " pull";
+            Commit head = commit(ctx, required(p, "commit", ctx), commits);
+            Instant created = time(p, "created_at", head.date());
+            pulls.add(new Pull(p.path("number").asInt(pulls.size() + 1), p.path("head").asText("patch-" + (pulls.size() + 1)),
+                    head.sha(), p.hasNonNull("fork") ? p.get("fork").asText() : null,
+                    p.path("base").asText(r.path("default_branch").asText("main")), created,
+                    time(p, "updated_at", created), p.path("state").asText("closed")));
+        }
+        return new History(runs.equals("expired"), time(ret, "retained_from", null), jobs.equals("archived"),
+                Map.copyOf(branches), List.copyOf(pulls));
     }
 
     private static List<Secret> secrets(JsonNode owner) {

@@ -26,6 +26,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -34,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -460,6 +462,23 @@ public final class GitHubSimulator implements AutoCloseable {
         if (s.get(0).equals("contents")) {
             return contents(repo, String.join("/", s.subList(1, s.size())), q.get("ref"));
         }
+        if (s.size() == 1 && s.get(0).equals("commits")) {
+            return commits(repo, q);
+        }
+        if (s.size() == 1 && s.get(0).equals("branches")) {
+            List<JsonNode> branches = new ArrayList<>();
+            new TreeMap<>(repo.branches()).forEach((name, sha) -> {
+                ObjectNode b = Payloads.JSON.createObjectNode();
+                b.put("name", name);
+                b.putObject("commit").put("sha", sha).put("url", baseUrl + base + "/commits/" + sha);
+                b.put("protected", false);
+                branches.add(b);
+            });
+            return page(branches, q, base + "/branches", null, -1);
+        }
+        if (s.size() == 1 && s.get(0).equals("pulls")) {
+            return pulls(repo, q);
+        }
         if (s.size() == 1 && s.get(0).equals("environments")) {
             List<JsonNode> envs = repo.environments().stream().map(e -> (JsonNode) payloads.environment(repo, e)).toList();
             return page(envs, q, base + "/environments", "environments", -1);
@@ -588,7 +607,7 @@ public final class GitHubSimulator implements AutoCloseable {
         if (s.size() == 2 && s.get(1).equals("jobs")) {
             String filter = q.get("filter") == null ? "latest" : q.get("filter");
             List<JsonNode> jobs = new ArrayList<>();
-            for (Attempt a : r.attempts()) {
+            for (Attempt a : repo.history().jobsArchived() ? List.<Attempt>of() : r.attempts()) {
                 if (filter.equals("all") || a == r.latest()) {
                     a.jobs().forEach(j -> jobs.add(payloads.job(repo, r, a, j)));
                 }
@@ -631,7 +650,7 @@ public final class GitHubSimulator implements AutoCloseable {
 
     /** Newest first; with a capping filter GitHub stops after 1,000 results but still reports the full total_count. */
     private Reply listRuns(Org org, Repo repo, Query q, Workflow workflow, String path) {
-        Stream<Run> runs = repo.runs().stream();
+        Stream<Run> runs = repo.runs().stream().filter(r -> !repo.history().hides(r));
         if (workflow != null) {
             runs = runs.filter(r -> r.workflow().id() == workflow.id());
         }
@@ -667,16 +686,99 @@ public final class GitHubSimulator implements AutoCloseable {
         return page(list, r -> runJson(org, repo, r, r.latest()), q, linkPath, "workflow_runs", capped ? RESULT_CAP : -1);
     }
 
-    private Reply contents(Repo repo, String path, String ref) {
-        Optional<Commit> commit;
-        if (ref == null || ref.equals(repo.defaultBranch())) {
-            commit = repo.head();
-        } else {
-            commit = repo.commit(ref);
-            if (commit.isEmpty() && ref.length() >= 7 && ref.length() < 40) {
-                commit = repo.commits().stream().filter(c -> c.sha().startsWith(ref)).findFirst();
+    /**
+     * The commits API: the history reachable from {@code sha} (a branch or commit; the default branch when absent),
+     * newest first, only commits that changed something under {@code path}, committed in [since, until].
+     */
+    private Reply commits(Repo repo, Query q) {
+        Optional<Commit> start = repo.resolve(q.get("sha"));
+        if (start.isEmpty()) {
+            return Reply.error(404, "No commit found for SHA: " + q.get("sha"));
+        }
+        Instant since;
+        Instant until;
+        try {
+            since = q.get("since") == null ? null : OffsetDateTime.parse(q.get("since")).toInstant();
+            until = q.get("until") == null ? null : OffsetDateTime.parse(q.get("until")).toInstant();
+        } catch (RuntimeException e) {
+            return Reply.error(422, "Validation Failed");
+        }
+        String path = q.get("path");
+        List<Commit> chain = new ArrayList<>();
+        for (Commit c = start.get(); c != null; c = c.parent() == null ? null : repo.commit(c.parent()).orElse(null)) {
+            chain.add(c);
+            if (chain.size() > 100_000) {
+                break;
             }
         }
+        List<JsonNode> out = new ArrayList<>();
+        for (Commit c : chain) {
+            if ((since != null && c.date().isBefore(since)) || (until != null && c.date().isAfter(until))) {
+                continue;
+            }
+            Commit parent = c.parent() == null ? null : repo.commit(c.parent()).orElse(null);
+            if (path != null && !path.isEmpty() && !touches(c, parent, path)) {
+                continue;
+            }
+            ObjectNode n = Payloads.JSON.createObjectNode();
+            n.put("sha", c.sha());
+            ObjectNode commit = n.putObject("commit");
+            commit.putObject("author").put("name", "dev").put("date", c.date().toString());
+            commit.putObject("committer").put("name", "dev").put("date", c.date().toString());
+            commit.put("message", c.message());
+            ArrayNode parents = n.putArray("parents");
+            if (c.parent() != null) {
+                parents.addObject().put("sha", c.parent());
+            }
+            n.put("html_url", estate.webUrl() + "/" + repo.fullName() + "/commit/" + c.sha());
+            out.add(n);
+        }
+        return page(out, q, "/repositories/" + repo.id() + "/commits", null, -1);
+    }
+
+    private static boolean touches(Commit c, Commit parent, String path) {
+        String prefix = path.endsWith("/") ? path : path + "/";
+        Map<String, String> before = parent == null ? Map.of() : parent.files();
+        java.util.Set<String> names = new java.util.HashSet<>(c.files().keySet());
+        names.addAll(before.keySet());
+        for (String f : names) {
+            if ((f.equals(path) || f.startsWith(prefix)) && !java.util.Objects.equals(c.files().get(f), before.get(f))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Pull requests, most recently updated first (state=all|open|closed). */
+    private Reply pulls(Repo repo, Query q) {
+        String state = q.get("state") == null ? "open" : q.get("state");
+        boolean asc = "asc".equals(q.get("direction"));
+        String sort = q.get("sort") == null ? "created" : q.get("sort");
+        Comparator<Estate.Pull> order = Comparator.comparing(sort.equals("updated") ? Estate.Pull::updatedAt
+                : Estate.Pull::createdAt);
+        List<JsonNode> out = new ArrayList<>();
+        for (Estate.Pull p : repo.history().pulls().stream().sorted(asc ? order : order.reversed()).toList()) {
+            if (!state.equals("all") && !state.equals(p.state())) {
+                continue;
+            }
+            ObjectNode n = Payloads.JSON.createObjectNode();
+            n.put("number", p.number());
+            n.put("state", p.state());
+            n.put("created_at", p.createdAt().toString());
+            n.put("updated_at", p.updatedAt().toString());
+            n.put("html_url", estate.webUrl() + "/" + repo.fullName() + "/pull/" + p.number());
+            ObjectNode head = n.putObject("head");
+            head.put("ref", p.headRef());
+            head.put("sha", p.headSha());
+            head.putObject("repo").put("full_name", p.headRepository() == null ? repo.fullName() : p.headRepository());
+            n.putObject("base").put("ref", p.base());
+            out.add(n);
+        }
+        return page(out, q, "/repos/" + repo.fullName() + "/pulls", null, -1);
+    }
+
+    private Reply contents(Repo repo, String path, String ref) {
+        Optional<Commit> commit = repo.resolve(ref);
         if (commit.isEmpty()) {
             return Reply.error(404, "No commit found for the ref " + ref);
         }

@@ -180,6 +180,31 @@ final class LiveRepoData implements RepoData {
     }
 
     @Override
+    public Listing listing(String path) throws IOException {
+        GitHubRest.Response r = rest.get(path);
+        JsonNode body = r.status() == 200 ? r.json() : null;
+        // The next page as a path: the stored answer must not depend on the address the API was reached at.
+        String next = r.next().map(LiveRepoData::pathOf).orElse(null);
+        Listing l = new Listing(r.status(), r.status() == 200 ? "" : r.message(), next, body);
+        com.fasterxml.jackson.databind.node.ObjectNode stored = GitHubRest.JSON.createObjectNode();
+        stored.put("status", l.status());
+        stored.put("message", l.message());
+        stored.put("next", l.next());
+        stored.set("body", body);
+        remember(EvidenceLink.stored(HISTORY, path, null, store.put(HISTORY, apiUrl + path, "application/json",
+                stored.toString())));
+        return l;
+    }
+
+    private static String pathOf(String url) {
+        if (url.startsWith("/")) {
+            return url;
+        }
+        java.net.URI u = java.net.URI.create(url);
+        return u.getRawPath() + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
+    }
+
+    @Override
     public EvidenceLink link(String kind, String name) {
         return links.get(kind, name);
     }

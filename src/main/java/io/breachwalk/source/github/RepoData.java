@@ -39,6 +39,16 @@ interface RepoData {
     /** One secret store's listing (the `secrets` items). */
     List<JsonNode> secrets(String store, String path) throws IOException, GitHubRest.ApiError;
 
+    String HISTORY = "github-history";
+
+    /**
+     * One answer of a commit-history listing (the fallback where runs expired): online asked and stored under its
+     * path, offline re-read by the same path. {@code next}: the path and query of the next page, or null.
+     */
+    record Listing(int status, String message, String next, JsonNode body) {}
+
+    Listing listing(String path) throws IOException;
+
     /** What was read under (kind, name), or null when nothing was asked for. */
     EvidenceLink link(String kind, String name);
 

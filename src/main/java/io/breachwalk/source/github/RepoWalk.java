@@ -116,11 +116,135 @@ final class RepoWalk {
             gap("", Gap.API_ERROR, unnumbered.size() + " run(s) in the listing have no numeric id (e.g. id: "
                     + unnumbered.get(0) + "); they could not be examined", true);
         }
-        judge(runs.values());
+        List<Result> history = runs.isEmpty() && unnumbered.isEmpty() ? expired(from, to) : List.of();
+        judge(runs.values(), history);
     }
 
     /** Judges listed runs (online) or stored ones (`scan --offline`): the same code either way. */
     void judge(Iterable<JsonNode> runs) {
+        List<Result> history = List.of();
+        if (data.link(RepoData.HISTORY, HISTORY_MARK) != null) {
+            // The online scan fell back to the commit history: its stored listings give the same rows again.
+            history = expired(ctx.window().since().minus(RERUN_REACH), ctx.window().until().minusSeconds(1));
+        }
+        judge(runs, history);
+    }
+
+    /** Evidence name (kind github-history) marking a repository judged from its commit history. */
+    static final String HISTORY_MARK = "commit-history";
+
+    /** Runs listed whose jobs lists came back empty (archived check runs), for the JOBS_ARCHIVED gap. */
+    private final List<String> archivedRuns = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final java.util.concurrent.atomic.AtomicInteger historyFiles = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * No run listed for the window. If runs older than the listing exist, the records reach back and nothing ran;
+     * otherwise the runs have expired (or never were): the configuration in effect is read from the commit history
+     * and the RUNS_EXPIRED gap says where the records end. A repository with no workflow in the window has no gap.
+     * Every answer is evidence, so that `scan --offline` gives the same rows.
+     */
+    private List<Result> expired(Instant from, Instant to) {
+        String runsPath = "/repos/" + fullName + "/actions/runs?per_page=1&created=";
+        Instant retainedFrom = null;
+        HistoryFallback fallback = fallback();
+        List<HistoryFallback.Candidate> found;
+        try {
+            RepoData.Listing older = fallback.ask(runsPath + URLEncoder.encode("<" + from, StandardCharsets.UTF_8));
+            if (older.status() == 200 && older.body().path("total_count").asLong() > 0) {
+                return List.of(); // the records reach back before the window: no run in it means none ran
+            }
+            RepoData.Listing newer = fallback.ask(runsPath + URLEncoder.encode(">" + to, StandardCharsets.UTF_8));
+            long count = newer.status() == 200 ? newer.body().path("total_count").asLong() : 0;
+            if (count > 0) {
+                RepoData.Listing oldest = fallback.ask(runsPath + URLEncoder.encode(">" + to, StandardCharsets.UTF_8)
+                        + "&page=" + count);
+                JsonNode items = oldest.status() == 200 ? oldest.body().path("workflow_runs") : null;
+                if (items != null && items.size() > 0) {
+                    retainedFrom = time(items.get(items.size() - 1), "created_at", null);
+                }
+            }
+            found = fallback.branchesAndPulls();
+        } catch (HistoryFallback.Unreadable | IOException e) {
+            linkHistory(fallback, null);
+            gap("", e instanceof StoredRepoData.NotInEvidence ? Gap.NOT_IN_EVIDENCE : Gap.RUNS_EXPIRED,
+                    "no workflow run is listed for the window" + since(retainedFrom) + ", and the commit history "
+                    + "could not be read to fall back on: " + readable(e) + " (" + fallback.requests()
+                    + " request(s)); jobs that ran in the window are unknown", true);
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+        for (String p : fallback.problems) {
+            gap("", Gap.UNPARSABLE_CONFIG, p + " (commit history)", true);
+        }
+        if (fallback.versionsRead == 0) {
+            return List.of(); // no workflow in effect in the window: nothing could have run
+        }
+        long ran = found.stream().filter(c -> c.finding().verdict() == Verdict.RAN).count();
+        int requests = fallback.requests() + historyFiles.get();
+        String detail = "no workflow run is listed for the window" + since(retainedFrom) + ": the records have "
+                + "expired; the workflows in effect were read from the commit history (" + fallback.versionsRead
+                + " configuration(s) on the branches and pull request heads, " + found.size() + " job(s) with the "
+                + "uploader, " + ran + " listed RAN, basis commit-history; " + requests + " request(s))";
+        gap("", Gap.RUNS_EXPIRED, detail, false);
+        linkHistory(fallback, EvidenceLink.absent(RepoData.HISTORY, HISTORY_MARK, null, found.size() + " job(s) from "
+                + fallback.versionsRead + " configuration(s), " + requests + " request(s)"));
+        return found.stream().map(c -> new Result(c.finding(), c.job(), c.uploader(), c.fork(), c.forkName())).toList();
+    }
+
+    /** The fallback's listings (and the mark that it ran) join the repository's evidence record. */
+    private void linkHistory(HistoryFallback fallback, EvidenceLink mark) {
+        List<EvidenceLink> items = runEvidence.computeIfAbsent("",
+                k -> java.util.Collections.synchronizedList(new ArrayList<>()));
+        for (String path : fallback.asked) {
+            addIfPresent(items, data.link(RepoData.HISTORY, path));
+        }
+        if (mark != null) {
+            items.add(mark);
+        }
+    }
+
+    private static String since(Instant retainedFrom) {
+        return retainedFrom == null ? "" : " (the oldest run listed was created " + retainedFrom + ")";
+    }
+
+    /** The fallback, reading through this walk's caches; each new file it causes to be read is counted. */
+    private HistoryFallback fallback() {
+        List<EvidenceLink> items = runEvidence.computeIfAbsent("",
+                k -> java.util.Collections.synchronizedList(new ArrayList<>()));
+        return new HistoryFallback(data, host, fullName, ctx.window(), new HistoryFallback.Reader() {
+            @Override
+            public Optional<Workflow> workflow(String sha, String path, List<String> problems)
+                    throws IOException, InterruptedException {
+                boolean fresh = !workflows.containsKey(sha + ":" + path);
+                Analysis a = analysis(sha, path);
+                if (fresh) {
+                    historyFiles.addAndGet(a.files().size());
+                }
+                a.files().forEach(f -> addIfPresent(items, data.link(RepoData.FILE, f)));
+                if (a.workflow() == null && a.gap() != null && !Gap.CONFIG_NOT_FOUND.equals(a.gap())) {
+                    synchronized (problems) {
+                        if (!problems.contains(a.detail())) {
+                            problems.add(a.detail());
+                        }
+                    }
+                }
+                return Optional.ofNullable(a.workflow());
+            }
+
+            @Override
+            public Optional<String> text(String sha, String path) throws IOException {
+                try {
+                    return file(null, path, sha);
+                } catch (RepoData.NotText e) {
+                    return Optional.empty();
+                }
+            }
+        });
+    }
+
+    private void judge(Iterable<JsonNode> runs, List<Result> history) {
         Map<String, Future<List<Result>>> pending = new LinkedHashMap<>();
         for (JsonNode run : runs) {
             if (candidate(run)) {
@@ -144,6 +268,8 @@ final class RepoWalk {
         }
         results = readLogs(results);
         unreadableGaps(results);
+        archivedGap();
+        results.addAll(history);
         SecretStores stores = new SecretStores(data::secrets, fullName,
                 problem -> gap("", Gap.SECRETS_UNLISTABLE, problem + "; exposures list the names with status REVIEW", false));
         for (Result r : results) {
@@ -159,6 +285,9 @@ final class RepoWalk {
     private void recordEvidence(SecretStores stores) {
         for (Map.Entry<String, List<EvidenceLink>> e : runEvidence.entrySet()) {
             List<EvidenceLink> items = new ArrayList<>(e.getValue());
+            if (items.isEmpty()) {
+                continue;
+            }
             EvidenceLink jobs = data.link(RepoData.JOBS, e.getKey());
             if (jobs != null) {
                 for (String id : jobs.note().split(",")) {
@@ -292,6 +421,14 @@ final class RepoWalk {
         }
         List<JsonNode> jobs = data.jobs(runId);
         addIfPresent(items, data.link(RepoData.JOBS, runId));
+        String conclusion = run.path("conclusion").asText("");
+        if (jobs.isEmpty() && "completed".equals(run.path("status").asText())
+                && !conclusion.equals("startup_failure") && !conclusion.equals("skipped")) {
+            // A concluded run always had jobs: an empty list means its check runs were archived.
+            archivedRuns.add(runId);
+            return fallback().archivedRun(run, path, analysis.workflow(), fork(run), head(run)).stream()
+                    .map(c -> new Result(c.finding(), c.job(), c.uploader(), c.fork(), c.forkName())).toList();
+        }
         String event = run.path("event").asText();
         String head = head(run);
         boolean fork = fork(run);
@@ -348,6 +485,18 @@ final class RepoWalk {
                     head(run), true, jd.action()));
         }
         return out;
+    }
+
+    /** One JOBS_ARCHIVED gap for the runs whose jobs lists were empty: their rows rest on the configuration. */
+    private void archivedGap() {
+        if (archivedRuns.isEmpty()) {
+            return;
+        }
+        List<String> ids = new ArrayList<>(archivedRuns);
+        ids.sort(Comparator.comparingLong(Long::parseLong));
+        gap("", Gap.JOBS_ARCHIVED, ids.size() + " concluded run(s) list no jobs (e.g. run " + ids.get(0) + "): their "
+                + "check runs were archived; each run's event, branch and commit were judged against the workflow at "
+                + "its commit (basis commit-history)", false);
     }
 
     /** The CONFIG_NOT_FOUND gap of each run judged by {@link #unreadable}, after the logs had their say. */
@@ -528,7 +677,7 @@ final class RepoWalk {
         List<Result> out = new ArrayList<>();
         for (Result r : sorted) {
             JobFinding f = r.finding();
-            if (f.verdict() == Verdict.NOT_RUN) {
+            if (f.verdict() == Verdict.NOT_RUN || JobFinding.COMMIT_HISTORY.equals(f.basis())) {
                 out.add(r);
                 continue;
             }

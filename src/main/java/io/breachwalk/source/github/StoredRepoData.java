@@ -102,6 +102,15 @@ final class StoredRepoData implements RepoData {
     }
 
     @Override
+    public Listing listing(String path) throws IOException {
+        JsonNode n = json(need(HISTORY, path, "the commit-history listing " + path.replaceAll("\\?.*", "")));
+        JsonNode next = n.path("next");
+        return new Listing(n.path("status").asInt(), n.path("message").asText(""),
+                next.isTextual() ? next.asText() : null, n.path("body").isMissingNode() || n.path("body").isNull()
+                ? null : n.path("body"));
+    }
+
+    @Override
     public EvidenceLink link(String kind, String name) {
         return links.get(kind, name);
     }

@@ -162,7 +162,8 @@ class GitHubScanTest {
                     assertThat(r.get("secret_scope")).isEqualTo("environment");
                     assertThat(r.get("scope_owner")).isEqualTo("acme/api:production");
                 });
-        Map<String, String> rot = scan.one(ROTATION, is("secret_name", "AWS_ACCESS_KEY_ID"));
+        Map<String, String> rot = scan.one(ROTATION, is("scope_owner", "acme/api:production",
+                "secret_name", "AWS_ACCESS_KEY_ID"));
         assertThat(rot.get("secret_updated_at")).isEqualTo("2020-10-01T00:00:00Z");
         assertThat(rot.get("status")).isEqualTo("ROTATE");
         assertThat(rot.get("priority")).isEqualTo("P1");
@@ -200,7 +201,7 @@ class GitHubScanTest {
         assertThat(byName.get("NPM_TOKEN").get("exposure")).isEqualTo("JOB");
         assertThat(byName.get("NPM_TOKEN").get("via")).isEqualTo("step env NODE_AUTH_TOKEN");
         assertThat(byName.get("ACTIONS_RUNTIME_TOKEN").get("exposure")).isEqualTo("STEP");
-        Map<String, String> npm = scan.one(ROTATION, is("secret_name", "NPM_TOKEN"));
+        Map<String, String> npm = scan.one(ROTATION, is("scope_owner", "acme/web-app", "secret_name", "NPM_TOKEN"));
         assertThat(npm.get("priority")).isEqualTo("P3");
         assertThat(npm.get("jobs_exposed")).isEqualTo("6");
     }
@@ -303,7 +304,28 @@ class GitHubScanTest {
         JsonNode report = new ObjectMapper().readTree(scan.dir().resolve("report.json").toFile());
         assertThat(report.at("/summary/api_requests").asLong()).isEqualTo(requests.size());
         assertThat(report.at("/summary/examined/github-actions/api_requests").asLong()).isEqualTo(requests.size());
-        assertThat(requests.size()).isLessThan(60);
+        // The repositories whose runs reach the window cost what they did before the commit-history fallback.
+        assertThat(requests.stream().filter(r -> !r.path().contains("/legacy")).count()).isLessThan(60);
+    }
+
+    @Test
+    void expiredRunsFallBackToTheCommitHistory() throws Exception {
+        Map<String, String> cov = scan.one(JOBS, is("project", "acme/legacy"));
+        assertThat(cov.get("job_name")).isEqualTo("coverage");
+        assertThat(cov.get("basis")).isEqualTo("commit-history");
+        assertThat(cov.get("verdict")).isEqualTo("RAN");
+        assertThat(cov.get("confidence")).isEqualTo("probable");
+        assertThat(cov.get("branch")).isEqualTo("main");
+        assertThat(cov.get("started_at")).isEqualTo("2021-01-31T00:00:00Z");
+        assertThat(scan.rows(ROTATION, is("scope_owner", "acme/legacy"))).extracting(r -> r.get("secret_name"))
+                .contains("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "NPM_TOKEN").doesNotContain("LINT_TOKEN");
+        Map<String, String> gap = scan.one("coverage", is("project", "acme/legacy", "gap", "RUNS_EXPIRED"));
+        assertThat(gap.get("blocking")).isEqualTo("false");
+        assertThat(gap.get("detail")).contains("the oldest run listed was created 2025-01-06T09:00:00Z");
+        // The gap counts the fallback's requests: every request about legacy but its run listing and secrets.
+        long fallback = requests.stream().filter(r -> r.path().contains("/legacy") && !r.path().contains("secrets")
+                && !r.pathAndQuery().contains("created=2021")).count();
+        assertThat(gap.get("detail")).contains("; " + fallback + " request(s))");
     }
 
     @Test
