@@ -84,8 +84,11 @@ public record JenkinsEstate(
 
     public record Repo(String name, String branch, List<Commit> commits) { }
 
-    /** A commit; {@code id} is a label builds refer to; files are path -> content. */
-    public record Commit(String id, String message, Map<String, String> files) { }
+    /**
+     * A commit; {@code id} is a label builds refer to; files are path -> content (an empty content deletes the file).
+     * {@code time}: when it was committed (default one day after the previous commit, from 2020-06-01).
+     */
+    public record Commit(String id, String message, Map<String, String> files, Instant time) { }
 
     /**
      * Seeded fault injection. {@code rate} of requests (chosen by a hash of seed, path and occurrence, so the same

@@ -41,12 +41,19 @@ final class Repos implements AutoCloseable {
                 if (c.files() != null) {
                     for (Map.Entry<String, String> f : c.files().entrySet()) {
                         Path p = work.resolve(f.getKey());
+                        if (f.getValue() == null || f.getValue().isEmpty()) {
+                            git.rm().addFilepattern(f.getKey()).call();
+                            continue;
+                        }
                         Files.createDirectories(p.getParent());
                         Files.writeString(p, f.getValue());
                     }
                 }
                 git.add().addFilepattern(".").call();
-                PersonIdent who = new PersonIdent("Sim Dev", "dev@example.com", new java.util.Date(t + 86_400_000L * i++),
+                long when = c.time() != null ? c.time().toEpochMilli() : t + 86_400_000L * i;
+                i++;
+                t = c.time() != null ? when - 86_400_000L * (i - 1) : t;
+                PersonIdent who = new PersonIdent("Sim Dev", "dev@example.com", new java.util.Date(when),
                         TimeZone.getTimeZone("UTC"));
                 RevCommit rc = git.commit().setMessage(c.message() == null ? "commit " + c.id() : c.message())
                         .setAuthor(who).setCommitter(who).setAllowEmpty(true).setSign(false).call();

@@ -514,7 +514,7 @@ public final class JenkinsSource implements CiSource {
             java.time.Instant until = ctx.window().until();
             try (JenkinsData.History h = data.history(job.fullName(), remotes, branch, scriptPath, since, until)) {
                 items.add(data.link(JenkinsData.SCM_HISTORY, job.fullName()));
-                if (h.failure() != null) return "!the history of " + scriptPath + " could not be read: " + h.failure();
+                if (h.failure() != null) return "!" + h.failure();
                 List<ScmFiles.Version> versions = h.versions();
                 int running = 0;
                 for (int i = 0; i < versions.size(); i++) {
