@@ -28,7 +28,10 @@ class JenkinsSampleTest {
                     "website-nightly#211 website-nightly RAN confirmed",
                     "website-nightly#180 website-nightly RAN probable",
                     "payments/payments-api#57 Coverage RAN confirmed",
-                    "payments/ledger-service/main#12 Coverage RAN confirmed");
+                    "payments/ledger-service/main#12 Coverage RAN confirmed",
+                    // builds #1-#179 were discarded and a freestyle job keeps no history: today's definition's
+                    // credentials are listed for review (basis commit-history)
+                    "website-nightly# website-nightly UNKNOWN possible");
             List<CSVRecord> rotation = csv(out.resolve("rotation.csv"));
             assertThat(rotation).extracting(x -> x.get("secret_name") + " " + x.get("exposure") + " " + x.get("status"))
                     .contains("codecov-token STEP REVIEW", "sonarcloud-token STEP REVIEW", "artifactory-deploy JOB REVIEW",
