@@ -229,7 +229,7 @@ public final class JenkinsSource implements CiSource {
             // Builds that were discarded: the rows the online walk drew from the Jenkinsfile's history (or from the
             // current definition) are drawn again from the stored history and files; its gap is repeated as it was.
             String discarded = unit.facts().get(DISCARDED);
-            if (discarded != null) walk.withoutBuilds(sink, ref, def, discarded, new LinkedHashMap<>(), items);
+            if (discarded != null) walk.withoutBuilds(sink, ref, def, discarded, new LinkedHashMap<>(unit.facts()), items);
             walk.assessBuilds(sink, ref, walk.matrixPath(ref),
                     builds.stream().filter(b -> ctx.window().contains(b.timestamp())).toList(), def,
                     unit.facts(), items);
@@ -239,6 +239,7 @@ public final class JenkinsSource implements CiSource {
 
     /** Unit fact: the discarded builds ("#3-#9") whose window the rows of the job's definition history stand for. */
     private static final String DISCARDED = "discarded_builds";
+    private static final String JOB_URL = "job_url";
 
     private final class Walk {
         final ScanContext ctx;
@@ -469,7 +470,9 @@ public final class JenkinsSource implements CiSource {
             JobConfig c = def.config();
             if (c == null) return null;
             facts.put(DISCARDED, discarded);
-            if (c.pipelineFromScm()) return fromHistory(sink, job, def, c, discarded, items);
+            // The job's URL as the online walk knew it (offline, the instance's port is not known otherwise).
+            facts.putIfAbsent(JOB_URL, url + matrixPath(job));
+            if (c.pipelineFromScm()) return fromHistory(sink, job, def, c, discarded, facts.get(JOB_URL), items);
             if (!def.referencesUploader()) return null;
             // Today's config.xml is all there is: it may not be what the discarded builds ran, so the verdict stays
             // UNKNOWN; the credentials it binds around the uploader still go to review.
@@ -486,7 +489,7 @@ public final class JenkinsSource implements CiSource {
             String branch = c.branch() == null ? "" : c.branch();
             JobFinding f = new JobFinding(PROVIDER, host, job.fullName(), job.name(), "", 1, "config.xml",
                     use != null && use.stage() != null ? use.stage() : job.name(), branch, "", "",
-                    ctx.window().since(), url + matrixPath(job), Verdict.UNKNOWN, Confidence.POSSIBLE,
+                    ctx.window().since(), facts.get(JOB_URL), Verdict.UNKNOWN, Confidence.POSSIBLE,
                     "builds " + discarded + " discarded and config.xml keeps no history; today's definition runs the uploader"
                             + uses.where(use).replaceFirst("^;", ":")
                             + "; the credentials it binds are listed for review", JobFinding.COMMIT_HISTORY,
@@ -499,7 +502,7 @@ public final class JenkinsSource implements CiSource {
         }
 
         /** Rows from the Jenkinsfile's versions in effect during the window; the gap's detail as withoutBuilds says. */
-        private String fromHistory(Sink sink, JobRef job, Definition def, JobConfig c, String discarded,
+        private String fromHistory(Sink sink, JobRef job, Definition def, JobConfig c, String discarded, String jobUrl,
                                    List<EvidenceLink> items) {
             String scriptPath = c.scriptPath();
             List<String> remotes = def.remotes(items);
@@ -532,7 +535,7 @@ public final class JenkinsSource implements CiSource {
                                     def.lookup(rev, v.sha(), used)), scriptPath + "@" + ScmFiles.abbrev(v.sha()));
                             if (uses.runs()) {
                                 running++;
-                                historyRow(sink, job, uses, v, branch, from, to, discarded, remotes);
+                                historyRow(sink, job, uses, v, branch, from, to, discarded, jobUrl, remotes);
                             }
                         }
                     } catch (IOException e) {
@@ -546,12 +549,13 @@ public final class JenkinsSource implements CiSource {
         }
 
         private void historyRow(Sink sink, JobRef job, Uses uses, ScmFiles.Version v, String branch,
-                                java.time.Instant from, java.time.Instant to, String discarded, List<String> remotes) {
+                                java.time.Instant from, java.time.Instant to, String discarded, String jobUrl,
+                                List<String> remotes) {
             JenkinsfileAnalyzer.Use use = uses.first();
             Confidence confidence = uses.weak(use) ? Confidence.POSSIBLE : Confidence.PROBABLE;
             JobFinding f = new JobFinding(PROVIDER, host, job.fullName(), job.name(), "", 1, ScmFiles.abbrev(v.sha()),
                     use != null && use.stage() != null ? use.stage() : job.name(), branch, v.sha(), "", from,
-                    url + matrixPath(job), Verdict.RAN, confidence,
+                    jobUrl, Verdict.RAN, confidence,
                     "builds " + discarded + " discarded; in effect from " + from + " to " + to
                             + uses.where(use).replaceFirst("^;", ":")
                             + (use != null && use.conditional() ? " (inside " + use.condition() + ")" : ""),
