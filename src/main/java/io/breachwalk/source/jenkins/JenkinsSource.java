@@ -515,7 +515,10 @@ public final class JenkinsSource implements CiSource {
             }
             java.time.Instant since = ctx.window().since();
             java.time.Instant until = ctx.window().until();
-            try (JenkinsData.History h = data.history(job.fullName(), remotes, branch, scriptPath, since, until)) {
+            // A pull-request job (PR-48) builds the pull request's head, which is no branch of the remote.
+            Matcher pr = Pattern.compile("PR-(\\d+)").matcher(branch);
+            String ref = job.branchJob() && pr.matches() ? "refs/pull/" + pr.group(1) + "/head" : branch;
+            try (JenkinsData.History h = data.history(job.fullName(), remotes, ref, scriptPath, since, until)) {
                 items.add(data.link(JenkinsData.SCM_HISTORY, job.fullName()));
                 if (h.failure() != null) return "!" + h.failure();
                 List<ScmFiles.Version> versions = h.versions();

@@ -218,8 +218,9 @@ final class ScmFiles {
 
     /**
      * The versions of {@code path} on {@code branch} that were in effect during [since, until): the last change before
-     * {@code since} and every change inside the window, oldest first. A remote is fetched once (the branch with its
-     * history, one request); a local repository is opened in place. Close it when done reading.
+     * {@code since} and every change inside the window, oldest first. {@code branch} is a branch name or a full ref
+     * (a pull request's head). A remote is fetched once (the branch with its history, one request); a local
+     * repository is opened in place. Close it when done reading.
      */
     History history(String url, String branch, String path, java.time.Instant since, java.time.Instant until) {
         History h = new History();
@@ -229,14 +230,14 @@ final class ScmFiles {
                 File dir = url.startsWith("file:") ? new File(URI.create(url.replace("file:///", "file:/")).getPath()) : new File(url);
                 File gitDir = new File(dir, ".git").isDirectory() ? new File(dir, ".git") : dir;
                 h.repo = new FileRepositoryBuilder().setGitDir(gitDir).setMustExist(true).build();
-                ref = "refs/heads/" + branch;
+                ref = branch.startsWith("refs/") ? branch : "refs/heads/" + branch;
             } else {
                 h.tmp = Files.createTempDirectory("bw-scm-history");
                 fetches.incrementAndGet();
                 onFetch.run();
                 try (Git git = Git.init().setBare(true).setDirectory(h.tmp.toFile()).call()) {
                     // The branch with its history: the commits that changed the Jenkinsfile are among them.
-                    git.fetch().setRemote(url).setRefSpecs(new RefSpec("+refs/heads/" + branch + ":refs/bw/history"))
+                    git.fetch().setRemote(url).setRefSpecs(new RefSpec("+" + (branch.startsWith("refs/") ? branch : "refs/heads/" + branch) + ":refs/bw/history"))
                             .setTimeout(60).call();
                     h.repo = git.getRepository();
                     h.repo.incrementOpen();
