@@ -163,6 +163,7 @@ final class ScmFiles {
                     fetches.incrementAndGet();
                     onFetch.run();
                     try (Git git = Git.init().setBare(true).setDirectory(tmp.toFile()).call()) {
+                        noAutoGc(git);
                         // One commit, no history: enough to read the files the build ran.
                         git.fetch().setRemote(url).setRefSpecs(new RefSpec(sha + ":refs/bw/build")).setDepth(1)
                                 .setTimeout(30).call();
@@ -192,7 +193,7 @@ final class ScmFiles {
             if (tmp != null) {
                 try (Stream<Path> s = Files.walk(tmp)) {
                     for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-                } catch (IOException ignored) {
+                } catch (IOException | java.io.UncheckedIOException ignored) {
                     // a temporary folder left behind holds one public commit; nothing else to do
                 }
                 tmp = null;
@@ -236,6 +237,7 @@ final class ScmFiles {
                 fetches.incrementAndGet();
                 onFetch.run();
                 try (Git git = Git.init().setBare(true).setDirectory(h.tmp.toFile()).call()) {
+                    noAutoGc(git);
                     // The branch with its history: the commits that changed the Jenkinsfile are among them.
                     git.fetch().setRemote(url).setRefSpecs(new RefSpec("+" + (branch.startsWith("refs/") ? branch : "refs/heads/" + branch) + ":refs/bw/history"))
                             .setTimeout(60).call();
@@ -319,12 +321,23 @@ final class ScmFiles {
             if (tmp != null) {
                 try (Stream<Path> s = Files.walk(tmp)) {
                     for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-                } catch (IOException ignored) {
+                } catch (IOException | java.io.UncheckedIOException ignored) {
                     // a temporary folder left behind holds a public branch; nothing else to do
                 }
                 tmp = null;
             }
         }
+    }
+
+    /**
+     * A fetch into a repository may start a detached auto-gc that writes into it while it is being deleted: a
+     * throwaway repository needs none.
+     */
+    private static void noAutoGc(Git git) throws IOException {
+        org.eclipse.jgit.lib.StoredConfig c = git.getRepository().getConfig();
+        c.setInt("gc", null, "auto", 0);
+        c.setBoolean("gc", null, "autoDetach", false);
+        c.save();
     }
 
     static String abbrev(String sha) { return sha == null ? "?" : sha.length() > 7 ? sha.substring(0, 7) : sha; }
