@@ -59,6 +59,14 @@ final class Repos implements AutoCloseable {
                         .setAuthor(who).setCommitter(who).setAllowEmpty(true).setSign(false).call();
                 ids.put(c.id(), rc.getName());
             }
+            if (r.refs() != null) {
+                for (Map.Entry<String, String> ref : r.refs().entrySet()) {
+                    org.eclipse.jgit.lib.RefUpdate u = git.getRepository().updateRef(ref.getKey());
+                    u.setNewObjectId(org.eclipse.jgit.lib.ObjectId.fromString(ids.get(ref.getValue())));
+                    u.setForceUpdate(true);
+                    u.update();
+                }
+            }
         } catch (org.eclipse.jgit.api.errors.GitAPIException e) {
             throw new IOException("cannot create sim repo " + r.name() + ": " + e.getMessage(), e);
         }

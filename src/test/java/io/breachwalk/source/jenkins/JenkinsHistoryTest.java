@@ -99,6 +99,14 @@ class JenkinsHistoryTest {
     }
 
     @Test
+    void pullRequestJobReadsThePullRequestHead() {
+        CSVRecord r = rows(jobs, j -> j.get("project").equals("ledger/PR-7")).get(0);
+        assertThat(r.get("branch")).isEqualTo("PR-7");
+        assertThat(r.get("commit_sha")).isEqualTo(sim.commitSha("ledger", "l1"));
+        assertThat(gap("ledger/PR-7").get("blocking")).isEqualTo("false");
+    }
+
+    @Test
     void remoteThatCannotBeReadBlocks() {
         assertThat(scan.exit()).as(scan.err()).isEqualTo(3);
         assertThat(rows(jobs, j -> j.get("project").equals("orphan"))).isEmpty();
