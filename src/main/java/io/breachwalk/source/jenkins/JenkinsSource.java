@@ -249,6 +249,7 @@ public final class JenkinsSource implements CiSource {
         final JenkinsData data;
         final CredentialStores stores;
         final List<JobRef> jobs = new ArrayList<>();
+        final Map<String, List<String>> parentRemotes = new java.util.concurrent.ConcurrentHashMap<>();
 
         Walk(ScanContext ctx, String host, JenkinsHttp http, Rest rest, JenkinsData data) {
             this.ctx = ctx;
@@ -523,6 +524,7 @@ public final class JenkinsSource implements CiSource {
                 if (h.failure() != null) return "!" + h.failure();
                 List<ScmFiles.Version> versions = h.versions();
                 int running = 0;
+                List<String> unread = new ArrayList<>();
                 for (int i = 0; i < versions.size(); i++) {
                     ScmFiles.Version v = versions.get(i);
                     java.time.Instant from = v.time().isAfter(since) ? v.time() : since;
@@ -533,6 +535,9 @@ public final class JenkinsSource implements CiSource {
                         String[] why = {null};
                         Optional<String> text = rev.read(scriptPath, why);
                         used.add(data.link(JenkinsData.SCM_FILE, scriptPath + "@" + v.sha()));
+                        if (text.isEmpty() && why[0] != null && !why[0].contains(" does not exist at ")) {
+                            unread.add(ScmFiles.abbrev(v.sha()));
+                        }
                         if (text.isPresent()) {
                             Uses uses = Uses.pipeline(JenkinsfileAnalyzer.analyze(scriptPath, text.get(), ctx.matcher(),
                                     def.lookup(rev, v.sha(), used)), scriptPath + "@" + ScmFiles.abbrev(v.sha()));
@@ -542,9 +547,15 @@ public final class JenkinsSource implements CiSource {
                             }
                         }
                     } catch (IOException e) {
-                        // a stored file that cannot be read: that version says nothing
+                        unread.add(ScmFiles.abbrev(v.sha()));
                     }
                     items.addAll(used);
+                }
+                if (!unread.isEmpty()) {
+                    // A version that could not be read may have run the uploader: the history does not settle it.
+                    return "!" + scriptPath + " could not be read at " + String.join(", ", unread) + " on " + branch
+                            + " (" + versions.size() + " version(s) in effect in the window, " + running
+                            + " of the others run the uploader)";
                 }
                 return "." + "the job's rows rest on the history of " + scriptPath + " on " + branch + " ("
                         + versions.size() + " version(s) in effect in the window, " + running + " run(s) the uploader)";
@@ -779,14 +790,17 @@ public final class JenkinsSource implements CiSource {
                 if (config == null) return List.of();
                 if (!config.scmUrls().isEmpty() || !job.branchJob()) return config.scmUrls();
                 String parent = String.join("/", job.folders());
-                try {
-                    String xml = data.config(parent, job.folders());
-                    used.add(data.link(JenkinsData.CONFIG, parent));
-                    return xml == null ? List.of() : JobConfig.parse(xml).scmUrls();
-                } catch (IOException | JobConfig.UnreadableConfig e) {
-                    used.add(data.link(JenkinsData.CONFIG, parent));
-                    return List.of();
-                }
+                // One read of the project's config.xml serves all its branch jobs.
+                List<String> urls = parentRemotes.computeIfAbsent(parent, p -> {
+                    try {
+                        String xml = data.config(p, job.folders());
+                        return xml == null ? List.of() : JobConfig.parse(xml).scmUrls();
+                    } catch (IOException | JobConfig.UnreadableConfig e) {
+                        return List.of();
+                    }
+                });
+                used.add(data.link(JenkinsData.CONFIG, parent));
+                return urls;
             }
 
             boolean referencesUploader() {
