@@ -488,7 +488,7 @@ public final class JenkinsSource implements CiSource {
             List<JenkinsfileAnalyzer.Binding> step = new ArrayList<>(uses.stepBindings(use));
             List<JenkinsfileAnalyzer.Binding> other = new ArrayList<>(uses.jobBindings(use));
             String branch = c.branch() == null ? "" : c.branch();
-            JobFinding f = new JobFinding(PROVIDER, host, job.fullName(), job.name(), "", 1, "config.xml",
+            JobFinding f = new JobFinding(PROVIDER, host, job.fullName(), job.name(), "", 1, "",
                     use != null && use.stage() != null ? use.stage() : job.name(), branch, "", "",
                     ctx.window().since(), facts.get(JOB_URL), Verdict.UNKNOWN, Confidence.POSSIBLE,
                     "builds " + discarded + " discarded and config.xml keeps no history; today's definition runs the uploader"
@@ -567,7 +567,8 @@ public final class JenkinsSource implements CiSource {
                                 List<String> remotes) {
             JenkinsfileAnalyzer.Use use = uses.first();
             Confidence confidence = uses.weak(use) ? Confidence.POSSIBLE : Confidence.PROBABLE;
-            JobFinding f = new JobFinding(PROVIDER, host, job.fullName(), job.name(), "", 1, ScmFiles.abbrev(v.sha()),
+            // No run and no job id (docs/outputs.md, basis): the commit names the version.
+            JobFinding f = new JobFinding(PROVIDER, host, job.fullName(), job.name(), "", 1, "",
                     use != null && use.stage() != null ? use.stage() : job.name(), branch, v.sha(), "", from,
                     jobUrl, Verdict.RAN, confidence,
                     "builds " + discarded + " discarded; in effect from " + from + " to " + to

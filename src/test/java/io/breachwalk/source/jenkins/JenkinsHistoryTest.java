@@ -58,6 +58,7 @@ class JenkinsHistoryTest {
         assertThat(r.get("verdict")).isEqualTo("RAN");
         assertThat(r.get("confidence")).isEqualTo("probable");
         assertThat(r.get("run_id")).isEmpty();
+        assertThat(r.get("job_id")).isEmpty();
         assertThat(r.get("commit_sha")).isEqualTo(c1);
         assertThat(r.get("branch")).isEqualTo("main");
         assertThat(r.get("job_name")).isEqualTo("Coverage");
