@@ -100,6 +100,15 @@ class JenkinsHistoryTest {
     }
 
     @Test
+    void repositoryScriptsAreFollowedAtEachVersion() {
+        CSVRecord r = rows(jobs, j -> j.get("project").equals("tools/main")).get(0);
+        assertThat(r.get("basis")).isEqualTo("commit-history");
+        assertThat(r.get("confidence")).isEqualTo("possible");
+        assertThat(r.get("evidence")).contains("script:scripts/coverage.sh:3");
+        assertThat(exposure("tools/main", "codecov-token").get("exposure")).isEqualTo("STEP");
+    }
+
+    @Test
     void pullRequestJobReadsThePullRequestHead() {
         CSVRecord r = rows(jobs, j -> j.get("project").equals("ledger/PR-7")).get(0);
         assertThat(r.get("branch")).isEqualTo("PR-7");
