@@ -82,10 +82,14 @@ public record JenkinsEstate(
     public record Generate(int count, Instant from, Instant to, String result, String log, Boolean logGone,
                            String revision, List<Stage> stages, Integer logPadLines) { }
 
-    public record Repo(String name, String branch, List<Commit> commits) { }
+    /** {@code refs}: extra refs to commits of the repo, e.g. a pull request's head {@code refs/pull/7/head: c2}. */
+    public record Repo(String name, String branch, List<Commit> commits, Map<String, String> refs) { }
 
-    /** A commit; {@code id} is a label builds refer to; files are path -> content. */
-    public record Commit(String id, String message, Map<String, String> files) { }
+    /**
+     * A commit; {@code id} is a label builds refer to; files are path -> content (an empty content deletes the file).
+     * {@code time}: when it was committed (default one day after the previous commit, from 2020-06-01).
+     */
+    public record Commit(String id, String message, Map<String, String> files, Instant time) { }
 
     /**
      * Seeded fault injection. {@code rate} of requests (chosen by a hash of seed, path and occurrence, so the same

@@ -41,16 +41,31 @@ final class Repos implements AutoCloseable {
                 if (c.files() != null) {
                     for (Map.Entry<String, String> f : c.files().entrySet()) {
                         Path p = work.resolve(f.getKey());
+                        if (f.getValue() == null || f.getValue().isEmpty()) {
+                            git.rm().addFilepattern(f.getKey()).call();
+                            continue;
+                        }
                         Files.createDirectories(p.getParent());
                         Files.writeString(p, f.getValue());
                     }
                 }
                 git.add().addFilepattern(".").call();
-                PersonIdent who = new PersonIdent("Sim Dev", "dev@example.com", new java.util.Date(t + 86_400_000L * i++),
+                long when = c.time() != null ? c.time().toEpochMilli() : t + 86_400_000L * i;
+                i++;
+                t = c.time() != null ? when - 86_400_000L * (i - 1) : t;
+                PersonIdent who = new PersonIdent("Sim Dev", "dev@example.com", new java.util.Date(when),
                         TimeZone.getTimeZone("UTC"));
                 RevCommit rc = git.commit().setMessage(c.message() == null ? "commit " + c.id() : c.message())
                         .setAuthor(who).setCommitter(who).setAllowEmpty(true).setSign(false).call();
                 ids.put(c.id(), rc.getName());
+            }
+            if (r.refs() != null) {
+                for (Map.Entry<String, String> ref : r.refs().entrySet()) {
+                    org.eclipse.jgit.lib.RefUpdate u = git.getRepository().updateRef(ref.getKey());
+                    u.setNewObjectId(org.eclipse.jgit.lib.ObjectId.fromString(ids.get(ref.getValue())));
+                    u.setForceUpdate(true);
+                    u.update();
+                }
             }
         } catch (org.eclipse.jgit.api.errors.GitAPIException e) {
             throw new IOException("cannot create sim repo " + r.name() + ": " + e.getMessage(), e);

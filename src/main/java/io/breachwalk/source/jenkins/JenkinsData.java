@@ -19,6 +19,7 @@ interface JenkinsData {
     String SCM_FILE = "jenkins-scm-file";
     String WFAPI = "jenkins-wfapi";
     String CREDENTIALS = "jenkins-credentials";
+    String SCM_HISTORY = "jenkins-scm-history";
 
     /** The build record (number, timestamp, revision, remotes, parameters); null when gone. Name: job/number. */
     JsonNode build(String jobName, String buildPath, int number) throws IOException;
@@ -42,6 +43,28 @@ interface JenkinsData {
 
         /** Why no remote gave the revision at all (a script lookup then says nothing), or null. */
         default String unreachable() { return null; }
+
+        @Override
+        default void close() { }
+    }
+
+    /**
+     * The versions of a job's Jenkinsfile in effect during [since, until) on one branch, read from the first of the
+     * remotes that answers (one fetch), and the files at those commits. Name: the job's full name (the version list),
+     * path@sha (each file). Close it when the analysis is done.
+     */
+    History history(String jobName, List<String> remotes, String branch, String path, java.time.Instant since,
+                    java.time.Instant until);
+
+    /** A Jenkinsfile's versions in a window, or why they could not be read. */
+    interface History extends AutoCloseable {
+        List<ScmFiles.Version> versions();
+
+        /** Why the history could not be read (remote unreachable, branch missing), or null. */
+        String failure();
+
+        /** The files at one of the versions' commits. */
+        Revision at(String sha);
 
         @Override
         default void close() { }

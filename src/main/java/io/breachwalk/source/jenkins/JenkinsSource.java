@@ -224,11 +224,22 @@ public final class JenkinsSource implements CiSource {
             Findings.Unit sink = ctx.findings().unit(PROVIDER, ref.fullName());
             sink.examinedProject(PROVIDER);
             ctx.progress().step(ref.fullName());
+            Walk.Definition def = walk.new Definition(ref, sink);
+            List<EvidenceLink> items = new ArrayList<>();
+            // Builds that were discarded: the rows the online walk drew from the Jenkinsfile's history (or from the
+            // current definition) are drawn again from the stored history and files; its gap is repeated as it was.
+            String discarded = unit.facts().get(DISCARDED);
+            if (discarded != null) walk.withoutBuilds(sink, ref, def, discarded, new LinkedHashMap<>(unit.facts()), items);
             walk.assessBuilds(sink, ref, walk.matrixPath(ref),
-                    builds.stream().filter(b -> ctx.window().contains(b.timestamp())).toList(), walk.new Definition(ref, sink));
+                    builds.stream().filter(b -> ctx.window().contains(b.timestamp())).toList(), def,
+                    unit.facts(), items);
             sink.commit();
         }
     }
+
+    /** Unit fact: the discarded builds ("#3-#9") whose window the rows of the job's definition history stand for. */
+    private static final String DISCARDED = "discarded_builds";
+    private static final String JOB_URL = "job_url";
 
     private final class Walk {
         final ScanContext ctx;
@@ -238,6 +249,7 @@ public final class JenkinsSource implements CiSource {
         final JenkinsData data;
         final CredentialStores stores;
         final List<JobRef> jobs = new ArrayList<>();
+        final Map<String, List<String>> parentRemotes = new java.util.concurrent.ConcurrentHashMap<>();
 
         Walk(ScanContext ctx, String host, JenkinsHttp http, Rest rest, JenkinsData data) {
             this.ctx = ctx;
@@ -370,13 +382,16 @@ public final class JenkinsSource implements CiSource {
                 return;
             }
             Definition def = new Definition(job, sink);
-            discarded(sink, job, found, def);
-            assessBuilds(sink, job, path, found.inWindow(), def);
+            Map<String, String> facts = new LinkedHashMap<>();
+            List<EvidenceLink> items = new ArrayList<>();
+            discarded(sink, job, found, def, facts, items);
+            assessBuilds(sink, job, path, found.inWindow(), def, facts, items);
             sink.commit();
         }
 
         /** Judges the builds in the window (listed online, or stored) and records what each rested on. */
-        void assessBuilds(Sink sink, JobRef job, String path, List<BuildWindow.Build> builds, Definition def) {
+        void assessBuilds(Sink sink, JobRef job, String path, List<BuildWindow.Build> builds, Definition def,
+                          Map<String, String> unitFacts, List<EvidenceLink> unitItems) {
             for (BuildWindow.Build b : builds) {
                 sink.examinedRun(PROVIDER);
                 sink.examinedJob(PROVIDER);
@@ -398,13 +413,17 @@ public final class JenkinsSource implements CiSource {
             List<EvidenceLink> unit = new ArrayList<>();
             unit.add(data.link(JenkinsData.CONFIG, job.fullName()));
             for (String owner : CredentialStores.owners(job.folders())) unit.add(data.link(JenkinsData.CREDENTIALS, owner));
-            sink.evidence(new EvidenceRecord(PROVIDER, host, job.fullName(), "", Map.of("class", job.clazz(),
-                    "branch_job", Boolean.toString(job.branchJob())),
+            unit.addAll(unitItems);
+            Map<String, String> facts = new LinkedHashMap<>(unitFacts);
+            facts.put("class", job.clazz());
+            facts.put("branch_job", Boolean.toString(job.branchJob()));
+            sink.evidence(new EvidenceRecord(PROVIDER, host, job.fullName(), "", facts,
                     unit.stream().filter(java.util.Objects::nonNull).distinct().toList()));
         }
 
         /** Builds numbered between the retained neighbours of the window that no longer exist. */
-        private void discarded(Sink sink, JobRef job, BuildWindow.Result r, Definition def) {
+        private void discarded(Sink sink, JobRef job, BuildWindow.Result r, Definition def, Map<String, String> facts,
+                               List<EvidenceLink> items) {
             if (r.newest() == 0) return;
             int low = r.before() == null ? 1 : r.before().number() + 1;
             int high = r.after() == null ? r.newest() : r.after().number() - 1;
@@ -427,11 +446,137 @@ public final class JenkinsSource implements CiSource {
                 count += x[1] - x[0] + 1;
                 text.add(x[0] == x[1] ? "#" + x[0] : "#" + x[0] + "-#" + x[1]);
             }
-            boolean references = def.referencesUploader();
-            gap(sink, job.fullName(), "", Gap.BUILDS_DISCARDED, count + " build(s) " + String.join(", ", text)
+            String what = count + " build(s) " + String.join(", ", text)
                     + (r.before() == null ? " (no retained build before the window, so some may predate it)" : "")
-                    + " no longer exist and may have started in the window"
-                    + (references ? "; the job's current definition runs the uploader" : ""), references);
+                    + " no longer exist and may have started in the window";
+            String said = withoutBuilds(sink, job, def, String.join(", ", text), facts, items);
+            if (said == null) {
+                boolean references = def.referencesUploader();
+                gap(sink, job.fullName(), "", Gap.BUILDS_DISCARDED, what
+                        + (references ? "; the job's current definition runs the uploader" : ""), references);
+            } else {
+                gap(sink, job.fullName(), "", Gap.BUILDS_DISCARDED, what + "; " + said.substring(1), said.charAt(0) == '!');
+            }
+        }
+
+        /**
+         * What can be said of a job whose builds in the window were discarded (DESIGN 4.6): a definition from SCM is
+         * judged version by version from the Jenkinsfile's history on its branch (rows with basis commit-history); a
+         * definition kept only in config.xml has no history, so the credentials its current definition binds around
+         * the uploader are listed for review. Returns the gap's detail, prefixed '!' when it blocks ('.' when not),
+         * or null when nothing is known beyond the current definition (the caller words the gap as before).
+         */
+        String withoutBuilds(Sink sink, JobRef job, Definition def, String discarded, Map<String, String> facts,
+                             List<EvidenceLink> items) {
+            JobConfig c = def.config();
+            if (c == null) return null;
+            facts.put(DISCARDED, discarded);
+            // The job's URL as the online walk knew it (offline, the instance's port is not known otherwise).
+            facts.putIfAbsent(JOB_URL, url + matrixPath(job));
+            if (c.pipelineFromScm()) return fromHistory(sink, job, def, c, discarded, facts.get(JOB_URL), items);
+            if (!def.referencesUploader()) return null;
+            // Today's config.xml is all there is: it may not be what the discarded builds ran, so the verdict stays
+            // UNKNOWN; the credentials it binds around the uploader still go to review.
+            List<EvidenceLink> used = new ArrayList<>();
+            Uses uses;
+            try {
+                uses = def.at(null, List.of(), "", used);
+            } catch (IOException e) {
+                return null;
+            }
+            JenkinsfileAnalyzer.Use use = uses.first();
+            List<JenkinsfileAnalyzer.Binding> step = new ArrayList<>(uses.stepBindings(use));
+            List<JenkinsfileAnalyzer.Binding> other = new ArrayList<>(uses.jobBindings(use));
+            String branch = c.branch() == null ? "" : c.branch();
+            JobFinding f = new JobFinding(PROVIDER, host, job.fullName(), job.name(), "", 1, "",
+                    use != null && use.stage() != null ? use.stage() : job.name(), branch, "", "",
+                    ctx.window().since(), facts.get(JOB_URL), Verdict.UNKNOWN, Confidence.POSSIBLE,
+                    "builds " + discarded + " discarded and config.xml keeps no history; today's definition runs the uploader"
+                            + uses.where(use).replaceFirst("^;", ":")
+                            + "; the credentials it binds are listed for review", JobFinding.COMMIT_HISTORY,
+                    ctx.window().until());
+            sink.job(f);
+            exposeAll(sink, f, job, step, other, c.passwordParameters(), c.scmUrls());
+            items.addAll(used);
+            return "!the job's current definition runs the uploader; config.xml keeps no history, so the credentials it "
+                    + "binds around the uploader are listed for review (basis commit-history)";
+        }
+
+        /** Rows from the Jenkinsfile's versions in effect during the window; the gap's detail as withoutBuilds says. */
+        private String fromHistory(Sink sink, JobRef job, Definition def, JobConfig c, String discarded, String jobUrl,
+                                   List<EvidenceLink> items) {
+            String scriptPath = c.scriptPath();
+            List<String> remotes = def.remotes(items);
+            String branch = job.branchJob() ? java.net.URLDecoder.decode(job.name(), StandardCharsets.UTF_8) : c.branch();
+            if (branch == null) {
+                return "!the history of " + scriptPath + " cannot be read: the job builds no single named branch";
+            }
+            if (remotes.isEmpty()) {
+                return "!the history of " + scriptPath + " cannot be read: no git remote is recorded for the job";
+            }
+            java.time.Instant since = ctx.window().since();
+            java.time.Instant until = ctx.window().until();
+            // A pull-request job (PR-48) builds the pull request's head, which is no branch of the remote.
+            Matcher pr = Pattern.compile("PR-(\\d+)").matcher(branch);
+            String ref = job.branchJob() && pr.matches() ? "refs/pull/" + pr.group(1) + "/head" : branch;
+            try (JenkinsData.History h = data.history(job.fullName(), remotes, ref, scriptPath, since, until)) {
+                items.add(data.link(JenkinsData.SCM_HISTORY, job.fullName()));
+                if (h.failure() != null) return "!" + h.failure();
+                List<ScmFiles.Version> versions = h.versions();
+                int running = 0;
+                List<String> unread = new ArrayList<>();
+                for (int i = 0; i < versions.size(); i++) {
+                    ScmFiles.Version v = versions.get(i);
+                    java.time.Instant from = v.time().isAfter(since) ? v.time() : since;
+                    java.time.Instant to = i + 1 < versions.size() && versions.get(i + 1).time().isBefore(until)
+                            ? versions.get(i + 1).time() : until;
+                    List<EvidenceLink> used = new ArrayList<>();
+                    try (JenkinsData.Revision rev = h.at(v.sha())) {
+                        String[] why = {null};
+                        Optional<String> text = rev.read(scriptPath, why);
+                        used.add(data.link(JenkinsData.SCM_FILE, scriptPath + "@" + v.sha()));
+                        if (text.isEmpty() && why[0] != null && !why[0].contains(" does not exist at ")) {
+                            unread.add(ScmFiles.abbrev(v.sha()));
+                        }
+                        if (text.isPresent()) {
+                            Uses uses = Uses.pipeline(JenkinsfileAnalyzer.analyze(scriptPath, text.get(), ctx.matcher(),
+                                    def.lookup(rev, v.sha(), used)), scriptPath + "@" + ScmFiles.abbrev(v.sha()));
+                            if (uses.runs()) {
+                                running++;
+                                historyRow(sink, job, uses, v, branch, from, to, discarded, jobUrl, remotes);
+                            }
+                        }
+                    } catch (IOException e) {
+                        unread.add(ScmFiles.abbrev(v.sha()));
+                    }
+                    items.addAll(used);
+                }
+                if (!unread.isEmpty()) {
+                    // A version that could not be read may have run the uploader: the history does not settle it.
+                    return "!" + scriptPath + " could not be read at " + String.join(", ", unread) + " on " + branch
+                            + " (" + versions.size() + " version(s) in effect in the window, " + running
+                            + " of the others run the uploader)";
+                }
+                return "." + "the job's rows rest on the history of " + scriptPath + " on " + branch + " ("
+                        + versions.size() + " version(s) in effect in the window, " + running + " run(s) the uploader)";
+            }
+        }
+
+        private void historyRow(Sink sink, JobRef job, Uses uses, ScmFiles.Version v, String branch,
+                                java.time.Instant from, java.time.Instant to, String discarded, String jobUrl,
+                                List<String> remotes) {
+            JenkinsfileAnalyzer.Use use = uses.first();
+            Confidence confidence = uses.weak(use) ? Confidence.POSSIBLE : Confidence.PROBABLE;
+            // No run and no job id (docs/outputs.md, basis): the commit names the version.
+            JobFinding f = new JobFinding(PROVIDER, host, job.fullName(), job.name(), "", 1, "",
+                    use != null && use.stage() != null ? use.stage() : job.name(), branch, v.sha(), "", from,
+                    jobUrl, Verdict.RAN, confidence,
+                    "builds " + discarded + " discarded; in effect from " + from + " to " + to
+                            + uses.where(use).replaceFirst("^;", ":")
+                            + (use != null && use.conditional() ? " (inside " + use.condition() + ")" : ""),
+                    JobFinding.COMMIT_HISTORY, to);
+            sink.job(f);
+            exposeAll(sink, f, job, uses.stepBindings(use), uses.jobBindings(use), List.of(), remotes);
         }
 
         private void assessBuild(Sink sink, JobRef job, String path, BuildWindow.Build summary, Definition def,
@@ -545,6 +690,12 @@ public final class JenkinsSource implements CiSource {
                     confidence, evidence);
             sink.job(f);
             if (verdict != Verdict.RAN) return;
+            exposeAll(sink, f, job, step, other, passwordParams, remotes);
+        }
+
+        /** The credentials in reach of a job row: bound around the uploader (STEP), elsewhere (JOB), parameters, URLs. */
+        private void exposeAll(Sink sink, JobFinding f, JobRef job, List<JenkinsfileAnalyzer.Binding> step,
+                               List<JenkinsfileAnalyzer.Binding> other, List<String> passwordParams, List<String> remotes) {
             Map<String, Exposure> out = new LinkedHashMap<>();
             for (JenkinsfileAnalyzer.Binding s : step) expose(out, f, job, s.credentialsId(), ExposureLevel.STEP, s.via());
             for (JenkinsfileAnalyzer.Binding s : other) expose(out, f, job, s.credentialsId(), ExposureLevel.JOB, s.via());
@@ -623,6 +774,34 @@ public final class JenkinsSource implements CiSource {
                     configProblem = e.getMessage();
                     gap(sink, job.fullName(), "", Gap.UNPARSABLE_CONFIG, e.getMessage(), false);
                 }
+            }
+
+            /** config.xml parsed, or null when it could not be had (a gap says why). */
+            JobConfig config() {
+                load();
+                return config;
+            }
+
+            /**
+             * The git remotes the job's definition comes from: its own SCM, or for a branch job its multibranch
+             * project's branch source (read from the project's config.xml, which then is evidence of this job).
+             */
+            List<String> remotes(List<EvidenceLink> used) {
+                load();
+                if (config == null) return List.of();
+                if (!config.scmUrls().isEmpty() || !job.branchJob()) return config.scmUrls();
+                String parent = String.join("/", job.folders());
+                // One read of the project's config.xml serves all its branch jobs.
+                List<String> urls = parentRemotes.computeIfAbsent(parent, p -> {
+                    try {
+                        String xml = data.config(p, job.folders());
+                        return xml == null ? List.of() : JobConfig.parse(xml).scmUrls();
+                    } catch (IOException | JobConfig.UnreadableConfig e) {
+                        return List.of();
+                    }
+                });
+                used.add(data.link(JenkinsData.CONFIG, parent));
+                return urls;
             }
 
             boolean referencesUploader() {

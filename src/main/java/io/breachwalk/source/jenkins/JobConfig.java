@@ -28,7 +28,8 @@ public record JobConfig(
         List<String> passwordParameters,
         String inlineScript,
         String scriptPath,
-        List<String> scmUrls) {
+        List<String> scmUrls,
+        List<String> branches) {
 
     /** A shell or batch build step; {@code index} is its position among the builders (1-based). */
     public record Shell(int index, String kind, String command) { }
@@ -46,6 +47,16 @@ public record JobConfig(
         public UnreadableConfig(String message) {
             super(message);
         }
+    }
+
+    /**
+     * The one branch the job builds, from its git branch specifier ("* /main", "origin/main", "refs/heads/main"), or
+     * null when it builds several or a pattern: then no single history can be read.
+     */
+    public String branch() {
+        if (branches.size() != 1) return null;
+        String b = branches.get(0).replaceFirst("^\\*/", "").replaceFirst("^refs/heads/", "").replaceFirst("^origin/", "");
+        return b.isBlank() || b.contains("*") || b.contains("$") || b.contains(":") ? null : b;
     }
 
     public boolean pipelineFromScm() { return inlineScript == null && scriptPath != null; }
@@ -125,8 +136,15 @@ public record JobConfig(
                 if (u != null && !u.isBlank()) urls.add(u.trim());
             }
         }
+        List<String> branches = new ArrayList<>();
+        for (Element e : descendants(root)) {
+            if (e.getTagName().equals("hudson.plugins.git.BranchSpec")) {
+                String b = childText(e, "name");
+                if (b != null && !b.isBlank()) branches.add(b.trim());
+            }
+        }
         return new JobConfig(root.getTagName(), List.copyOf(shells), List.copyOf(bindings), List.copyOf(passwords),
-                inline, scriptPath, List.copyOf(urls));
+                inline, scriptPath, List.copyOf(urls), List.copyOf(branches));
     }
 
     private static DocumentBuilder builder() throws UnreadableConfig {

@@ -123,6 +123,58 @@ final class LiveJenkinsData implements JenkinsData {
     }
 
     @Override
+    public History history(String jobName, List<String> remotes, String branch, String path, java.time.Instant since,
+                           java.time.Instant until) {
+        ScmFiles.History found = null;
+        String from = "";
+        String failure = "no git remote is recorded for the job";
+        for (String remote : remotes) {
+            ScmFiles.History h = scm.history(remote, branch, path, since, until);
+            if (h.failure() == null) {
+                found = h;
+                from = remote;
+                break;
+            }
+            failure = h.failure();
+        }
+        if (found == null) {
+            remember(EvidenceLink.absent(SCM_HISTORY, jobName, null, failure));
+            String why = failure;
+            return new History() {
+                public List<ScmFiles.Version> versions() { return List.of(); }
+
+                public String failure() { return why; }
+
+                public Revision at(String sha) { return (p, w) -> Optional.empty(); }
+            };
+        }
+        StringBuilder list = new StringBuilder();
+        for (ScmFiles.Version v : found.versions()) list.append(v.sha()).append(' ').append(v.time()).append('\n');
+        remember(EvidenceLink.stored(SCM_HISTORY, jobName, null, store.put(SCM_HISTORY, from + "#" + branch + ":" + path
+                + "?since=" + since + "&until=" + until, "text/plain", list.toString())));
+        ScmFiles.History h = found;
+        String remote = from;
+        return new History() {
+            public List<ScmFiles.Version> versions() { return h.versions(); }
+
+            public String failure() { return null; }
+
+            public Revision at(String sha) {
+                return (p, why) -> {
+                    Optional<String> text = h.read(sha, p, why);
+                    String name = p + "@" + sha;
+                    remember(text.isEmpty() ? EvidenceLink.absent(SCM_FILE, name, null, why[0])
+                            : EvidenceLink.stored(SCM_FILE, name, null, store.put(SCM_FILE, remote + "#" + sha + ":" + p,
+                            "text/plain", text.get())));
+                    return text;
+                };
+            }
+
+            public void close() { h.close(); }
+        };
+    }
+
+    @Override
     public List<String> stages(String jobName, List<String> names, int number) {
         List<String> out = new ArrayList<>();
         try {

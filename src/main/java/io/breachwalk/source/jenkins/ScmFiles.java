@@ -163,6 +163,7 @@ final class ScmFiles {
                     fetches.incrementAndGet();
                     onFetch.run();
                     try (Git git = Git.init().setBare(true).setDirectory(tmp.toFile()).call()) {
+                        noAutoGc(git);
                         // One commit, no history: enough to read the files the build ran.
                         git.fetch().setRemote(url).setRefSpecs(new RefSpec(sha + ":refs/bw/build")).setDepth(1)
                                 .setTimeout(30).call();
@@ -192,7 +193,7 @@ final class ScmFiles {
             if (tmp != null) {
                 try (Stream<Path> s = Files.walk(tmp)) {
                     for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-                } catch (IOException ignored) {
+                } catch (IOException | java.io.UncheckedIOException ignored) {
                     // a temporary folder left behind holds one public commit; nothing else to do
                 }
                 tmp = null;
@@ -211,6 +212,132 @@ final class ScmFiles {
             }
             evict();
         }
+    }
+
+    /** One version of a file on a branch: the commit that made it and when it was committed. */
+    record Version(String sha, java.time.Instant time) { }
+
+    /**
+     * The versions of {@code path} on {@code branch} that were in effect during [since, until): the last change before
+     * {@code since} and every change inside the window, oldest first. {@code branch} is a branch name or a full ref
+     * (a pull request's head). A remote is fetched once (the branch with its history, one request); a local
+     * repository is opened in place. Close it when done reading.
+     */
+    History history(String url, String branch, String path, java.time.Instant since, java.time.Instant until) {
+        History h = new History();
+        try {
+            String ref;
+            if (openLocal && (url.startsWith("file:") || url.startsWith("/"))) {
+                File dir = url.startsWith("file:") ? new File(URI.create(url.replace("file:///", "file:/")).getPath()) : new File(url);
+                File gitDir = new File(dir, ".git").isDirectory() ? new File(dir, ".git") : dir;
+                h.repo = new FileRepositoryBuilder().setGitDir(gitDir).setMustExist(true).build();
+                ref = branch.startsWith("refs/") ? branch : "refs/heads/" + branch;
+            } else {
+                h.tmp = Files.createTempDirectory("bw-scm-history");
+                fetches.incrementAndGet();
+                onFetch.run();
+                try (Git git = Git.init().setBare(true).setDirectory(h.tmp.toFile()).call()) {
+                    noAutoGc(git);
+                    // The branch with its history: the commits that changed the Jenkinsfile are among them.
+                    git.fetch().setRemote(url).setRefSpecs(new RefSpec("+" + (branch.startsWith("refs/") ? branch : "refs/heads/" + branch) + ":refs/bw/history"))
+                            .setTimeout(60).call();
+                    h.repo = git.getRepository();
+                    h.repo.incrementOpen();
+                }
+                ref = "refs/bw/history";
+            }
+            ObjectId head = h.repo.resolve(ref);
+            if (head == null) {
+                h.failure = "branch " + branch + " is not in the job's git remote";
+                h.close();
+                return h;
+            }
+            java.util.List<Version> newestFirst = new java.util.ArrayList<>();
+            try (RevWalk walk = new RevWalk(h.repo)) {
+                walk.markStart(walk.parseCommit(head));
+                walk.setTreeFilter(org.eclipse.jgit.treewalk.filter.AndTreeFilter.create(
+                        org.eclipse.jgit.treewalk.filter.PathFilter.create(path),
+                        org.eclipse.jgit.treewalk.filter.TreeFilter.ANY_DIFF));
+                walk.sort(org.eclipse.jgit.revwalk.RevSort.COMMIT_TIME_DESC);
+                for (org.eclipse.jgit.revwalk.RevCommit c : walk) {
+                    java.time.Instant t = java.time.Instant.ofEpochSecond(c.getCommitTime());
+                    if (!t.isBefore(until)) continue;
+                    newestFirst.add(new Version(c.getName(), t));
+                    if (!t.isAfter(since)) break;   // the version in effect when the window opened
+                }
+            }
+            java.util.Collections.reverse(newestFirst);
+            h.versions = java.util.List.copyOf(newestFirst);
+        } catch (Exception e) {
+            h.failure = "cannot read the history of " + path + " on " + branch + " from the job's git remote: "
+                    + e.getClass().getSimpleName();
+            h.close();
+        }
+        return h;
+    }
+
+    /** The versions of one file on one branch, and the repository to read any file at those commits. */
+    static final class History implements AutoCloseable {
+        private java.util.List<Version> versions = java.util.List.of();
+        private String failure;
+        private Repository repo;
+        private Path tmp;
+
+        java.util.List<Version> versions() { return versions; }
+
+        /** Why the history could not be read, or null. */
+        String failure() { return failure; }
+
+        /** A file's text at one of the commits, or empty with why[0] set. */
+        synchronized Optional<String> read(String sha, String path, String[] why) {
+            if (repo == null) {
+                why[0] = failure == null ? "the history is closed" : failure;
+                return Optional.empty();
+            }
+            try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
+                RevTree root = walk.parseCommit(ObjectId.fromString(sha)).getTree();
+                try (TreeWalk tw = TreeWalk.forPath(reader, path, root)) {
+                    if (tw == null || tw.getFileMode(0).getObjectType() != org.eclipse.jgit.lib.Constants.OBJ_BLOB) {
+                        why[0] = path + " does not exist at " + abbrev(sha);
+                        return Optional.empty();
+                    }
+                    ObjectLoader blob = reader.open(tw.getObjectId(0));
+                    if (blob.getSize() > MAX_FILE) {
+                        why[0] = path + " at " + abbrev(sha) + " is larger than " + (MAX_FILE >> 20) + " MiB: not read";
+                        return Optional.empty();
+                    }
+                    return Optional.of(new String(blob.getCachedBytes(MAX_FILE), StandardCharsets.UTF_8));
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                why[0] = "cannot read " + path + " at " + abbrev(sha) + " from the job's git remote: " + e.getClass().getSimpleName();
+                return Optional.empty();
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            if (repo != null) repo.close();
+            repo = null;
+            if (tmp != null) {
+                try (Stream<Path> s = Files.walk(tmp)) {
+                    for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+                } catch (IOException | java.io.UncheckedIOException ignored) {
+                    // a temporary folder left behind holds a public branch; nothing else to do
+                }
+                tmp = null;
+            }
+        }
+    }
+
+    /**
+     * A fetch into a repository may start a detached auto-gc that writes into it while it is being deleted: a
+     * throwaway repository needs none.
+     */
+    private static void noAutoGc(Git git) throws IOException {
+        org.eclipse.jgit.lib.StoredConfig c = git.getRepository().getConfig();
+        c.setInt("gc", null, "auto", 0);
+        c.setBoolean("gc", null, "autoDetach", false);
+        c.save();
     }
 
     static String abbrev(String sha) { return sha == null ? "?" : sha.length() > 7 ? sha.substring(0, 7) : sha; }

@@ -68,6 +68,36 @@ final class StoredJenkinsData implements JenkinsData {
     }
 
     @Override
+    public History history(String jobName, List<String> remotes, String branch, String path, java.time.Instant since,
+                           java.time.Instant until) {
+        EvidenceLink l = link(SCM_HISTORY, jobName);
+        List<ScmFiles.Version> versions = new ArrayList<>();
+        String failure = null;
+        if (l == null) {
+            failure = "the history of " + path + " is not in the evidence (the online scan did not read it)";
+        } else if (l.hash() == null) {
+            failure = l.note();
+        } else {
+            try {
+                for (String line : text(l).split("\n")) {
+                    String[] f = line.trim().split(" ");
+                    if (f.length == 2) versions.add(new ScmFiles.Version(f[0], java.time.Instant.parse(f[1])));
+                }
+            } catch (IOException | RuntimeException e) {
+                failure = "the stored history of " + path + " cannot be read: " + e.getMessage();
+            }
+        }
+        String why = failure;
+        return new History() {
+            public List<ScmFiles.Version> versions() { return versions; }
+
+            public String failure() { return why; }
+
+            public Revision at(String sha) { return (p, w) -> scmFile(sha, p, w); }
+        };
+    }
+
+    @Override
     public List<String> stages(String jobName, List<String> names, int number) throws IOException {
         EvidenceLink l = link(WFAPI, jobName + "/" + number);
         if (l == null || l.hash() == null) return List.of();

@@ -172,7 +172,10 @@ class JenkinsScanTest {
         assertThat(r.get("verdict")).isEqualTo("NOT_RUN");
         assertThat(r.get("confidence")).isEqualTo("confirmed");
         assertThat(r.get("evidence")).contains("shows no uploader run").contains("if (env.BRANCH_NAME");
-        assertThat(rows(exposures, e -> e.get("project").equals("scripted-unused"))).isEmpty();
+        assertThat(rows(exposures, e -> e.get("project").equals("scripted-unused") && e.get("run_id").equals("12"))).isEmpty();
+        // Builds #1-#11 are gone and an inline script keeps no history: its credentials go to review.
+        assertThat(rows(exposures, e -> e.get("project").equals("scripted-unused") && e.get("run_id").isEmpty()))
+                .extracting(e -> e.get("secret_name")).containsExactly("codecov-token");
     }
 
     @Test
@@ -212,7 +215,11 @@ class JenkinsScanTest {
 
     @Test
     void discardedBuildsAreACoverageGap() {
-        assertThat(rows(jobs, j -> j.get("project").equals("platform/pruned"))).hasSize(25);
+        // 25 retained builds, and one row for the discarded ones: config.xml keeps no history, so today's
+        // definition's credentials are listed for review.
+        assertThat(rows(jobs, j -> j.get("project").equals("platform/pruned"))).hasSize(26);
+        assertThat(rows(jobs, j -> j.get("project").equals("platform/pruned") && j.get("basis").equals("commit-history")))
+                .extracting(j -> j.get("verdict")).containsExactly("UNKNOWN");
         CSVRecord g = rows(coverage, c -> c.get("project").equals("platform/pruned")
                 && c.get("gap").equals("BUILDS_DISCARDED")).get(0);
         assertThat(g.get("detail")).contains("5 build(s) #5-#9");

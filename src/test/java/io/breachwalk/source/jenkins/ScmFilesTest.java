@@ -71,6 +71,39 @@ class ScmFilesTest {
     }
 
     @Test
+    void historyOfAPathInAWindowIsOneFetch(@TempDir Path dir) throws Exception {
+        Path work = dir.resolve("repo");
+        String[] shas = new String[4];
+        String[] when = {"2020-10-01T00:00:00Z", "2021-02-01T00:00:00Z", "2021-02-10T00:00:00Z", "2021-05-01T00:00:00Z"};
+        try (Git git = Git.init().setDirectory(work.toFile()).setInitialBranch("main").call()) {
+            for (int i = 0; i < 4; i++) {
+                // The third commit touches another file: not a version of the Jenkinsfile.
+                Files.writeString(work.resolve(i == 2 ? "README.md" : "Jenkinsfile"), "v" + i + "\n");
+                git.add().addFilepattern(".").call();
+                org.eclipse.jgit.lib.PersonIdent who = new org.eclipse.jgit.lib.PersonIdent("dev", "dev@example.com",
+                        java.util.Date.from(java.time.Instant.parse(when[i])), java.util.TimeZone.getTimeZone("UTC"));
+                shas[i] = git.commit().setMessage("c" + i).setAuthor(who).setCommitter(who).setSign(false).call().getName();
+            }
+        }
+        AtomicInteger requests = new AtomicInteger();
+        ScmFiles scm = new ScmFiles(requests::incrementAndGet, false, ScmFiles.MAX_CACHED);
+        try (ScmFiles.History h = scm.history(work.toUri().toString(), "main", "Jenkinsfile",
+                java.time.Instant.parse("2021-01-31T00:00:00Z"), java.time.Instant.parse("2021-04-02T00:00:00Z"))) {
+            assertThat(h.failure()).isNull();
+            assertThat(h.versions()).extracting(ScmFiles.Version::sha).containsExactly(shas[0], shas[1]);
+            String[] why = {null};
+            assertThat(h.read(shas[0], "Jenkinsfile", why)).hasValue("v0\n");
+            assertThat(h.read(shas[1], "Jenkinsfile", why)).hasValue("v1\n");
+        }
+        assertThat(requests).hasValue(1);
+        try (ScmFiles.History h = scm.history(work.toUri().toString(), "release", "Jenkinsfile",
+                java.time.Instant.parse("2021-01-31T00:00:00Z"), java.time.Instant.parse("2021-04-02T00:00:00Z"))) {
+            assertThat(h.failure()).isNotNull();
+        }
+        assertThat(requests).hasValue(2);
+    }
+
+    @Test
     void contentsBeyondTheBudgetAreDroppedAndFetchedAgain(@TempDir Path dir) throws Exception {
         Path work = dir.resolve("repo");
         String c1;
