@@ -22,8 +22,8 @@ public final class HistoryWords {
     /**
      * @param byGap     how many projects each expiry gap code names
      * @param fromCommits projects (`provider project`) whose findings rest on the commit history
-     * @param unjudged  projects whose records expired and whose commit history could not be read either (a blocking
-     *                  expiry gap)
+     * @param unjudged  projects whose records expired and that the commit history could not settle either (a
+     *                  blocking expiry gap: no readable history, or a definition without history)
      */
     public record Expired(Map<String, Long> byGap, Set<String> fromCommits, Set<String> unjudged) {
 
@@ -47,8 +47,7 @@ public final class HistoryWords {
             if (!unjudged.isEmpty()) {
                 b.append(fromCommits.isEmpty() ? ": " : "; ")
                         .append(ResultWords.plural(unjudged.size(), "project", "projects"))
-                        .append(unjudged.size() == 1 ? " has" : " have")
-                        .append(" no readable commit history either and could not be judged (blocking, coverage.csv)");
+                        .append(" could not be judged from it either (blocking, coverage.csv)");
             }
             return b.toString();
         }
@@ -80,7 +79,9 @@ public final class HistoryWords {
                 fromCommits.add(project);
             }
         }
-        unjudged.removeAll(fromCommits);
+        // A blocking expiry gap leaves the project open even where some rows came from its history (a freestyle
+        // job's current definition, say): it is counted as not judged.
+        fromCommits.removeAll(unjudged);
         // Expired runs or archived jobs that block nothing were judged from the commit history (and may have found
         // nothing there). Discarded Jenkins builds that block nothing are of a job whose definition never ran the
         // step: nothing rests on history for them, so they are not counted.

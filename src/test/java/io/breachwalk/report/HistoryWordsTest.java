@@ -55,8 +55,8 @@ class HistoryWordsTest {
         assertThat(h.projects()).isEqualTo(3);
         assertThat(h.sentence()).isEqualTo("the run history of 3 projects no longer reaches the window "
                 + "(JOBS_ARCHIVED 1, RUNS_EXPIRED 2): the findings of 2 projects rest on the commit history (basis "
-                + "commit-history in jobs.csv and rotation.csv); 1 project has no readable commit history either and "
-                + "could not be judged (blocking, coverage.csv)");
+                + "commit-history in jobs.csv and rotation.csv); 1 project could not be judged from it either (blocking, "
+                + "coverage.csv)");
 
         String summary = SummaryText.render(r, Path.of("out"), List.of());
         // Said before the numbers, on a line of its own.
@@ -69,7 +69,7 @@ class HistoryWordsTest {
         String html = HtmlReport.render(r);
         assertThat(html).contains("<div class=\"warning\" id=\"history\">")
                 .contains("<strong>The run history of 3 projects no longer reaches the window")
-                .contains("Judged from the commit history (2)").contains("Not judged: no readable history (1)")
+                .contains("Judged from the commit history (2)").contains("Not judged from it (blocking) (1)")
                 .contains("<li>github-actions acme/gone</li>")
                 .contains("acme/&lt;i&gt;old-web&lt;/i&gt;").doesNotContain("<i>old-web</i>");
         assertThat(html.indexOf("id=\"history\"")).isLessThan(html.indexOf("id=\"headline\""));

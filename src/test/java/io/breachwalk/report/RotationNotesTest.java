@@ -64,6 +64,6 @@ class RotationNotesTest {
         String missing = w.toString().lines().filter(l -> l.contains("OLD_DEPLOY_TOKEN")).findFirst().orElseThrow();
         assertThat(missing).endsWith(",https://github.com/acme/docs/settings/secrets/actions,no store visible to the"
                 + " jobs holds it now: confirm that the value was revoked where it was issued (deleting it from CI"
-                + " does not revoke it)");
+                + " does not revoke it),runs");
     }
 }

@@ -172,7 +172,7 @@ public final class HtmlReport {
                 .append(".</strong> Those jobs are judged from the CI configuration in effect during the window; "
                         + "their secrets count as exposed until that configuration changed.</p>\n");
         historyList("Judged from the commit history", h.fromCommits());
-        historyList("Not judged: no readable history", h.unjudged());
+        historyList("Not judged from it (blocking)", h.unjudged());
         b.append("</div>\n");
     }
 
