@@ -473,6 +473,13 @@ final class RepoWalk {
             throw e;
         }
         addIfPresent(items, data.link(RepoData.JOBS, runId));
+        if (jobs.isEmpty() && "completed".equals(run.path("status").asText())) {
+            // Archived check runs and no workflow file: nothing is left to judge its jobs by.
+            archivedRuns.add(runId);
+            gap(runId, Gap.CONFIG_NOT_FOUND, notFound + " and its jobs are archived: whether it ran the uploader "
+                    + "cannot be told", true);
+            return List.of();
+        }
         unreadableRuns.put(runId, notFound);
         List<Result> out = new ArrayList<>();
         for (JsonNode j : jobs) {

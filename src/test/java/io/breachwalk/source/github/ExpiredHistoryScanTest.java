@@ -150,5 +150,11 @@ class ExpiredHistoryScanTest {
         Map<String, String> gap = broken.one("coverage", is("project", "broken/app", "gap", "RUNS_EXPIRED"));
         assertThat(gap.get("blocking")).isEqualTo("true");
         assertThat(gap.get("detail")).contains("commit history could not be read");
+        Map<String, String> archived = broken.one("coverage", is("project", "broken/archived-unreadable",
+                "gap", "CONFIG_NOT_FOUND"));
+        assertThat(archived.get("gap")).isEqualTo("CONFIG_NOT_FOUND");
+        assertThat(archived.get("run_id")).isEqualTo("3201");
+        assertThat(archived.get("blocking")).isEqualTo("true");
+        assertThat(archived.get("detail")).endsWith("and its jobs are archived: whether it ran the uploader cannot be told");
     }
 }
