@@ -49,6 +49,20 @@ class DemoTest {
         long ran = jobs.stream().filter(r -> r.get("verdict").equals("RAN")).count();
         assertThat(summary).contains("jobs       " + ran + " ran the compromised step");
         assertThat(summary).contains("secrets    " + rotation.size() + " exposed");
+
+        // Issue 10: the sample's repository whose runs expired is judged from its commit history, and said so first.
+        assertThat(summary.lines().toList().get(2)).startsWith("  HISTORY    the run history of ")
+                .contains("RUNS_EXPIRED 1");
+        assertThat(jobs).filteredOn(r -> r.get("project").equals("acme/legacy"))
+                .isNotEmpty().allMatch(r -> r.get("basis").equals("commit-history"));
+        assertThat(rotation).filteredOn(r -> r.get("scope_owner").equals("acme/legacy")
+                        && r.get("secret_name").equals("AWS_ACCESS_KEY_ID"))
+                .singleElement().satisfies(r -> {
+                    assertThat(r.get("basis")).isEqualTo("commit-history");
+                    assertThat(r.get("status")).isEqualTo("ROTATE");
+                });
+        assertThat(rotation).extracting(r -> r.get("secret_name")).doesNotContain("LINT_TOKEN");
+        assertThat(Files.readString(out.resolve("report.html"))).contains("<div class=\"warning\" id=\"history\">");
     }
 
     private static List<CSVRecord> rows(Path csv) throws Exception {
