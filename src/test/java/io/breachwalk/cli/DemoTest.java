@@ -63,6 +63,9 @@ class DemoTest {
                 });
         assertThat(rotation).extracting(r -> r.get("secret_name")).doesNotContain("LINT_TOKEN");
         assertThat(Files.readString(out.resolve("report.html"))).contains("<div class=\"warning\" id=\"history\">");
+        assertThat(Files.readString(out.resolve("tickets.csv")))
+                .contains("acme/legacy job \"coverage\" of .github/workflows/ci.yml at ")
+                .contains("(run records expired; from the commit history)");
     }
 
     private static List<CSVRecord> rows(Path csv) throws Exception {
