@@ -64,7 +64,7 @@ class DemoTest {
         assertThat(rotation).extracting(r -> r.get("secret_name")).doesNotContain("LINT_TOKEN");
         assertThat(Files.readString(out.resolve("report.html"))).contains("<div class=\"warning\" id=\"history\">");
         assertThat(Files.readString(out.resolve("tickets.csv")))
-                .contains("acme/legacy job \"coverage\" of .github/workflows/ci.yml at ")
+                .contains("coverage\"\" of .github/workflows/ci.yml at ") // quotes doubled inside a CSV cell
                 .contains("(run records expired; from the commit history)");
     }
 
