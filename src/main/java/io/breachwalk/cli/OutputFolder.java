@@ -72,6 +72,18 @@ final class OutputFolder {
                     + "); give another --out, or add --force to replace it");
             return false;
         }
+        if (!force && SCAN_OUTPUTS.contains(finished)) {
+            // Files of the reports' names without a finished report are not ours to replace (a `guide/` or
+            // `report.html` of the user's own in `--out .`): the run would set them aside and delete them.
+            List<String> theirs = SCAN_OUTPUTS.stream()
+                    .filter(n -> Files.exists(out.resolve(n), java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList();
+            if (!theirs.isEmpty()) {
+                err.println("breachwalk: " + command + out + " holds " + String.join(", ", theirs) + " but no finished "
+                        + "report: the reports would replace " + (theirs.size() == 1 ? "it" : "them")
+                        + "; give another --out, or add --force to replace " + (theirs.size() == 1 ? "it" : "them"));
+                return false;
+            }
+        }
         return true;
     }
 

@@ -158,6 +158,26 @@ class OutputFolderTest {
     }
 
     @Test
+    void filesOfTheReportsNamesThatNoScanWroteAreNeverSetAsideWithoutForce(@TempDir Path tmp) throws Exception {
+        // `--out .` in a project of one's own: its guide/ and report.html are not a breachwalk report.
+        Path out = Files.createDirectories(tmp.resolve("project"));
+        Files.createDirectories(out.resolve("guide"));
+        Files.writeString(out.resolve("guide/onboarding.md"), "# our team's guide\n");
+        Files.writeString(out.resolve("report.html"), "<p>our own report</p>\n");
+        Map<String, String> before = snapshot(out);
+        try (GitHubSimulator.Demo github = GitHubSimulator.startDemo()) {
+            Result refused = run(github.env(), "scan", "--github-repo", "acme/api", "--github-url",
+                    github.githubUrl(), "--out", out.toString(), "--quiet");
+            assertThat(refused.exit()).isEqualTo(2);
+            assertThat(refused.err().strip()).isEqualTo("breachwalk: " + out + " holds report.html, guide but no "
+                    + "finished report: the reports would replace them; give another --out, or add --force to "
+                    + "replace them");
+            assertThat(github.simulator().requestCount()).as("no request before the refusal").isZero();
+            assertThat(snapshot(out)).isEqualTo(before);
+        }
+    }
+
+    @Test
     void aFailedStartLeavesNothingBehind(@TempDir Path tmp) throws Exception {
         int port = closedPort();
         Result noToken = run(Map.of(), "scan", "--github-org", "acme", "--out", tmp.resolve("o1").toString());
