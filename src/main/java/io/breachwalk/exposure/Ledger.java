@@ -47,6 +47,12 @@ public final class Ledger {
         }
     }
 
+    /** The secret_id an exposure folds into, so exposures.csv joins rotation.csv and the tickets. */
+    public static String secretId(String playbookId, Exposure e) {
+        return secretId(playbookId, e.job().provider(), e.job().host(), e.secretScope(), e.scopeOwner(),
+                e.secretName());
+    }
+
     /**
      * One row per secret, from the exposures the playbook's policy asks to act on: levels it neither requires nor
      * recommends, and credentials from git remote URLs when it says the payload did not send them, stay in
@@ -59,9 +65,7 @@ public final class Ledger {
                     || (!playbook.exposure().gitRemoteCredentials() && e.secretName().startsWith(URL_CREDENTIAL))) {
                 continue;
             }
-            String id = secretId(playbook.id(), e.job().provider(), e.job().host(), e.secretScope(), e.scopeOwner(),
-                    e.secretName());
-            bySecret.computeIfAbsent(id, k -> new ArrayList<>()).add(e);
+            bySecret.computeIfAbsent(secretId(playbook.id(), e), k -> new ArrayList<>()).add(e);
         }
         List<RotationItem> items = new ArrayList<>();
         bySecret.forEach((id, group) -> items.add(item(id, group)));

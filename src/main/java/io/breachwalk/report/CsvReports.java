@@ -1,5 +1,6 @@
 package io.breachwalk.report;
 
+import io.breachwalk.exposure.Ledger;
 import io.breachwalk.model.Exposure;
 import io.breachwalk.model.Gap;
 import io.breachwalk.model.JobFinding;
@@ -69,7 +70,7 @@ public final class CsvReports {
         JobFinding j = e.job();
         return List.of(s(j.provider()), s(j.host()), s(j.project()), s(j.runId()), String.valueOf(j.runAttempt()),
                 s(j.jobId()), s(e.secretName()), s(e.secretScope()), s(e.scopeOwner()), e.exposure().name(),
-                s(e.via()), RotationNotes.secretId(playbookId, e), s(j.url()));
+                s(e.via()), Ledger.secretId(playbookId, e), s(j.url()));
     }
 
     static List<String> rotationRow(RotationItem r, RotationNotes notes) {

@@ -26,13 +26,13 @@ public final class GuideFiles {
 
     public static void write(OutputFiles out, Playbook playbook) throws IOException {
         String dictionary = dictionary();
-        out.write(DIR + "outputs.md", w -> w.write(dictionary));
+        out.writeString(DIR + "outputs.md", dictionary);
         String rotation = resource(ROTATION_RESOURCE).orElseThrow(
                 () -> new IOException(ROTATION_RESOURCE + " is missing from the jar"));
-        out.write(DIR + "rotation.md", w -> w.write(rotation));
+        out.writeString(DIR + "rotation.md", rotation);
         Optional<String> runbook = Runbooks.of(playbook);
         if (runbook.isPresent()) {
-            out.write(DIR + playbook.id() + ".md", w -> w.write(runbook.get()));
+            out.writeString(DIR + playbook.id() + ".md", runbook.get());
         }
     }
 

@@ -25,14 +25,8 @@ public final class RotationNotes {
 
     public RotationNotes(ScanReport report) {
         for (Exposure e : report.exposures()) {
-            bySecret.computeIfAbsent(secretId(report.playbook().id(), e), k -> new ArrayList<>()).add(e);
+            bySecret.computeIfAbsent(Ledger.secretId(report.playbook().id(), e), k -> new ArrayList<>()).add(e);
         }
-    }
-
-    /** The secret_id an exposure folds into: the ledger's own function, so exposures.csv joins rotation.csv. */
-    public static String secretId(String playbookId, Exposure e) {
-        return Ledger.secretId(playbookId, e.job().provider(), e.job().host(), e.secretScope(), e.scopeOwner(),
-                e.secretName());
     }
 
     /** The exposures behind a rotation row, in report order. */

@@ -9,14 +9,26 @@ import io.breachwalk.model.RotationStatus;
 import io.breachwalk.model.SecretState;
 import io.breachwalk.model.Verdict;
 import io.breachwalk.playbook.PlaybookLoader;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 class LedgerTest {
+
+    static Ledger codecov() throws Exception {
+        return new Ledger(PlaybookLoader.loadBundled("codecov-2021"), SecretTypes.bundled());
+    }
+
+    /** The rows' secret names, statuses and priorities, exactly and in order. */
+    static void assertNameStatusPriority(List<RotationItem> items, Tuple... rows) {
+        assertThat(items).extracting(RotationItem::secretName, RotationItem::status, RotationItem::priority)
+                .containsExactly(rows);
+    }
 
     static JobFinding job(String id, String started) {
         return new JobFinding("github-actions", "api.github.com", "acme/app", ".github/workflows/ci.yml", id, 1, id,
@@ -31,7 +43,7 @@ class LedgerTest {
 
     @Test
     void statusPriorityAndStableIds() throws Exception {
-        Ledger ledger = new Ledger(PlaybookLoader.loadBundled("codecov-2021"), SecretTypes.bundled());
+        Ledger ledger = codecov();
         JobFinding a = job("1", "2021-02-01T10:00:00Z");
         JobFinding b = job("2", "2021-03-01T10:00:00Z");
         List<RotationItem> items = ledger.rotation(List.of(
@@ -43,15 +55,14 @@ class LedgerTest {
                 exp(a, "OLD_KEY", "unresolved", ExposureLevel.STEP, SecretState.MISSING, null),
                 exp(a, "GITHUB_TOKEN", "ephemeral", ExposureLevel.STEP, SecretState.EPHEMERAL, null)));
 
-        assertThat(items).extracting(RotationItem::secretName, RotationItem::status, RotationItem::priority)
-                .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("AWS_ACCESS_KEY_ID", RotationStatus.ROTATE, "P1"),
-                        org.assertj.core.groups.Tuple.tuple("SLACK_WEBHOOK", RotationStatus.ROTATE, "P2"),
+        assertNameStatusPriority(items,
+                tuple("AWS_ACCESS_KEY_ID", RotationStatus.ROTATE, "P1"),
+                tuple("SLACK_WEBHOOK", RotationStatus.ROTATE, "P2"),
                         // MISSING and REVIEW keep the priority of their type and exposure (DESIGN 5.2).
-                        org.assertj.core.groups.Tuple.tuple("OLD_KEY", RotationStatus.MISSING, "P2"),
-                        org.assertj.core.groups.Tuple.tuple("NPM_TOKEN", RotationStatus.REVIEW, "P3"),
-                        org.assertj.core.groups.Tuple.tuple("GITHUB_TOKEN", RotationStatus.EPHEMERAL, "P4"),
-                        org.assertj.core.groups.Tuple.tuple("CODECOV_TOKEN", RotationStatus.ROTATED, "P4"));
+                tuple("OLD_KEY", RotationStatus.MISSING, "P2"),
+                tuple("NPM_TOKEN", RotationStatus.REVIEW, "P3"),
+                tuple("GITHUB_TOKEN", RotationStatus.EPHEMERAL, "P4"),
+                tuple("CODECOV_TOKEN", RotationStatus.ROTATED, "P4"));
         RotationItem aws = items.get(0);
         assertThat(aws.exposure()).isEqualTo(ExposureLevel.STEP);
         assertThat(aws.jobsExposed()).isEqualTo(2);
@@ -66,7 +77,7 @@ class LedgerTest {
 
     @Test
     void unknownChangeTimeKeepsThePriorityOfTypeAndExposure() throws Exception {
-        Ledger ledger = new Ledger(PlaybookLoader.loadBundled("codecov-2021"), SecretTypes.bundled());
+        Ledger ledger = codecov();
         JobFinding a = job("1", "2021-02-01T10:00:00Z");
         // A Jenkins shop never has a change time: its deploy key handed to the uploader must still be P1.
         List<RotationItem> items = ledger.rotation(List.of(
@@ -74,12 +85,11 @@ class LedgerTest {
                 exp(a, "CODECOV_TOKEN", "jenkins-credential", ExposureLevel.STEP, SecretState.UNKNOWN, null),
                 exp(a, "NPM_TOKEN", "unresolved", ExposureLevel.STEP, SecretState.MISSING, null),
                 exp(a, "SONAR_TOKEN", "jenkins-credential", ExposureLevel.JOB, SecretState.UNKNOWN, null)));
-        assertThat(items).extracting(RotationItem::secretName, RotationItem::status, RotationItem::priority)
-                .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("AWS_SECRET_ACCESS_KEY", RotationStatus.REVIEW, "P1"),
-                        org.assertj.core.groups.Tuple.tuple("NPM_TOKEN", RotationStatus.MISSING, "P1"),
-                        org.assertj.core.groups.Tuple.tuple("CODECOV_TOKEN", RotationStatus.REVIEW, "P2"),
-                        org.assertj.core.groups.Tuple.tuple("SONAR_TOKEN", RotationStatus.REVIEW, "P3"));
+        assertNameStatusPriority(items,
+                tuple("AWS_SECRET_ACCESS_KEY", RotationStatus.REVIEW, "P1"),
+                tuple("NPM_TOKEN", RotationStatus.MISSING, "P1"),
+                tuple("CODECOV_TOKEN", RotationStatus.REVIEW, "P2"),
+                tuple("SONAR_TOKEN", RotationStatus.REVIEW, "P3"));
     }
 
     @Test
@@ -101,7 +111,7 @@ class LedgerTest {
                 exp(a, "AWS_ACCESS_KEY_ID", "repository", ExposureLevel.STEP, SecretState.PRESENT, "2020-01-01T00:00:00Z")));
         assertThat(items).extracting(RotationItem::secretName).containsExactly("AWS_ACCESS_KEY_ID");
 
-        Ledger codecov = new Ledger(PlaybookLoader.loadBundled("codecov-2021"), SecretTypes.bundled());
+        Ledger codecov = codecov();
         assertThat(codecov.rotation(List.of(
                 exp(a, "NPM_TOKEN", "repository", ExposureLevel.JOB, SecretState.PRESENT, "2020-01-01T00:00:00Z"),
                 exp(a, "url-credential:bot@git.example", "literal", ExposureLevel.STEP, SecretState.PRESENT, null))))
@@ -110,7 +120,7 @@ class LedgerTest {
 
     @Test
     void aCommitHistoryJobExposesUntilItsConfigurationChangedAndMarksTheRowsBasis() throws Exception {
-        Ledger ledger = new Ledger(PlaybookLoader.loadBundled("codecov-2021"), SecretTypes.bundled());
+        Ledger ledger = codecov();
         // No run record left: the configuration was in effect from the window's start until 2021-03-20.
         JobFinding fromCommits = new JobFinding("github-actions", "api.github.com", "acme/app",
                 ".github/workflows/ci.yml", "", 1, "", "test", "main", "abc", "push",

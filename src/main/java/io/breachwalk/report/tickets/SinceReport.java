@@ -5,7 +5,6 @@ import io.breachwalk.report.RotationNotes;
 import io.breachwalk.report.ScanReport;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,10 +46,7 @@ public final class SinceReport {
     }
 
     public static List<RotationItem> newOrChanged(ScanReport old, List<RotationItem> current) {
-        Map<String, RotationItem> before = new HashMap<>();
-        for (RotationItem r : old.rotation()) {
-            before.put(r.secretId(), r);
-        }
+        Map<String, RotationItem> before = byId(old);
         return current.stream().filter(r -> !before.containsKey(r.secretId()) || changed(before.get(r.secretId()), r))
                 .toList();
     }
@@ -61,12 +57,8 @@ public final class SinceReport {
      * the ticket says, changed.
      */
     public static List<Entry> delta(ScanReport old, ScanReport current, List<RotationItem> items) {
-        Map<String, RotationItem> before = new LinkedHashMap<>();
-        for (RotationItem r : old.rotation()) {
-            before.put(r.secretId(), r);
-        }
-        Set<String> now = new HashSet<>();
-        current.rotation().forEach(r -> now.add(r.secretId()));
+        Map<String, RotationItem> before = byId(old);
+        Set<String> now = byId(current).keySet();
         RotationNotes oldNotes = new RotationNotes(old);
         RotationNotes newNotes = new RotationNotes(current);
         Set<String> claimed = new HashSet<>();
@@ -88,6 +80,15 @@ public final class SinceReport {
             }
             pair.forEach(o -> claimed.add(o.secretId()));
             out.add(new Entry(r, List.copyOf(pair)));
+        }
+        return out;
+    }
+
+    /** A report's rotation rows by secret_id, in report order. */
+    private static Map<String, RotationItem> byId(ScanReport report) {
+        Map<String, RotationItem> out = new LinkedHashMap<>();
+        for (RotationItem r : report.rotation()) {
+            out.put(r.secretId(), r);
         }
         return out;
     }

@@ -67,18 +67,18 @@ public final class Tickets {
 
     /** The delta of `--since-report`: a secret seen under another id earlier keeps that ticket's External ID. */
     public List<Ticket> ofDelta(List<SinceReport.Entry> entries) {
-        return entries.stream().map(e -> ticket(e.item(), e.earlier())).toList();
+        return entries.stream().map(this::ticket).toList();
     }
 
     public Ticket ticket(RotationItem r) {
-        return ticket(r, List.of());
+        return ticket(new SinceReport.Entry(r, List.of()));
     }
 
-    Ticket ticket(RotationItem r, List<RotationItem> earlier) {
+    private Ticket ticket(SinceReport.Entry e) {
+        RotationItem r = e.item();
         String priority = settings.priorities().name(r.priority());
         String component = settings.component() != null ? settings.component() : line(component(r));
-        String id = earlier.isEmpty() ? r.secretId() : earlier.get(0).secretId();
-        return new Ticket(id, summary(r), description(r, earlier), priority, labels(r), component,
+        return new Ticket(e.externalId(), summary(r), description(r, e.earlier()), priority, labels(r), component,
                 dueDate(r).toString(), settings.assignees().assignee(r.scopeOwner(), routedBy(r)));
     }
 
