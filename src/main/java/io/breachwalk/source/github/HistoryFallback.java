@@ -45,8 +45,8 @@ final class HistoryFallback {
         /** The analysed workflow at (sha, path), or empty with {@code problem} set when it could not be read. */
         Optional<Workflow> workflow(String sha, String path, List<String> problems) throws IOException, InterruptedException;
 
-        /** The raw text of a file at a commit (cached). */
-        Optional<String> text(String sha, String path) throws IOException, InterruptedException;
+        /** The triggers and job conditions of the workflow at (sha, path), parsed once per walk. */
+        WorkflowTriggers triggers(String sha, String path) throws IOException, InterruptedException;
     }
 
     /** The API could not give the history: the fallback is incomplete. */
@@ -163,7 +163,7 @@ final class HistoryFallback {
             if (wf.isEmpty() || !wf.get().referencesIndicator()) {
                 continue;
             }
-            WorkflowTriggers t = WorkflowTriggers.parse(reader.text(s.from().sha(), s.path()).orElse(""));
+            WorkflowTriggers t = reader.triggers(s.from().sha(), s.path());
             List<Chance> chances = t.onBranch(branch, defaultBranch);
             String where = "in effect on " + branch + " from " + start + " to " + end;
             for (Job job : wf.get().jobs()) {
@@ -225,7 +225,7 @@ final class HistoryFallback {
             if (wf.isEmpty() || !wf.get().referencesIndicator()) {
                 continue;
             }
-            WorkflowTriggers t = WorkflowTriggers.parse(reader.text(sha, path).orElse(""));
+            WorkflowTriggers t = reader.triggers(sha, path);
             List<Chance> chances = t.onPullRequest(base);
             String where = "head of pull request #" + p.path("number").asText() + " into " + base + ", open from "
                     + start + " to " + end;
@@ -257,7 +257,7 @@ final class HistoryFallback {
         Instant updated = time(run.path("updated_at").asText(null));
         Instant end = updated == null || updated.isBefore(started) ? started
                 : updated.isAfter(window.until()) ? window.until() : updated;
-        WorkflowTriggers t = WorkflowTriggers.parse(reader.text(sha, path).orElse(""));
+        WorkflowTriggers t = reader.triggers(sha, path);
         List<Candidate> out = new ArrayList<>();
         for (Job job : wf.jobs()) {
             if (!job.hits().isEmpty()) {

@@ -61,6 +61,8 @@ final class RepoWalk {
     private final ExecutorService pool;
     private final Map<String, FutureTask<Optional<String>>> files = new ConcurrentHashMap<>();
     private final Map<String, FutureTask<Analysis>> workflows = new ConcurrentHashMap<>();
+    /** The commit-history fallback's triggers per (sha, path): many archived runs and branches share one version. */
+    private final Map<String, WorkflowTriggers> triggers = new ConcurrentHashMap<>();
     /** Per run examined: what its verdicts rested on, for the evidence manifest. */
     private final Map<String, List<EvidenceLink>> runEvidence = new ConcurrentHashMap<>();
 
@@ -234,12 +236,21 @@ final class RepoWalk {
             }
 
             @Override
-            public Optional<String> text(String sha, String path) throws IOException {
-                try {
-                    return file(null, path, sha);
-                } catch (RepoData.NotText e) {
-                    return Optional.empty();
+            public WorkflowTriggers triggers(String sha, String path) throws IOException {
+                String key = sha + ":" + path;
+                WorkflowTriggers known = triggers.get(key);
+                if (known != null) {
+                    return known;
                 }
+                String text;
+                try {
+                    text = file(null, path, sha).orElse("");
+                } catch (RepoData.NotText e) {
+                    text = "";
+                }
+                WorkflowTriggers parsed = WorkflowTriggers.parse(text);
+                known = triggers.putIfAbsent(key, parsed);
+                return known != null ? known : parsed;
             }
         });
     }
