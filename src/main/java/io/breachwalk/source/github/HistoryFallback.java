@@ -170,7 +170,8 @@ final class HistoryFallback {
                 if (job.hits().isEmpty()) {
                     continue;
                 }
-                String key = "commit:" + branch + "@" + short7(s.from().sha()) + ":" + s.path() + ":" + job.key();
+                String key = "commit:" + branch + "@" + RepoWalk.shortSha(s.from().sha()) + ":" + s.path() + ":"
+                        + job.key();
                 out.add(judge(job, t, chances, "", 0, key, branch, s.from().sha(), s.path(), start, end, where,
                         repoUrl + "/blob/" + s.from().sha() + "/" + s.path(), false, null));
             }
@@ -231,7 +232,8 @@ final class HistoryFallback {
                     + start + " to " + end;
             for (Job job : wf.get().jobs()) {
                 if (!job.hits().isEmpty()) {
-                    String key = "pull:" + p.path("number").asText() + "@" + short7(sha) + ":" + path + ":" + job.key();
+                    String key = "pull:" + p.path("number").asText() + "@" + RepoWalk.shortSha(sha) + ":" + path + ":"
+                            + job.key();
                     out.add(judge(job, t, chances, "", 0, key, headRef, sha, path, start, end, where,
                             p.path("html_url").asText(""), fork, headRepo));
                 }
@@ -276,7 +278,7 @@ final class HistoryFallback {
                             String branch, String sha, String path, Instant start, Instant end, String where,
                             String url, boolean fork, String forkName) {
         Step uploader = job.hits().get(0);
-        String config = StepJudge.config(uploader, short7(sha));
+        String config = StepJudge.config(uploader, RepoWalk.shortSha(sha));
         String jobIf = t.jobCondition(job.fileKey());
         List<String> could = new ArrayList<>();
         boolean sure = false;
@@ -331,8 +333,8 @@ final class HistoryFallback {
             return files;
         }
         if (r.status() != 200) {
-            throw new Unreadable(WORKFLOWS + " at " + short7(sha) + " could not be listed: HTTP " + r.status() + " "
-                    + r.message());
+            throw new Unreadable(WORKFLOWS + " at " + RepoWalk.shortSha(sha) + " could not be listed: HTTP "
+                    + r.status() + " " + r.message());
         }
         JsonNode body = r.body();
         if (body != null && body.isArray()) {
@@ -403,9 +405,5 @@ final class HistoryFallback {
 
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
-    private static String short7(String sha) {
-        return sha.length() > 7 ? sha.substring(0, 7) : sha;
     }
 }

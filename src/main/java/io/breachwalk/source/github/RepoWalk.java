@@ -443,7 +443,7 @@ final class RepoWalk {
         String event = run.path("event").asText();
         String head = head(run);
         boolean fork = fork(run);
-        String sha7 = sha.length() > 7 ? sha.substring(0, 7) : sha;
+        String sha7 = shortSha(sha);
         List<Result> out = new ArrayList<>();
         for (JsonNode j : jobs) {
             JobFinding base = admit(run, j, path, "the workflow file and the log");
@@ -881,7 +881,7 @@ final class RepoWalk {
         return m.isEmpty() ? "an unexpected answer" : m.length() > 300 ? m.substring(0, 300) + "..." : m;
     }
 
-    private static String shortSha(String sha) {
+    static String shortSha(String sha) {
         return sha.length() > 7 ? sha.substring(0, 7) : sha;
     }
 }
