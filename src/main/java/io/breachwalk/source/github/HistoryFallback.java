@@ -68,8 +68,8 @@ final class HistoryFallback {
     final List<String> problems = new ArrayList<>();
     /** Every listing asked for, in order (their answers are evidence). */
     final List<String> asked = new ArrayList<>();
-    /** Distinct configurations (commit, workflow path) read. */
-    int versionsRead;
+    /** Distinct configurations (commit, workflow path) read: branches and pull requests often share one. */
+    private final java.util.Set<String> configurations = new java.util.HashSet<>();
 
     HistoryFallback(RepoData data, String host, String fullName, Window window, Reader reader) {
         this.data = data;
@@ -77,6 +77,11 @@ final class HistoryFallback {
         this.fullName = fullName;
         this.window = window;
         this.reader = reader;
+    }
+
+    /** How many distinct configurations (commit, workflow path) were read. */
+    int versionsRead() {
+        return configurations.size();
     }
 
     /** The listings this fallback asked for (its requests online; file reads are counted by the walk). */
@@ -158,7 +163,7 @@ final class HistoryFallback {
             if (!start.isBefore(window.until()) || !end.isAfter(window.since()) || end.isBefore(start)) {
                 continue;
             }
-            versionsRead++;
+            configurations.add(s.from().sha() + ":" + s.path());
             Optional<Workflow> wf = reader.workflow(s.from().sha(), s.path(), problems);
             if (wf.isEmpty() || !wf.get().referencesIndicator()) {
                 continue;
@@ -221,7 +226,7 @@ final class HistoryFallback {
             return out;
         }
         for (String path : listing(sha).keySet()) {
-            versionsRead++;
+            configurations.add(sha + ":" + path);
             Optional<Workflow> wf = reader.workflow(sha, path, problems);
             if (wf.isEmpty() || !wf.get().referencesIndicator()) {
                 continue;

@@ -180,18 +180,18 @@ final class RepoWalk {
         for (String p : fallback.problems) {
             gap("", Gap.UNPARSABLE_CONFIG, p + " (commit history)", true);
         }
-        if (fallback.versionsRead == 0) {
+        if (fallback.versionsRead() == 0) {
             return List.of(); // no workflow in effect in the window: nothing could have run
         }
         long ran = found.stream().filter(c -> c.finding().verdict() == Verdict.RAN).count();
         int requests = fallback.requests() + historyFiles.get();
         String detail = "no workflow run is listed for the window" + since(retainedFrom) + ": the records have "
-                + "expired; the workflows in effect were read from the commit history (" + fallback.versionsRead
+                + "expired; the workflows in effect were read from the commit history (" + fallback.versionsRead()
                 + " configuration(s) on the branches and pull request heads, " + found.size() + " job(s) with the "
                 + "uploader, " + ran + " listed RAN, basis commit-history; " + requests + " request(s))";
         gap("", Gap.RUNS_EXPIRED, detail, false);
         linkHistory(fallback, EvidenceLink.absent(RepoData.HISTORY, HISTORY_MARK, null, found.size() + " job(s) from "
-                + fallback.versionsRead + " configuration(s), " + requests + " request(s)"));
+                + fallback.versionsRead() + " configuration(s), " + requests + " request(s)"));
         return found.stream().map(c -> new Result(c.finding(), c.job(), c.uploader(), c.fork(), c.forkName())).toList();
     }
 
