@@ -432,10 +432,7 @@ final class RepoWalk {
         }
         List<JsonNode> jobs = data.jobs(runId);
         addIfPresent(items, data.link(RepoData.JOBS, runId));
-        String conclusion = run.path("conclusion").asText("");
-        if (jobs.isEmpty() && "completed".equals(run.path("status").asText())
-                && !conclusion.equals("startup_failure") && !conclusion.equals("skipped")) {
-            // A concluded run always had jobs: an empty list means its check runs were archived.
+        if (archived(run, jobs)) {
             archivedRuns.add(runId);
             return fallback().archivedRun(run, path, analysis.workflow(), fork(run), head(run)).stream()
                     .map(c -> new Result(c.finding(), c.job(), c.uploader(), c.fork(), c.forkName())).toList();
@@ -484,7 +481,7 @@ final class RepoWalk {
             throw e;
         }
         addIfPresent(items, data.link(RepoData.JOBS, runId));
-        if (jobs.isEmpty() && "completed".equals(run.path("status").asText())) {
+        if (archived(run, jobs)) {
             // Archived check runs and no workflow file: nothing is left to judge its jobs by.
             archivedRuns.add(runId);
             gap(runId, Gap.CONFIG_NOT_FOUND, notFound + " and its jobs are archived: whether it ran the uploader "
@@ -503,6 +500,16 @@ final class RepoWalk {
                     head(run), true, jd.action()));
         }
         return out;
+    }
+
+    /**
+     * A concluded run that lists no jobs had its check runs archived: one that failed to start or was skipped had
+     * none to list.
+     */
+    private static boolean archived(JsonNode run, List<JsonNode> jobs) {
+        String conclusion = run.path("conclusion").asText("");
+        return jobs.isEmpty() && "completed".equals(run.path("status").asText())
+                && !conclusion.equals("startup_failure") && !conclusion.equals("skipped");
     }
 
     /** One JOBS_ARCHIVED gap for the runs whose jobs lists were empty: their rows rest on the configuration. */
