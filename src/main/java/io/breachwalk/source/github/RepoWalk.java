@@ -85,6 +85,11 @@ final class RepoWalk {
             this(finding, job, uploader, fork, forkName, false, false);
         }
 
+        /** A job the commit-history fallback judged. */
+        static Result of(HistoryFallback.Candidate c) {
+            return new Result(c.finding(), c.job(), c.uploader(), c.fork(), c.forkName());
+        }
+
         Result with(JobFinding f) {
             return new Result(f, job, uploader, fork, forkName, unreadable, action);
         }
@@ -192,13 +197,12 @@ final class RepoWalk {
         gap("", Gap.RUNS_EXPIRED, detail, false);
         linkHistory(fallback, EvidenceLink.absent(RepoData.HISTORY, HISTORY_MARK, null, found.size() + " job(s) from "
                 + fallback.versionsRead() + " configuration(s), " + requests + " request(s)"));
-        return found.stream().map(c -> new Result(c.finding(), c.job(), c.uploader(), c.fork(), c.forkName())).toList();
+        return found.stream().map(Result::of).toList();
     }
 
     /** The fallback's listings (and the mark that it ran) join the repository's evidence record. */
     private void linkHistory(HistoryFallback fallback, EvidenceLink mark) {
-        List<EvidenceLink> items = runEvidence.computeIfAbsent("",
-                k -> java.util.Collections.synchronizedList(new ArrayList<>()));
+        List<EvidenceLink> items = repoEvidence();
         for (String path : fallback.asked) {
             addIfPresent(items, data.link(RepoData.HISTORY, path));
         }
@@ -207,14 +211,18 @@ final class RepoWalk {
         }
     }
 
+    /** The repository's own evidence record (run id ""): what no single run owns. */
+    private List<EvidenceLink> repoEvidence() {
+        return runEvidence.computeIfAbsent("", k -> java.util.Collections.synchronizedList(new ArrayList<>()));
+    }
+
     private static String since(Instant retainedFrom) {
         return retainedFrom == null ? "" : " (the oldest run listed was created " + retainedFrom + ")";
     }
 
     /** The fallback, reading through this walk's caches; each new file it causes to be read is counted. */
     private HistoryFallback fallback() {
-        List<EvidenceLink> items = runEvidence.computeIfAbsent("",
-                k -> java.util.Collections.synchronizedList(new ArrayList<>()));
+        List<EvidenceLink> items = repoEvidence();
         return new HistoryFallback(data, host, fullName, ctx.window(), new HistoryFallback.Reader() {
             @Override
             public Optional<Workflow> workflow(String sha, String path, List<String> problems)
@@ -435,7 +443,7 @@ final class RepoWalk {
         if (archived(run, jobs)) {
             archivedRuns.add(runId);
             return fallback().archivedRun(run, path, analysis.workflow(), fork(run), head(run)).stream()
-                    .map(c -> new Result(c.finding(), c.job(), c.uploader(), c.fork(), c.forkName())).toList();
+                    .map(Result::of).toList();
         }
         String event = run.path("event").asText();
         String head = head(run);
