@@ -45,8 +45,8 @@ final class HistoryFallback {
         /** The analysed workflow at (sha, path), or empty with {@code problem} set when it could not be read. */
         Optional<Workflow> workflow(String sha, String path, List<String> problems) throws IOException, InterruptedException;
 
-        /** The raw text of a file at a commit (cached). */
-        Optional<String> text(String sha, String path) throws IOException, InterruptedException;
+        /** The triggers and job conditions of the workflow at (sha, path), parsed once per walk. */
+        WorkflowTriggers triggers(String sha, String path) throws IOException, InterruptedException;
     }
 
     /** The API could not give the history: the fallback is incomplete. */
@@ -68,8 +68,8 @@ final class HistoryFallback {
     final List<String> problems = new ArrayList<>();
     /** Every listing asked for, in order (their answers are evidence). */
     final List<String> asked = new ArrayList<>();
-    /** Distinct configurations (commit, workflow path) read. */
-    int versionsRead;
+    /** Distinct configurations (commit, workflow path) read: branches and pull requests often share one. */
+    private final java.util.Set<String> configurations = new java.util.HashSet<>();
 
     HistoryFallback(RepoData data, String host, String fullName, Window window, Reader reader) {
         this.data = data;
@@ -77,6 +77,11 @@ final class HistoryFallback {
         this.fullName = fullName;
         this.window = window;
         this.reader = reader;
+    }
+
+    /** How many distinct configurations (commit, workflow path) were read. */
+    int versionsRead() {
+        return configurations.size();
     }
 
     /** The listings this fallback asked for (its requests online; file reads are counted by the walk). */
@@ -158,19 +163,20 @@ final class HistoryFallback {
             if (!start.isBefore(window.until()) || !end.isAfter(window.since()) || end.isBefore(start)) {
                 continue;
             }
-            versionsRead++;
+            configurations.add(s.from().sha() + ":" + s.path());
             Optional<Workflow> wf = reader.workflow(s.from().sha(), s.path(), problems);
             if (wf.isEmpty() || !wf.get().referencesIndicator()) {
                 continue;
             }
-            WorkflowTriggers t = WorkflowTriggers.parse(reader.text(s.from().sha(), s.path()).orElse(""));
+            WorkflowTriggers t = reader.triggers(s.from().sha(), s.path());
             List<Chance> chances = t.onBranch(branch, defaultBranch);
             String where = "in effect on " + branch + " from " + start + " to " + end;
             for (Job job : wf.get().jobs()) {
                 if (job.hits().isEmpty()) {
                     continue;
                 }
-                String key = "commit:" + branch + "@" + short7(s.from().sha()) + ":" + s.path() + ":" + job.key();
+                String key = "commit:" + branch + "@" + RepoWalk.shortSha(s.from().sha()) + ":" + s.path() + ":"
+                        + job.key();
                 out.add(judge(job, t, chances, "", 0, key, branch, s.from().sha(), s.path(), start, end, where,
                         repoUrl + "/blob/" + s.from().sha() + "/" + s.path(), false, null));
             }
@@ -220,18 +226,19 @@ final class HistoryFallback {
             return out;
         }
         for (String path : listing(sha).keySet()) {
-            versionsRead++;
+            configurations.add(sha + ":" + path);
             Optional<Workflow> wf = reader.workflow(sha, path, problems);
             if (wf.isEmpty() || !wf.get().referencesIndicator()) {
                 continue;
             }
-            WorkflowTriggers t = WorkflowTriggers.parse(reader.text(sha, path).orElse(""));
+            WorkflowTriggers t = reader.triggers(sha, path);
             List<Chance> chances = t.onPullRequest(base);
             String where = "head of pull request #" + p.path("number").asText() + " into " + base + ", open from "
                     + start + " to " + end;
             for (Job job : wf.get().jobs()) {
                 if (!job.hits().isEmpty()) {
-                    String key = "pull:" + p.path("number").asText() + "@" + short7(sha) + ":" + path + ":" + job.key();
+                    String key = "pull:" + p.path("number").asText() + "@" + RepoWalk.shortSha(sha) + ":" + path + ":"
+                            + job.key();
                     out.add(judge(job, t, chances, "", 0, key, headRef, sha, path, start, end, where,
                             p.path("html_url").asText(""), fork, headRepo));
                 }
@@ -257,7 +264,7 @@ final class HistoryFallback {
         Instant updated = time(run.path("updated_at").asText(null));
         Instant end = updated == null || updated.isBefore(started) ? started
                 : updated.isAfter(window.until()) ? window.until() : updated;
-        WorkflowTriggers t = WorkflowTriggers.parse(reader.text(sha, path).orElse(""));
+        WorkflowTriggers t = reader.triggers(sha, path);
         List<Candidate> out = new ArrayList<>();
         for (Job job : wf.jobs()) {
             if (!job.hits().isEmpty()) {
@@ -276,7 +283,7 @@ final class HistoryFallback {
                             String branch, String sha, String path, Instant start, Instant end, String where,
                             String url, boolean fork, String forkName) {
         Step uploader = job.hits().get(0);
-        String config = StepJudge.config(uploader, short7(sha));
+        String config = StepJudge.config(uploader, RepoWalk.shortSha(sha));
         String jobIf = t.jobCondition(job.fileKey());
         List<String> could = new ArrayList<>();
         boolean sure = false;
@@ -331,8 +338,8 @@ final class HistoryFallback {
             return files;
         }
         if (r.status() != 200) {
-            throw new Unreadable(WORKFLOWS + " at " + short7(sha) + " could not be listed: HTTP " + r.status() + " "
-                    + r.message());
+            throw new Unreadable(WORKFLOWS + " at " + RepoWalk.shortSha(sha) + " could not be listed: HTTP "
+                    + r.status() + " " + r.message());
         }
         JsonNode body = r.body();
         if (body != null && body.isArray()) {
@@ -403,9 +410,5 @@ final class HistoryFallback {
 
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
-    private static String short7(String sha) {
-        return sha.length() > 7 ? sha.substring(0, 7) : sha;
     }
 }

@@ -61,6 +61,8 @@ final class RepoWalk {
     private final ExecutorService pool;
     private final Map<String, FutureTask<Optional<String>>> files = new ConcurrentHashMap<>();
     private final Map<String, FutureTask<Analysis>> workflows = new ConcurrentHashMap<>();
+    /** The commit-history fallback's triggers per (sha, path): many archived runs and branches share one version. */
+    private final Map<String, WorkflowTriggers> triggers = new ConcurrentHashMap<>();
     /** Per run examined: what its verdicts rested on, for the evidence manifest. */
     private final Map<String, List<EvidenceLink>> runEvidence = new ConcurrentHashMap<>();
 
@@ -81,6 +83,11 @@ final class RepoWalk {
                           boolean unreadable, boolean action) {
         Result(JobFinding finding, Job job, Step uploader, boolean fork, String forkName) {
             this(finding, job, uploader, fork, forkName, false, false);
+        }
+
+        /** A job the commit-history fallback judged. */
+        static Result of(HistoryFallback.Candidate c) {
+            return new Result(c.finding(), c.job(), c.uploader(), c.fork(), c.forkName());
         }
 
         Result with(JobFinding f) {
@@ -178,25 +185,24 @@ final class RepoWalk {
         for (String p : fallback.problems) {
             gap("", Gap.UNPARSABLE_CONFIG, p + " (commit history)", true);
         }
-        if (fallback.versionsRead == 0) {
+        if (fallback.versionsRead() == 0) {
             return List.of(); // no workflow in effect in the window: nothing could have run
         }
         long ran = found.stream().filter(c -> c.finding().verdict() == Verdict.RAN).count();
         int requests = fallback.requests() + historyFiles.get();
         String detail = "no workflow run is listed for the window" + since(retainedFrom) + ": the records have "
-                + "expired; the workflows in effect were read from the commit history (" + fallback.versionsRead
+                + "expired; the workflows in effect were read from the commit history (" + fallback.versionsRead()
                 + " configuration(s) on the branches and pull request heads, " + found.size() + " job(s) with the "
                 + "uploader, " + ran + " listed RAN, basis commit-history; " + requests + " request(s))";
         gap("", Gap.RUNS_EXPIRED, detail, false);
         linkHistory(fallback, EvidenceLink.absent(RepoData.HISTORY, HISTORY_MARK, null, found.size() + " job(s) from "
-                + fallback.versionsRead + " configuration(s), " + requests + " request(s)"));
-        return found.stream().map(c -> new Result(c.finding(), c.job(), c.uploader(), c.fork(), c.forkName())).toList();
+                + fallback.versionsRead() + " configuration(s), " + requests + " request(s)"));
+        return found.stream().map(Result::of).toList();
     }
 
     /** The fallback's listings (and the mark that it ran) join the repository's evidence record. */
     private void linkHistory(HistoryFallback fallback, EvidenceLink mark) {
-        List<EvidenceLink> items = runEvidence.computeIfAbsent("",
-                k -> java.util.Collections.synchronizedList(new ArrayList<>()));
+        List<EvidenceLink> items = repoEvidence();
         for (String path : fallback.asked) {
             addIfPresent(items, data.link(RepoData.HISTORY, path));
         }
@@ -205,14 +211,18 @@ final class RepoWalk {
         }
     }
 
+    /** The repository's own evidence record (run id ""): what no single run owns. */
+    private List<EvidenceLink> repoEvidence() {
+        return runEvidence.computeIfAbsent("", k -> java.util.Collections.synchronizedList(new ArrayList<>()));
+    }
+
     private static String since(Instant retainedFrom) {
         return retainedFrom == null ? "" : " (the oldest run listed was created " + retainedFrom + ")";
     }
 
     /** The fallback, reading through this walk's caches; each new file it causes to be read is counted. */
     private HistoryFallback fallback() {
-        List<EvidenceLink> items = runEvidence.computeIfAbsent("",
-                k -> java.util.Collections.synchronizedList(new ArrayList<>()));
+        List<EvidenceLink> items = repoEvidence();
         return new HistoryFallback(data, host, fullName, ctx.window(), new HistoryFallback.Reader() {
             @Override
             public Optional<Workflow> workflow(String sha, String path, List<String> problems)
@@ -234,12 +244,21 @@ final class RepoWalk {
             }
 
             @Override
-            public Optional<String> text(String sha, String path) throws IOException {
-                try {
-                    return file(null, path, sha);
-                } catch (RepoData.NotText e) {
-                    return Optional.empty();
+            public WorkflowTriggers triggers(String sha, String path) throws IOException {
+                String key = sha + ":" + path;
+                WorkflowTriggers known = triggers.get(key);
+                if (known != null) {
+                    return known;
                 }
+                String text;
+                try {
+                    text = file(null, path, sha).orElse("");
+                } catch (RepoData.NotText e) {
+                    text = "";
+                }
+                WorkflowTriggers parsed = WorkflowTriggers.parse(text);
+                known = triggers.putIfAbsent(key, parsed);
+                return known != null ? known : parsed;
             }
         });
     }
@@ -421,18 +440,15 @@ final class RepoWalk {
         }
         List<JsonNode> jobs = data.jobs(runId);
         addIfPresent(items, data.link(RepoData.JOBS, runId));
-        String conclusion = run.path("conclusion").asText("");
-        if (jobs.isEmpty() && "completed".equals(run.path("status").asText())
-                && !conclusion.equals("startup_failure") && !conclusion.equals("skipped")) {
-            // A concluded run always had jobs: an empty list means its check runs were archived.
+        if (archived(run, jobs)) {
             archivedRuns.add(runId);
             return fallback().archivedRun(run, path, analysis.workflow(), fork(run), head(run)).stream()
-                    .map(c -> new Result(c.finding(), c.job(), c.uploader(), c.fork(), c.forkName())).toList();
+                    .map(Result::of).toList();
         }
         String event = run.path("event").asText();
         String head = head(run);
         boolean fork = fork(run);
-        String sha7 = sha.length() > 7 ? sha.substring(0, 7) : sha;
+        String sha7 = shortSha(sha);
         List<Result> out = new ArrayList<>();
         for (JsonNode j : jobs) {
             JobFinding base = admit(run, j, path, "the workflow file and the log");
@@ -473,7 +489,7 @@ final class RepoWalk {
             throw e;
         }
         addIfPresent(items, data.link(RepoData.JOBS, runId));
-        if (jobs.isEmpty() && "completed".equals(run.path("status").asText())) {
+        if (archived(run, jobs)) {
             // Archived check runs and no workflow file: nothing is left to judge its jobs by.
             archivedRuns.add(runId);
             gap(runId, Gap.CONFIG_NOT_FOUND, notFound + " and its jobs are archived: whether it ran the uploader "
@@ -492,6 +508,16 @@ final class RepoWalk {
                     head(run), true, jd.action()));
         }
         return out;
+    }
+
+    /**
+     * A concluded run that lists no jobs had its check runs archived: one that failed to start or was skipped had
+     * none to list.
+     */
+    private static boolean archived(JsonNode run, List<JsonNode> jobs) {
+        String conclusion = run.path("conclusion").asText("");
+        return jobs.isEmpty() && "completed".equals(run.path("status").asText())
+                && !conclusion.equals("startup_failure") && !conclusion.equals("skipped");
     }
 
     /** One JOBS_ARCHIVED gap for the runs whose jobs lists were empty: their rows rest on the configuration. */
@@ -870,7 +896,7 @@ final class RepoWalk {
         return m.isEmpty() ? "an unexpected answer" : m.length() > 300 ? m.substring(0, 300) + "..." : m;
     }
 
-    private static String shortSha(String sha) {
+    static String shortSha(String sha) {
         return sha.length() > 7 ? sha.substring(0, 7) : sha;
     }
 }

@@ -132,6 +132,13 @@ class ExpiredHistoryScanTest {
     }
 
     @Test
+    void aConfigurationSharedByBranchesAndAPullRequestIsCountedOnce() throws Exception {
+        // main and addcov share r0 and x1, addcov and pull request 7 share f1; release has rel1.
+        Map<String, String> gap = scan.one("coverage", is("project", "gone/branches-app", "gap", "RUNS_EXPIRED"));
+        assertThat(gap.get("detail")).contains("(4 configuration(s) on the branches and pull request heads");
+    }
+
+    @Test
     void offlineTheStoredCommitHistoryGivesTheSameRows(@TempDir Path out) throws Exception {
         Scan offline = GitHubScanSupport.run(List.of("scan", "--offline", scan.dir().resolve("evidence").toString(),
                 "--out", out.toString(), "--quiet"), Map.of(), out);
