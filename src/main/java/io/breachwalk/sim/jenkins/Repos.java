@@ -35,8 +35,8 @@ final class Repos implements AutoCloseable {
         String branch = r.branch() == null ? "main" : r.branch();
         Map<String, String> ids = new HashMap<>();
         try (Git git = Git.init().setDirectory(work.toFile()).setInitialBranch(branch).call()) {
-            long t = Instant.parse("2020-06-01T00:00:00Z").toEpochMilli();
-            int i = 0;
+            // A commit without a time is made one day after the previous one (the first on 2020-06-01).
+            long next = Instant.parse("2020-06-01T00:00:00Z").toEpochMilli();
             for (JenkinsEstate.Commit c : r.commits() == null ? List.<JenkinsEstate.Commit>of() : r.commits()) {
                 if (c.files() != null) {
                     for (Map.Entry<String, String> f : c.files().entrySet()) {
@@ -50,9 +50,8 @@ final class Repos implements AutoCloseable {
                     }
                 }
                 git.add().addFilepattern(".").call();
-                long when = c.time() != null ? c.time().toEpochMilli() : t + 86_400_000L * i;
-                i++;
-                t = c.time() != null ? when - 86_400_000L * (i - 1) : t;
+                long when = c.time() != null ? c.time().toEpochMilli() : next;
+                next = when + 86_400_000L;
                 PersonIdent who = new PersonIdent("Sim Dev", "dev@example.com", new java.util.Date(when),
                         TimeZone.getTimeZone("UTC"));
                 RevCommit rc = git.commit().setMessage(c.message() == null ? "commit " + c.id() : c.message())

@@ -237,6 +237,11 @@ public final class JenkinsSource implements CiSource {
         }
     }
 
+    /** What the discarded builds' gap says beyond the builds themselves, and whether it blocks. */
+    private record Said(String detail, boolean blocks) {
+        static Said blocking(String detail) { return new Said(detail, true); }
+    }
+
     /** Unit fact: the discarded builds ("#3-#9") whose window the rows of the job's definition history stand for. */
     private static final String DISCARDED = "discarded_builds";
     private static final String JOB_URL = "job_url";
@@ -449,13 +454,13 @@ public final class JenkinsSource implements CiSource {
             String what = count + " build(s) " + String.join(", ", text)
                     + (r.before() == null ? " (no retained build before the window, so some may predate it)" : "")
                     + " no longer exist and may have started in the window";
-            String said = withoutBuilds(sink, job, def, String.join(", ", text), facts, items);
+            Said said = withoutBuilds(sink, job, def, String.join(", ", text), facts, items);
             if (said == null) {
                 boolean references = def.referencesUploader();
                 gap(sink, job.fullName(), "", Gap.BUILDS_DISCARDED, what
                         + (references ? "; the job's current definition runs the uploader" : ""), references);
             } else {
-                gap(sink, job.fullName(), "", Gap.BUILDS_DISCARDED, what + "; " + said.substring(1), said.charAt(0) == '!');
+                gap(sink, job.fullName(), "", Gap.BUILDS_DISCARDED, what + "; " + said.detail(), said.blocks());
             }
         }
 
@@ -463,10 +468,10 @@ public final class JenkinsSource implements CiSource {
          * What can be said of a job whose builds in the window were discarded (DESIGN 4.6): a definition from SCM is
          * judged version by version from the Jenkinsfile's history on its branch (rows with basis commit-history); a
          * definition kept only in config.xml has no history, so the credentials its current definition binds around
-         * the uploader are listed for review. Returns the gap's detail, prefixed '!' when it blocks ('.' when not),
-         * or null when nothing is known beyond the current definition (the caller words the gap as before).
+         * the uploader are listed for review. Returns the gap's detail and whether it blocks, or null when nothing is
+         * known beyond the current definition (the caller words the gap as before).
          */
-        String withoutBuilds(Sink sink, JobRef job, Definition def, String discarded, Map<String, String> facts,
+        Said withoutBuilds(Sink sink, JobRef job, Definition def, String discarded, Map<String, String> facts,
                              List<EvidenceLink> items) {
             JobConfig c = def.config();
             if (c == null) return null;
@@ -498,21 +503,21 @@ public final class JenkinsSource implements CiSource {
             sink.job(f);
             exposeAll(sink, f, job, step, other, c.passwordParameters(), c.scmUrls());
             items.addAll(used);
-            return "!the job's current definition runs the uploader; config.xml keeps no history, so the credentials it "
-                    + "binds around the uploader are listed for review (basis commit-history)";
+            return Said.blocking("the job's current definition runs the uploader; config.xml keeps no history, so the credentials it "
+                    + "binds around the uploader are listed for review (basis commit-history)");
         }
 
         /** Rows from the Jenkinsfile's versions in effect during the window; the gap's detail as withoutBuilds says. */
-        private String fromHistory(Sink sink, JobRef job, Definition def, JobConfig c, String discarded, String jobUrl,
+        private Said fromHistory(Sink sink, JobRef job, Definition def, JobConfig c, String discarded, String jobUrl,
                                    List<EvidenceLink> items) {
             String scriptPath = c.scriptPath();
             List<String> remotes = def.remotes(items);
             String branch = job.branchJob() ? java.net.URLDecoder.decode(job.name(), StandardCharsets.UTF_8) : c.branch();
             if (branch == null) {
-                return "!the history of " + scriptPath + " cannot be read: the job builds no single named branch";
+                return Said.blocking("the history of " + scriptPath + " cannot be read: the job builds no single named branch");
             }
             if (remotes.isEmpty()) {
-                return "!the history of " + scriptPath + " cannot be read: no git remote is recorded for the job";
+                return Said.blocking("the history of " + scriptPath + " cannot be read: no git remote is recorded for the job");
             }
             java.time.Instant since = ctx.window().since();
             java.time.Instant until = ctx.window().until();
@@ -521,7 +526,7 @@ public final class JenkinsSource implements CiSource {
             String ref = job.branchJob() && pr.matches() ? "refs/pull/" + pr.group(1) + "/head" : branch;
             try (JenkinsData.History h = data.history(job.fullName(), remotes, ref, scriptPath, since, until)) {
                 items.add(data.link(JenkinsData.SCM_HISTORY, job.fullName()));
-                if (h.failure() != null) return "!" + h.failure();
+                if (h.failure() != null) return Said.blocking(h.failure());
                 List<ScmFiles.Version> versions = h.versions();
                 int running = 0;
                 List<String> unread = new ArrayList<>();
@@ -553,12 +558,13 @@ public final class JenkinsSource implements CiSource {
                 }
                 if (!unread.isEmpty()) {
                     // A version that could not be read may have run the uploader: the history does not settle it.
-                    return "!" + scriptPath + " could not be read at " + String.join(", ", unread) + " on " + branch
+                    return Said.blocking(scriptPath + " could not be read at " + String.join(", ", unread) + " on " + branch
                             + " (" + versions.size() + " version(s) in effect in the window, " + running
-                            + " of the others run the uploader)";
+                            + " of the others run the uploader)");
                 }
-                return "." + "the job's rows rest on the history of " + scriptPath + " on " + branch + " ("
-                        + versions.size() + " version(s) in effect in the window, " + running + " run(s) the uploader)";
+                return new Said("the job's rows rest on the history of " + scriptPath + " on " + branch + " ("
+                        + versions.size() + " version(s) in effect in the window, " + running + " run(s) the uploader)",
+                        false);
             }
         }
 

@@ -107,10 +107,7 @@ final class LiveJenkinsData implements JenkinsData {
                     why[0] = r.why();
                 }
                 if (!reached && !trees.isEmpty()) unreachable = why[0];
-                String name = path + "@" + sha;
-                remember(text.isEmpty() ? EvidenceLink.absent(SCM_FILE, name, null, why[0])
-                        : EvidenceLink.stored(SCM_FILE, name, null, store.put(SCM_FILE, from + "#" + sha + ":" + path,
-                        "text/plain", text.get())));
+                rememberFile(from, sha, path, text, why[0]);
                 return text;
             }
 
@@ -120,6 +117,14 @@ final class LiveJenkinsData implements JenkinsData {
             @Override
             public void close() { trees.forEach(ScmFiles.Tree::close); }
         };
+    }
+
+    /** A file read from a job's git remote at one commit, stored as evidence, or why it is absent. */
+    private void rememberFile(String remote, String sha, String path, Optional<String> text, String why) {
+        String name = path + "@" + sha;
+        remember(text.isEmpty() ? EvidenceLink.absent(SCM_FILE, name, null, why)
+                : EvidenceLink.stored(SCM_FILE, name, null, store.put(SCM_FILE, remote + "#" + sha + ":" + path,
+                "text/plain", text.get())));
     }
 
     @Override
@@ -162,10 +167,7 @@ final class LiveJenkinsData implements JenkinsData {
             public Revision at(String sha) {
                 return (p, why) -> {
                     Optional<String> text = h.read(sha, p, why);
-                    String name = p + "@" + sha;
-                    remember(text.isEmpty() ? EvidenceLink.absent(SCM_FILE, name, null, why[0])
-                            : EvidenceLink.stored(SCM_FILE, name, null, store.put(SCM_FILE, remote + "#" + sha + ":" + p,
-                            "text/plain", text.get())));
+                    rememberFile(remote, sha, p, text, why[0]);
                     return text;
                 };
             }

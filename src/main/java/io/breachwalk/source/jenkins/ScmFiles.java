@@ -135,41 +135,18 @@ final class ScmFiles {
         private Result load(String path) {
             if (failure == null && root == null) open();
             if (failure != null) return new Result(null, failure, true);
-            try (ObjectReader reader = repo.newObjectReader(); TreeWalk tw = TreeWalk.forPath(reader, path, root)) {
-                if (tw == null || tw.getFileMode(0).getObjectType() != org.eclipse.jgit.lib.Constants.OBJ_BLOB) {
-                    return new Result(null, path + " does not exist at " + abbrev(sha), false);
-                }
-                ObjectLoader blob = reader.open(tw.getObjectId(0));
-                if (blob.getSize() > MAX_FILE) {
-                    return new Result(null, path + " at " + abbrev(sha) + " is larger than " + (MAX_FILE >> 20)
-                            + " MiB: not read", false);
-                }
-                return new Result(new String(blob.getCachedBytes(MAX_FILE), StandardCharsets.UTF_8), null, false);
-            } catch (IOException e) {
-                return new Result(null, "cannot read " + path + " at " + abbrev(sha) + " from the job's git remote: "
-                        + e.getClass().getSimpleName(), false);
-            }
+            return readFile(repo, root, path, sha);
         }
 
         /** Opens the local repository, or fetches the one commit: once, however many paths are read. */
         private void open() {
             try {
-                if (openLocal && (url.startsWith("file:") || url.startsWith("/"))) {
-                    File dir = url.startsWith("file:") ? new File(URI.create(url.replace("file:///", "file:/")).getPath()) : new File(url);
-                    File gitDir = new File(dir, ".git").isDirectory() ? new File(dir, ".git") : dir;
-                    repo = new FileRepositoryBuilder().setGitDir(gitDir).setMustExist(true).build();
+                if (isLocal(url)) {
+                    repo = openInPlace(url);
                 } else {
                     tmp = Files.createTempDirectory("bw-scm");
-                    fetches.incrementAndGet();
-                    onFetch.run();
-                    try (Git git = Git.init().setBare(true).setDirectory(tmp.toFile()).call()) {
-                        noAutoGc(git);
-                        // One commit, no history: enough to read the files the build ran.
-                        git.fetch().setRemote(url).setRefSpecs(new RefSpec(sha + ":refs/bw/build")).setDepth(1)
-                                .setTimeout(30).call();
-                        repo = git.getRepository();
-                        repo.incrementOpen();
-                    }
+                    // One commit, no history: enough to read the files the build ran.
+                    repo = fetch(tmp, url, new RefSpec(sha + ":refs/bw/build"), 1, 30);
                 }
                 ObjectId id = repo.resolve(sha);
                 if (id == null) {
@@ -190,14 +167,8 @@ final class ScmFiles {
             if (repo != null) repo.close();
             repo = null;
             root = null;
-            if (tmp != null) {
-                try (Stream<Path> s = Files.walk(tmp)) {
-                    for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-                } catch (IOException | java.io.UncheckedIOException ignored) {
-                    // a temporary folder left behind holds one public commit; nothing else to do
-                }
-                tmp = null;
-            }
+            deleteTree(tmp);
+            tmp = null;
         }
 
         /** Releases this user; the last one closes the repository (and deletes a fetched one). Contents stay cached. */
@@ -227,23 +198,14 @@ final class ScmFiles {
         History h = new History();
         try {
             String ref;
-            if (openLocal && (url.startsWith("file:") || url.startsWith("/"))) {
-                File dir = url.startsWith("file:") ? new File(URI.create(url.replace("file:///", "file:/")).getPath()) : new File(url);
-                File gitDir = new File(dir, ".git").isDirectory() ? new File(dir, ".git") : dir;
-                h.repo = new FileRepositoryBuilder().setGitDir(gitDir).setMustExist(true).build();
-                ref = branch.startsWith("refs/") ? branch : "refs/heads/" + branch;
+            String branchRef = branch.startsWith("refs/") ? branch : "refs/heads/" + branch;
+            if (isLocal(url)) {
+                h.repo = openInPlace(url);
+                ref = branchRef;
             } else {
                 h.tmp = Files.createTempDirectory("bw-scm-history");
-                fetches.incrementAndGet();
-                onFetch.run();
-                try (Git git = Git.init().setBare(true).setDirectory(h.tmp.toFile()).call()) {
-                    noAutoGc(git);
-                    // The branch with its history: the commits that changed the Jenkinsfile are among them.
-                    git.fetch().setRemote(url).setRefSpecs(new RefSpec("+" + (branch.startsWith("refs/") ? branch : "refs/heads/" + branch) + ":refs/bw/history"))
-                            .setTimeout(60).call();
-                    h.repo = git.getRepository();
-                    h.repo.incrementOpen();
-                }
+                // The branch with its history: the commits that changed the Jenkinsfile are among them.
+                h.repo = fetch(h.tmp, url, new RefSpec("+" + branchRef + ":refs/bw/history"), 0, 60);
                 ref = "refs/bw/history";
             }
             ObjectId head = h.repo.resolve(ref);
@@ -294,39 +256,85 @@ final class ScmFiles {
                 why[0] = failure == null ? "the history is closed" : failure;
                 return Optional.empty();
             }
-            try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
-                RevTree root = walk.parseCommit(ObjectId.fromString(sha)).getTree();
-                try (TreeWalk tw = TreeWalk.forPath(reader, path, root)) {
-                    if (tw == null || tw.getFileMode(0).getObjectType() != org.eclipse.jgit.lib.Constants.OBJ_BLOB) {
-                        why[0] = path + " does not exist at " + abbrev(sha);
-                        return Optional.empty();
-                    }
-                    ObjectLoader blob = reader.open(tw.getObjectId(0));
-                    if (blob.getSize() > MAX_FILE) {
-                        why[0] = path + " at " + abbrev(sha) + " is larger than " + (MAX_FILE >> 20) + " MiB: not read";
-                        return Optional.empty();
-                    }
-                    return Optional.of(new String(blob.getCachedBytes(MAX_FILE), StandardCharsets.UTF_8));
-                }
+            RevTree root;
+            try (RevWalk walk = new RevWalk(repo)) {
+                root = walk.parseCommit(ObjectId.fromString(sha)).getTree();
             } catch (IOException | IllegalArgumentException e) {
-                why[0] = "cannot read " + path + " at " + abbrev(sha) + " from the job's git remote: " + e.getClass().getSimpleName();
+                why[0] = cannotRead(path, sha, e);
                 return Optional.empty();
             }
+            Result r = readFile(repo, root, path, sha);
+            if (r.text() == null) why[0] = r.why();
+            return Optional.ofNullable(r.text());
         }
 
         @Override
         public synchronized void close() {
             if (repo != null) repo.close();
             repo = null;
-            if (tmp != null) {
-                try (Stream<Path> s = Files.walk(tmp)) {
-                    for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-                } catch (IOException | java.io.UncheckedIOException ignored) {
-                    // a temporary folder left behind holds a public branch; nothing else to do
-                }
-                tmp = null;
-            }
+            deleteTree(tmp);
+            tmp = null;
         }
+    }
+
+    private boolean isLocal(String url) {
+        return openLocal && (url.startsWith("file:") || url.startsWith("/"));
+    }
+
+    /** A local repository (file: URL or path, work tree or bare), opened in place. */
+    private static Repository openInPlace(String url) throws IOException {
+        File dir = url.startsWith("file:") ? new File(URI.create(url.replace("file:///", "file:/")).getPath()) : new File(url);
+        File gitDir = new File(dir, ".git").isDirectory() ? new File(dir, ".git") : dir;
+        return new FileRepositoryBuilder().setGitDir(gitDir).setMustExist(true).build();
+    }
+
+    /**
+     * Fetches {@code spec} from a remote into a new bare repository in {@code tmp} (one request, counted), shallow to
+     * {@code depth} commits (0: all history); the caller closes the repository and deletes {@code tmp}.
+     */
+    private Repository fetch(Path tmp, String url, RefSpec spec, int depth, int timeoutSeconds) throws Exception {
+        fetches.incrementAndGet();
+        onFetch.run();
+        try (Git git = Git.init().setBare(true).setDirectory(tmp.toFile()).call()) {
+            noAutoGc(git);
+            org.eclipse.jgit.api.FetchCommand f = git.fetch().setRemote(url).setRefSpecs(spec).setTimeout(timeoutSeconds);
+            if (depth > 0) f.setDepth(depth);
+            f.call();
+            Repository repo = git.getRepository();
+            repo.incrementOpen();
+            return repo;
+        }
+    }
+
+    /** Deletes a temporary repository; one left behind holds only public commits, so a failure is let be. */
+    private static void deleteTree(Path tmp) {
+        if (tmp == null) return;
+        try (Stream<Path> s = Files.walk(tmp)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException | java.io.UncheckedIOException ignored) {
+            // nothing else to do
+        }
+    }
+
+    /** One file of a commit's tree: its text, or why not (absent, not a file, too large, unreadable). */
+    private static Result readFile(Repository repo, RevTree root, String path, String sha) {
+        try (ObjectReader reader = repo.newObjectReader(); TreeWalk tw = TreeWalk.forPath(reader, path, root)) {
+            if (tw == null || tw.getFileMode(0).getObjectType() != org.eclipse.jgit.lib.Constants.OBJ_BLOB) {
+                return new Result(null, path + " does not exist at " + abbrev(sha), false);
+            }
+            ObjectLoader blob = reader.open(tw.getObjectId(0));
+            if (blob.getSize() > MAX_FILE) {
+                return new Result(null, path + " at " + abbrev(sha) + " is larger than " + (MAX_FILE >> 20)
+                        + " MiB: not read", false);
+            }
+            return new Result(new String(blob.getCachedBytes(MAX_FILE), StandardCharsets.UTF_8), null, false);
+        } catch (IOException | IllegalArgumentException e) {
+            return new Result(null, cannotRead(path, sha, e), false);
+        }
+    }
+
+    private static String cannotRead(String path, String sha, Exception e) {
+        return "cannot read " + path + " at " + abbrev(sha) + " from the job's git remote: " + e.getClass().getSimpleName();
     }
 
     /**

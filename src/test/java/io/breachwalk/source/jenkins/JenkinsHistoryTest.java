@@ -10,7 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 
-import static io.breachwalk.source.jenkins.JenkinsScanTest.csv;
 import static io.breachwalk.source.jenkins.JenkinsScanTest.rows;
 import static io.breachwalk.source.jenkins.JenkinsScanTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,14 +29,14 @@ class JenkinsHistoryTest {
 
     @BeforeAll
     static void scan(@TempDir Path dir) throws Exception {
-        sim = JenkinsSimulator.start(Path.of("src/test/resources/jenkins/estate-history.yaml"));
-        out = dir.resolve("out");
-        scan = run(new String[]{"scan", "--jenkins-url", sim.baseUrl(), "--out", out.toString(), "--quiet"},
-                JenkinsScanTest.ENV);
-        jobs = csv(out.resolve("jobs.csv"));
-        exposures = csv(out.resolve("exposures.csv"));
-        rotation = csv(out.resolve("rotation.csv"));
-        coverage = csv(out.resolve("coverage.csv"));
+        JenkinsScanTest.Scanned s = JenkinsScanTest.scanEstate("estate-history.yaml", dir);
+        sim = s.sim();
+        out = s.out();
+        scan = s.run();
+        jobs = s.jobs();
+        exposures = s.exposures();
+        rotation = s.rotation();
+        coverage = s.coverage();
     }
 
     @AfterAll

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import static io.breachwalk.source.jenkins.JenkinsScanTest.csv;
 import static io.breachwalk.source.jenkins.JenkinsScanTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,12 +28,12 @@ class JenkinsRepoScriptTest {
 
     @BeforeAll
     static void scan(@TempDir Path dir) throws Exception {
-        sim = JenkinsSimulator.start(Path.of("src/test/resources/jenkins/estate-scripts.yaml"));
-        out = dir.resolve("out");
-        scan = run(new String[]{"scan", "--jenkins-url", sim.baseUrl(), "--out", out.toString(), "--quiet"},
-                JenkinsScanTest.ENV);
-        jobs = csv(out.resolve("jobs.csv"));
-        exposures = csv(out.resolve("exposures.csv"));
+        JenkinsScanTest.Scanned s = JenkinsScanTest.scanEstate("estate-scripts.yaml", dir);
+        sim = s.sim();
+        out = s.out();
+        scan = s.run();
+        jobs = s.jobs();
+        exposures = s.exposures();
     }
 
     @AfterAll

@@ -42,16 +42,16 @@ class JenkinsScanTest {
 
     @BeforeAll
     static void scan(@TempDir Path dir) throws Exception {
-        sim = JenkinsSimulator.start(Path.of("src/test/resources/jenkins/estate-cases.yaml"));
-        out = dir.resolve("out");
-        Run r = run(new String[]{"scan", "--jenkins-url", sim.baseUrl(), "--out", out.toString(), "--quiet"}, ENV);
-        exit = r.exit;
-        stdout = r.out;
-        stderr = r.err;
-        jobs = csv(out.resolve("jobs.csv"));
-        exposures = csv(out.resolve("exposures.csv"));
-        rotation = csv(out.resolve("rotation.csv"));
-        coverage = csv(out.resolve("coverage.csv"));
+        Scanned s = scanEstate("estate-cases.yaml", dir);
+        sim = s.sim();
+        out = s.out();
+        exit = s.run().exit;
+        stdout = s.run().out;
+        stderr = s.run().err;
+        jobs = s.jobs();
+        exposures = s.exposures();
+        rotation = s.rotation();
+        coverage = s.coverage();
     }
 
     @AfterAll
@@ -236,6 +236,24 @@ class JenkinsScanTest {
     // ---------------------------------------------------------------- helpers
 
     record Run(int exit, String out, String err) { }
+
+    /** An online scan of one simulated estate (the simulator left running for the caller to close), and its CSVs. */
+    record Scanned(JenkinsSimulator sim, Path out, Run run, List<CSVRecord> jobs, List<CSVRecord> exposures,
+                   List<CSVRecord> rotation, List<CSVRecord> coverage) { }
+
+    /** Starts the simulator on src/test/resources/jenkins/{@code estate} and scans it into {@code dir}/out. */
+    static Scanned scanEstate(String estate, Path dir) throws Exception {
+        JenkinsSimulator sim = JenkinsSimulator.start(Path.of("src/test/resources/jenkins/" + estate));
+        try {
+            Path out = dir.resolve("out");
+            Run r = run(new String[]{"scan", "--jenkins-url", sim.baseUrl(), "--out", out.toString(), "--quiet"}, ENV);
+            return new Scanned(sim, out, r, csv(out.resolve("jobs.csv")), csv(out.resolve("exposures.csv")),
+                    csv(out.resolve("rotation.csv")), csv(out.resolve("coverage.csv")));
+        } catch (Exception | Error e) {
+            sim.close();
+            throw e;
+        }
+    }
 
     static Run run(String[] args, Map<String, String> env) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
