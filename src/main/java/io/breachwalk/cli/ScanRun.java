@@ -103,9 +103,12 @@ final class ScanRun {
         return playbook.id() + " scan of " + String.join(" ", targets);
     }
 
-    /** The interrupt line starts on a line of its own when a progress bar may be on the current one. */
+    /**
+     * The interrupt line starts on a line of its own when a progress bar may be on the current one: the bar is drawn
+     * on stderr when it is a terminal (System.console() would answer for stdout, and be null when it is redirected).
+     */
     private String interruptPrefix() {
-        return quiet || System.console() == null ? "" : "\n";
+        return quiet || !TerminalProgress.stderrIsTerminal(env) ? "" : "\n";
     }
 
     /** Says on stderr that this run resumes an interrupted scan, or that it replaces a different interrupted one. */
@@ -196,7 +199,8 @@ final class ScanRun {
             return Exits.USAGE;
         }
         sayJournal(out, journal, resumed);
-        Thread onInterrupt = new Thread(() -> err.println(interruptPrefix()
+        String interruptPrefix = interruptPrefix(); // asked now: a shutdown hook should not start a process
+        Thread onInterrupt = new Thread(() -> err.println(interruptPrefix
                 + "breachwalk: interrupted; finished projects are saved in " + out
                 + "; run the same command again to resume"));
         Runtime.getRuntime().addShutdownHook(onInterrupt);
