@@ -122,8 +122,16 @@ final class ScanRun {
         }
     }
 
-    /** After the run, in a finally block: keep what the report needs, undo a start that produced nothing. */
-    private static void endRun(OutputFolder folder, Path out, Journal journal) {
+    /**
+     * After the run, in a finally block: close the journal ({@code name} in the message), keep what the report needs,
+     * undo a start that produced nothing.
+     */
+    private void endRun(OutputFolder folder, Path out, Journal journal, String name) {
+        try {
+            journal.close();
+        } catch (IOException e) {
+            err.println("breachwalk: could not close the " + name + " (" + e.getMessage() + ")");
+        }
         folder.end(java.nio.file.Files.exists(out.resolve(JsonReport.FILE)), !journal.entries().isEmpty());
     }
 
@@ -209,12 +217,7 @@ final class ScanRun {
                     journal, redactor, evidence);
         } finally {
             removeHook(onInterrupt);
-            try {
-                journal.close();
-            } catch (IOException e) {
-                err.println("breachwalk: could not close the resume journal (" + e.getMessage() + ")");
-            }
-            endRun(folder, out, journal);
+            endRun(folder, out, journal, "resume journal");
         }
     }
 
@@ -311,12 +314,7 @@ final class ScanRun {
             return walkAndReport(playbook, window, outDir, concurrency, sources, files, findings, journal,
                     Redactor.forEnvironment(env), null);
         } finally {
-            try {
-                journal.close();
-            } catch (IOException e) {
-                err.println("breachwalk: could not close the journal (" + e.getMessage() + ")");
-            }
-            endRun(folder, outDir, journal);
+            endRun(folder, outDir, journal, "journal");
         }
     }
 
