@@ -175,25 +175,15 @@ final class ScanRun {
 
         Redactor redactor = Redactor.forEnvironment(env);
         Findings findings = new Findings();
-        OutputFolder folder;
-        try {
-            folder = OutputFolder.create(out);
-        } catch (IOException e) {
-            err.println("breachwalk: --out " + out + ": " + OutputFiles.reason(e) + "; choose another folder");
+        Started started = start(out, identity(playbook, window, options), about(playbook, options), "resume journal");
+        if (started == null) {
             return Exits.USAGE;
         }
+        OutputFolder folder = started.folder();
+        Journal journal = started.journal();
         OutputFiles files;
         EvidenceStore evidence;
-        Journal journal;
         int resumed;
-        try {
-            journal = Journal.open(out, identity(playbook, window, options), about(playbook, options));
-        } catch (IOException e) {
-            undo(folder);
-            err.println("breachwalk: cannot keep the resume journal in " + out + " (" + OutputFiles.reason(e)
-                    + "); choose another folder with --out");
-            return Exits.USAGE;
-        }
         try {
             folder.setAside(journal, true);
             files = new OutputFiles(out);
@@ -218,6 +208,31 @@ final class ScanRun {
         } finally {
             removeHook(onInterrupt);
             endRun(folder, out, journal, "resume journal");
+        }
+    }
+
+    /** The output folder and the journal in it, once both are there. */
+    private record Started(OutputFolder folder, Journal journal) { }
+
+    /**
+     * Creates the output folder and opens the journal ({@code journalName} in the message) in it: null after saying
+     * why on stderr, with the folder left as it was.
+     */
+    private Started start(Path out, String identity, String about, String journalName) {
+        OutputFolder folder;
+        try {
+            folder = OutputFolder.create(out);
+        } catch (IOException e) {
+            err.println("breachwalk: --out " + out + ": " + OutputFiles.reason(e) + "; choose another folder");
+            return null;
+        }
+        try {
+            return new Started(folder, Journal.open(out, identity, about));
+        } catch (IOException e) {
+            undo(folder);
+            err.println("breachwalk: cannot keep the " + journalName + " in " + out + " (" + OutputFiles.reason(e)
+                    + "); choose another folder with --out");
+            return null;
         }
     }
 
@@ -252,7 +267,6 @@ final class ScanRun {
         EvidenceStore store;
         EvidenceManifest manifest;
         OutputFiles files;
-        Journal journal;
         try {
             store = EvidenceStore.readOnly(evidenceDir);
             manifest = EvidenceManifest.read(evidenceDir);
@@ -269,23 +283,14 @@ final class ScanRun {
         if (!OutputFolder.usable(outDir, JsonReport.FILE, force, "", err)) {
             return Exits.USAGE;
         }
-        OutputFolder folder;
-        try {
-            folder = OutputFolder.create(outDir);
-        } catch (IOException e) {
-            err.println("breachwalk: --out " + outDir + ": " + OutputFiles.reason(e) + "; choose another folder");
+        Started started = start(outDir, "offline|" + evidenceDir.toAbsolutePath().normalize() + "|"
+                + playbook.id() + "|" + playbook.source() + "|" + window.since() + "|" + window.until(),
+                playbook.id() + " re-analysis of " + evidenceDir, "journal");
+        if (started == null) {
             return Exits.USAGE;
         }
-        try {
-            journal = Journal.open(outDir, "offline|" + evidenceDir.toAbsolutePath().normalize() + "|"
-                    + playbook.id() + "|" + playbook.source() + "|" + window.since() + "|" + window.until(),
-                    playbook.id() + " re-analysis of " + evidenceDir);
-        } catch (IOException e) {
-            undo(folder);
-            err.println("breachwalk: cannot keep the journal in " + outDir + " (" + OutputFiles.reason(e)
-                    + "); choose another folder with --out");
-            return Exits.USAGE;
-        }
+        OutputFolder folder = started.folder();
+        Journal journal = started.journal();
         try {
             folder.setAside(journal, false);
             files = new OutputFiles(outDir);
