@@ -1,7 +1,12 @@
 package io.breachwalk.cli;
 
 import io.breachwalk.evidence.EvidenceStore;
+import io.breachwalk.report.CsvReports;
+import io.breachwalk.report.GuideFiles;
+import io.breachwalk.report.JsonReport;
 import io.breachwalk.report.OutputFiles;
+import io.breachwalk.report.html.HtmlReport;
+import io.breachwalk.report.tickets.TicketsCsv;
 import io.breachwalk.source.Journal;
 
 import java.io.IOException;
@@ -28,8 +33,9 @@ final class OutputFolder {
     static final String STATE = ".state";
     static final String REPLACED = "replaced";
     /** What a scan writes in its folder (the report writers' files, the guide), plus the tickets deltas derived from it. */
-    private static final List<String> SCAN_OUTPUTS = List.of("jobs.csv", "exposures.csv", "rotation.csv",
-            "coverage.csv", "report.json", "tickets.csv", "report.html", "guide");
+    private static final List<String> SCAN_OUTPUTS = List.of(CsvReports.JOBS, CsvReports.EXPOSURES,
+            CsvReports.ROTATION, CsvReports.COVERAGE, JsonReport.FILE, TicketsCsv.FILE, HtmlReport.FILE,
+            GuideFiles.DIR.replaceAll("/$", ""));
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
             .withZone(ZoneOffset.UTC);
 
@@ -103,7 +109,7 @@ final class OutputFolder {
         journalIsNew = !resumed;
         journalReplaced = journal.replaced() != null;
         Path replaced = out.resolve(STATE).resolve(REPLACED);
-        if (Files.exists(replaced) && Files.exists(out.resolve("report.json"))) {
+        if (Files.exists(replaced) && Files.exists(out.resolve(JsonReport.FILE))) {
             // Set aside by a replacement that finished after all: obsolete.
             deleteTree(replaced);
         }

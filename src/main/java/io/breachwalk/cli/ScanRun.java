@@ -103,9 +103,12 @@ final class ScanRun {
         return playbook.id() + " scan of " + String.join(" ", targets);
     }
 
-    /** The interrupt line starts on a line of its own when a progress bar may be on the current one. */
+    /**
+     * The interrupt line starts on a line of its own when a progress bar may be on the current one: the bar is drawn
+     * on stderr when it is a terminal (System.console() would answer for stdout, and be null when it is redirected).
+     */
     private String interruptPrefix() {
-        return quiet || System.console() == null ? "" : "\n";
+        return quiet || !TerminalProgress.stderrIsTerminal(env) ? "" : "\n";
     }
 
     /** Says on stderr that this run resumes an interrupted scan, or that it replaces a different interrupted one. */
@@ -119,8 +122,16 @@ final class ScanRun {
         }
     }
 
-    /** After the run, in a finally block: keep what the report needs, undo a start that produced nothing. */
-    private static void endRun(OutputFolder folder, Path out, Journal journal) {
+    /**
+     * After the run, in a finally block: close the journal ({@code name} in the message), keep what the report needs,
+     * undo a start that produced nothing.
+     */
+    private void endRun(OutputFolder folder, Path out, Journal journal, String name) {
+        try {
+            journal.close();
+        } catch (IOException e) {
+            err.println("breachwalk: could not close the " + name + " (" + e.getMessage() + ")");
+        }
         folder.end(java.nio.file.Files.exists(out.resolve(JsonReport.FILE)), !journal.entries().isEmpty());
     }
 
@@ -164,25 +175,15 @@ final class ScanRun {
 
         Redactor redactor = Redactor.forEnvironment(env);
         Findings findings = new Findings();
-        OutputFolder folder;
-        try {
-            folder = OutputFolder.create(out);
-        } catch (IOException e) {
-            err.println("breachwalk: --out " + out + ": " + OutputFiles.reason(e) + "; choose another folder");
+        Started started = start(out, identity(playbook, window, options), about(playbook, options), "resume journal");
+        if (started == null) {
             return Exits.USAGE;
         }
+        OutputFolder folder = started.folder();
+        Journal journal = started.journal();
         OutputFiles files;
         EvidenceStore evidence;
-        Journal journal;
         int resumed;
-        try {
-            journal = Journal.open(out, identity(playbook, window, options), about(playbook, options));
-        } catch (IOException e) {
-            undo(folder);
-            err.println("breachwalk: cannot keep the resume journal in " + out + " (" + OutputFiles.reason(e)
-                    + "); choose another folder with --out");
-            return Exits.USAGE;
-        }
         try {
             folder.setAside(journal, true);
             files = new OutputFiles(out);
@@ -196,7 +197,8 @@ final class ScanRun {
             return Exits.USAGE;
         }
         sayJournal(out, journal, resumed);
-        Thread onInterrupt = new Thread(() -> err.println(interruptPrefix()
+        String interruptPrefix = interruptPrefix(); // asked now: a shutdown hook should not start a process
+        Thread onInterrupt = new Thread(() -> err.println(interruptPrefix
                 + "breachwalk: interrupted; finished projects are saved in " + out
                 + "; run the same command again to resume"));
         Runtime.getRuntime().addShutdownHook(onInterrupt);
@@ -205,12 +207,32 @@ final class ScanRun {
                     journal, redactor, evidence);
         } finally {
             removeHook(onInterrupt);
-            try {
-                journal.close();
-            } catch (IOException e) {
-                err.println("breachwalk: could not close the resume journal (" + e.getMessage() + ")");
-            }
-            endRun(folder, out, journal);
+            endRun(folder, out, journal, "resume journal");
+        }
+    }
+
+    /** The output folder and the journal in it, once both are there. */
+    private record Started(OutputFolder folder, Journal journal) { }
+
+    /**
+     * Creates the output folder and opens the journal ({@code journalName} in the message) in it: null after saying
+     * why on stderr, with the folder left as it was.
+     */
+    private Started start(Path out, String identity, String about, String journalName) {
+        OutputFolder folder;
+        try {
+            folder = OutputFolder.create(out);
+        } catch (IOException e) {
+            err.println("breachwalk: --out " + out + ": " + OutputFiles.reason(e) + "; choose another folder");
+            return null;
+        }
+        try {
+            return new Started(folder, Journal.open(out, identity, about));
+        } catch (IOException e) {
+            undo(folder);
+            err.println("breachwalk: cannot keep the " + journalName + " in " + out + " (" + OutputFiles.reason(e)
+                    + "); choose another folder with --out");
+            return null;
         }
     }
 
@@ -245,7 +267,6 @@ final class ScanRun {
         EvidenceStore store;
         EvidenceManifest manifest;
         OutputFiles files;
-        Journal journal;
         try {
             store = EvidenceStore.readOnly(evidenceDir);
             manifest = EvidenceManifest.read(evidenceDir);
@@ -262,23 +283,14 @@ final class ScanRun {
         if (!OutputFolder.usable(outDir, JsonReport.FILE, force, "", err)) {
             return Exits.USAGE;
         }
-        OutputFolder folder;
-        try {
-            folder = OutputFolder.create(outDir);
-        } catch (IOException e) {
-            err.println("breachwalk: --out " + outDir + ": " + OutputFiles.reason(e) + "; choose another folder");
+        Started started = start(outDir, "offline|" + evidenceDir.toAbsolutePath().normalize() + "|"
+                + playbook.id() + "|" + playbook.source() + "|" + window.since() + "|" + window.until(),
+                playbook.id() + " re-analysis of " + evidenceDir, "journal");
+        if (started == null) {
             return Exits.USAGE;
         }
-        try {
-            journal = Journal.open(outDir, "offline|" + evidenceDir.toAbsolutePath().normalize() + "|"
-                    + playbook.id() + "|" + playbook.source() + "|" + window.since() + "|" + window.until(),
-                    playbook.id() + " re-analysis of " + evidenceDir);
-        } catch (IOException e) {
-            undo(folder);
-            err.println("breachwalk: cannot keep the journal in " + outDir + " (" + OutputFiles.reason(e)
-                    + "); choose another folder with --out");
-            return Exits.USAGE;
-        }
+        OutputFolder folder = started.folder();
+        Journal journal = started.journal();
         try {
             folder.setAside(journal, false);
             files = new OutputFiles(outDir);
@@ -307,12 +319,7 @@ final class ScanRun {
             return walkAndReport(playbook, window, outDir, concurrency, sources, files, findings, journal,
                     Redactor.forEnvironment(env), null);
         } finally {
-            try {
-                journal.close();
-            } catch (IOException e) {
-                err.println("breachwalk: could not close the journal (" + e.getMessage() + ")");
-            }
-            endRun(folder, outDir, journal);
+            endRun(folder, outDir, journal, "journal");
         }
     }
 

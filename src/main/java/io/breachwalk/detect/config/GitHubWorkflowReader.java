@@ -82,7 +82,7 @@ public final class GitHubWorkflowReader implements ConfigReader {
                 // A repository script this tree does not hold: its step's secrets are what it would have reached.
                 List<ShellScan.Missing> missing = s.run() == null ? List.of() : scripts.missing(s.run(), ShellGuard.unknownEnv());
                 for (ShellScan.Missing m : missing) {
-                    r.hit(new StepHit(ShellScan.MISSING_HOW + m.script(), false, "", ShellScan.missingEvidence(j.file() + ":" + s.line(), m)));
+                    r.hit(m.hit(j.file() + ":" + s.line()));
                 }
                 if (!missing.isEmpty()) {
                     for (ScopedSecret sc : j.scope(s)) (sc.level() == ExposureLevel.STEP ? unknownStep : unknownJob).add(name(sc));

@@ -50,7 +50,7 @@ public final class JenkinsfileReader implements ConfigReader {
         }
         // Scripts the pipeline calls that this tree does not hold (the analyzer follows those it holds).
         for (ShellScan.Missing m : new ShellScan(ind, lookup).missing(file.text(), ShellGuard.unknownEnv())) {
-            r.hit(new StepHit(ShellScan.MISSING_HOW + m.script(), false, "", ShellScan.missingEvidence(path + ":" + m.line(), m)));
+            r.hit(m.hit(path + ":" + m.line()));
             if (!a.runsUploader()) a.bindings().forEach(b -> job.add(b.credentialsId()));
         }
         return List.of(r.stepSecrets(step).jobSecrets(job).report());

@@ -46,7 +46,12 @@ public final class ShellScan {
      * @param script the script's repository path ("scripts/upload-coverage.sh")
      * @param via    for a script called by a present script, that script's path; else null
      */
-    public record Missing(int line, String script, String via) { }
+    public record Missing(int line, String script, String via) {
+        /** The finding that says so, at {@code at} ("ci.yml:12"): a {@link #MISSING_HOW} hit, neither use nor clean. */
+        public StepHit hit(String at) {
+            return new StepHit(MISSING_HOW + script, false, "", missingEvidence(at, this));
+        }
+    }
 
     /**
      * The how of the {@link StepHit} that {@link #scan} adds for a {@link Missing} script, followed by its path:
@@ -99,7 +104,7 @@ public final class ShellScan {
             }
         }
         for (Missing m : missing) {
-            out.add(new StepHit(MISSING_HOW + m.script(), false, "", missingEvidence(where + ":" + (firstLine + m.line() - 1), m)));
+            out.add(m.hit(where + ":" + (firstLine + m.line() - 1)));
         }
         return out;
     }
