@@ -47,13 +47,20 @@ final class DemoCommand implements Callable<Integer> {
         try (GitHubSimulator.Demo github = GitHubSimulator.startDemo(); JenkinsSample jenkins = JenkinsSample.start()) {
             Map<String, String> env = new HashMap<>(github.env());
             env.putAll(jenkins.env());
-            ScanOptions options = new ScanOptions(github.orgs(), List.of(), github.githubUrl(), jenkins.url(),
-                    jenkins.jobs(), 4, out);
+            List<String> args = new java.util.ArrayList<>(List.of("--github-url", github.githubUrl()));
+            github.orgs().forEach(o -> args.addAll(List.of("--github-org", o)));
+            args.addAll(List.of("--jenkins-url", jenkins.url()));
+            jenkins.jobs().forEach(j -> args.addAll(List.of("--jenkins-job", j)));
+            // The providers' own flags, parsed as `scan` parses them, so the demo names no provider option itself.
+            picocli.CommandLine scan = new picocli.CommandLine(new ScanCommand());
+            ScanCommand.addProviders(scan, main.providers.all());
+            scan.parseArgs(args.toArray(String[]::new));
+            ScanOptions options = new ScanOptions(main.providers.all(), 4, out);
             main.err.println("breachwalk demo: sample estate served on loopback (GitHub organization "
                     + String.join(", ", github.orgs()) + " at " + github.githubUrl() + ", Jenkins at " + jenkins.url()
                     + ")");
             // The estate, not its loopback ports (new each run), identifies the demo's scan: an interrupted demo resumes.
-            return new ScanRun(env, main.out, main.err, quiet).force(force)
+            return new ScanRun(env, main.providers, main.out, main.err, quiet).force(force)
                     .estateKey("sample estate of breachwalk " + ReportBuilder.version()).run(null, null, null, options);
         } catch (IOException e) {
             main.err.println("breachwalk: cannot start the sample estate on loopback (" + e.getMessage() + ")");
