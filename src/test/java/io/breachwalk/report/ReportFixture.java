@@ -70,7 +70,10 @@ public final class ReportFixture {
         }
         f.adds.forEach(Runnable::run);
         Playbook p = playbook();
-        return ReportBuilder.build(p, p.window(), f.findings);
+        // The providers' words, as the CLI adds them to every report it writes.
+        return ReportBuilder.build(p, p.window(), f.findings).withTraits(java.util.Map.of(
+                "github-actions", new io.breachwalk.source.github.GitHubProvider().traits(),
+                "jenkins", new io.breachwalk.source.jenkins.JenkinsProvider().traits()));
     }
 
     static Instant t(String iso) {
