@@ -3,9 +3,9 @@ package io.breachwalk.evidence;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.breachwalk.report.JsonReport;
-import io.breachwalk.report.OutputFiles;
-import io.breachwalk.report.Redactor;
+import io.breachwalk.files.Json;
+import io.breachwalk.files.OwnerOnlyFiles;
+import io.breachwalk.text.Redactor;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,7 +41,7 @@ public final class EvidenceStore {
     public static final String DIR = "evidence";
     public static final String INDEX = "index.jsonl";
     private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
-    private static final ObjectMapper LINE = JsonReport.mapper().copy().disable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper LINE = Json.mapper().copy().disable(SerializationFeature.INDENT_OUTPUT);
 
     /** One line of index.jsonl. */
     public record IndexEntry(@JsonProperty("hash") String hash, @JsonProperty("kind") String kind,
@@ -68,7 +68,7 @@ public final class EvidenceStore {
     /** Opens (creating owner-only) the evidence folder of a scan's output folder, keeping what is already there. */
     public static EvidenceStore open(Path outDir, Redactor redactor, Clock clock) throws IOException {
         Path dir = outDir.resolve(DIR);
-        OutputFiles.createOwnerOnlyDirectory(dir);
+        OwnerOnlyFiles.createOwnerOnlyDirectory(dir);
         EvidenceStore store = new EvidenceStore(dir, redactor, clock, true);
         store.loadIndex();
         return store;
@@ -178,7 +178,7 @@ public final class EvidenceStore {
         for (IndexEntry e : index()) {
             text.append(LINE.writeValueAsString(e)).append('\n');
         }
-        new OutputFiles(dir).writeString(INDEX, text.toString());
+        new OwnerOnlyFiles(dir).writeString(INDEX, text.toString());
     }
 
     public static String sha256(byte[] bytes) {

@@ -18,6 +18,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import io.breachwalk.model.Order;
+import io.breachwalk.text.Redactor;
 
 /** Turns a walk's findings into the sorted, de-duplicated {@link ScanReport} every output is written from. */
 public final class ReportBuilder {

@@ -7,8 +7,8 @@ import io.breachwalk.model.EvidenceRecord;
 import io.breachwalk.model.Exposure;
 import io.breachwalk.model.Gap;
 import io.breachwalk.model.JobFinding;
-import io.breachwalk.report.JsonReport;
-import io.breachwalk.report.OutputFiles;
+import io.breachwalk.files.Json;
+import io.breachwalk.files.OwnerOnlyFiles;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,7 +31,7 @@ public final class Journal implements AutoCloseable {
     /** Where the journal of a different scan goes when this one starts afresh, until this one has a report. */
     public static final String REPLACED_FILE = "journal.replaced.jsonl";
 
-    private static final ObjectMapper MAPPER = JsonReport.mapper().copy().disable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper MAPPER = Json.mapper().copy().disable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path file;
     private final List<Entry> entries;
@@ -58,7 +58,7 @@ public final class Journal implements AutoCloseable {
      */
     public static Journal open(Path outDir, String identity, String about) throws IOException {
         Path dir = outDir.resolve(".state");
-        OutputFiles.createOwnerOnlyDirectory(dir);
+        OwnerOnlyFiles.createOwnerOnlyDirectory(dir);
         Path file = dir.resolve("journal.jsonl");
         List<Entry> entries = new ArrayList<>();
         boolean keep = false;

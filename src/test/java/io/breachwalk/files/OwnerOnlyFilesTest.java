@@ -1,4 +1,4 @@
-package io.breachwalk.report;
+package io.breachwalk.files;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,11 +11,11 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class OutputFilesTest {
+class OwnerOnlyFilesTest {
 
     @Test
     void aFailedWriteLeavesNoPartialFileBehind(@TempDir Path dir) throws IOException {
-        OutputFiles out = new OutputFiles(dir);
+        OwnerOnlyFiles out = new OwnerOnlyFiles(dir);
         assertThatThrownBy(() -> out.write("rotation.csv", w -> {
             w.write("secret_id,partial");
             throw new IOException("disk full");

@@ -1,4 +1,4 @@
-package io.breachwalk.report;
+package io.breachwalk.model;
 
 import io.breachwalk.model.Exposure;
 import io.breachwalk.model.Gap;

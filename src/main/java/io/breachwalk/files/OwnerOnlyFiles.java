@@ -1,4 +1,4 @@
-package io.breachwalk.report;
+package io.breachwalk.files;
 
 import java.io.IOException;
 import java.io.Writer;
@@ -22,7 +22,7 @@ import java.util.Set;
  * credentials), each through a temporary sibling and an atomic move so that a reader never sees half a report. A
  * folder that already exists keeps its mode: `--out .` or a shared folder must not become owner-only.
  */
-public final class OutputFiles {
+public final class OwnerOnlyFiles {
 
     private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
@@ -40,7 +40,7 @@ public final class OutputFiles {
     private final Path dir;
     private final Path base;
 
-    public OutputFiles(Path dir) throws IOException {
+    public OwnerOnlyFiles(Path dir) throws IOException {
         this.dir = dir;
         this.base = dir.toAbsolutePath().normalize();
         createOwnerOnlyDirectory(base);
