@@ -12,9 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -121,11 +119,7 @@ public final class EvidenceStore {
             try {
                 Path file = dir.resolve(hash);
                 if (!Files.isRegularFile(file) || Files.size(file) != bytes.length) {
-                    Path tmp = dir.resolve("." + hash + ".tmp");
-                    Files.deleteIfExists(tmp);
-                    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                    Files.write(tmp, bytes, StandardOpenOption.TRUNCATE_EXISTING);
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    OwnerOnlyFiles.replace(file, clean);
                 }
                 String key = hash + " " + source;
                 if (!index.containsKey(key)) {
@@ -133,10 +127,7 @@ public final class EvidenceStore {
                             mediaType, bytes.length);
                     index.put(key, e);
                     Path indexFile = dir.resolve(INDEX);
-                    if (!Files.exists(indexFile)) {
-                        Files.createFile(indexFile,
-                                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                    }
+                    OwnerOnlyFiles.createOwnerOnlyFile(indexFile);
                     Files.writeString(indexFile, LINE.writeValueAsString(e) + "\n", StandardCharsets.UTF_8,
                             StandardOpenOption.APPEND);
                 }

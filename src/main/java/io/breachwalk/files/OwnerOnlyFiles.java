@@ -201,13 +201,18 @@ public final class OwnerOnlyFiles {
         if (!target.getParent().equals(base)) {
             createOwnerOnlyDirectory(target.getParent());
         }
+        replace(target, body);
+        return resolve(name);
+    }
+
+    /**
+     * Writes {@code target} owner-only through a temporary sibling and an atomic move, so that a reader (or a
+     * resumed scan) never sees half a file; for files outside an output folder's checks (journal, evidence).
+     */
+    public static void replace(Path target, Body body) throws IOException {
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
-        try {
-            Files.createFile(tmp, asAttribute(FILE));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(tmp);
-        }
+        createOwnerOnlyFile(tmp);
         try {
             try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -216,7 +221,7 @@ public final class OwnerOnlyFiles {
             setPermissions(tmp, FILE);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
-            // Half a report (it describes credentials) is not left behind as a hidden temporary file.
+            // Half a file (it describes credentials) is not left behind as a hidden temporary file.
             try {
                 Files.deleteIfExists(tmp);
             } catch (IOException suppressed) {
@@ -224,7 +229,23 @@ public final class OwnerOnlyFiles {
             }
             throw e;
         }
-        return resolve(name);
+    }
+
+    /** {@link #replace(Path, Body)} with text (UTF-8). */
+    public static void replace(Path target, CharSequence content) throws IOException {
+        replace(target, w -> w.append(content));
+    }
+
+    /** Creates {@code file} empty and owner-only if it does not exist (a file that is then appended to). */
+    public static void createOwnerOnlyFile(Path file) throws IOException {
+        if (Files.exists(file)) {
+            return;
+        }
+        try {
+            Files.createFile(file, asAttribute(FILE));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(file);
+        }
     }
 
     public Path writeString(String name, String content) throws IOException {

@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -130,19 +129,12 @@ public final class Journal implements AutoCloseable {
     }
 
     private void openForAppend(String identity, String about, boolean keep) throws IOException {
-        if (!keep) {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        }
         // Rewrite the file with only the complete entries, so a torn last line does not sit before new ones.
         StringBuilder clean = new StringBuilder(header(identity, about)).append('\n');
         for (Entry e : entries) {
             clean.append(MAPPER.writeValueAsString(e)).append('\n');
         }
-        Path tmp = file.resolveSibling("journal.jsonl.tmp");
-        Files.writeString(tmp, clean, StandardCharsets.UTF_8);
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        OwnerOnlyFiles.replace(file, clean);
         channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         out = java.nio.channels.Channels.newOutputStream(channel);
     }
