@@ -3,11 +3,15 @@ package io.breachwalk.cli;
 import io.breachwalk.detect.IndicatorMatcher;
 import io.breachwalk.evidence.EvidenceManifest;
 import io.breachwalk.evidence.EvidenceStore;
+import io.breachwalk.exposure.Ledger;
+import io.breachwalk.exposure.SecretTypes;
 import io.breachwalk.model.EvidenceLink;
 import io.breachwalk.model.EvidenceRecord;
 import io.breachwalk.source.github.GitHubOffline;
 import io.breachwalk.source.jenkins.JenkinsOffline;
 import io.breachwalk.model.Gap;
+import io.breachwalk.model.RotationItem;
+import io.breachwalk.model.WalkResult;
 import io.breachwalk.playbook.Playbook;
 import io.breachwalk.playbook.Window;
 import io.breachwalk.report.CsvReports;
@@ -379,7 +383,10 @@ final class ScanRun {
             return Exits.USAGE;
         }
 
-        ScanReport report = ReportBuilder.build(playbook, window, findings, redactor)
+        // DESIGN 1: the ledger runs on what the walk found, then the reports are written from both.
+        WalkResult walk = findings.snapshot();
+        List<RotationItem> rotation = new Ledger(playbook, SecretTypes.bundled()).rotation(walk.exposures());
+        ScanReport report = ReportBuilder.build(playbook, window, walk, rotation, redactor)
                 .withScan(ScanBlock.of(asked, sources, java.time.Clock.systemUTC()));
         if (!unusable.isEmpty()) {
             report = report.withStopped(ScanBlock.stopped(report, unusable));
@@ -398,7 +405,7 @@ final class ScanRun {
             TicketsCsv.write(files, report);
             HtmlReport.write(files, report);
             if (evidence != null) {
-                EvidenceManifest.of(playbook.id(), window.since(), window.until(), redacted(findings.evidence(), redactor),
+                EvidenceManifest.of(playbook.id(), window.since(), window.until(), redacted(walk.evidence(), redactor),
                         report.coverage()).write(evidence.dir());
                 evidence.finish();
             }

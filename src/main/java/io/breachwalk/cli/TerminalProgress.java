@@ -1,6 +1,7 @@
 package io.breachwalk.cli;
 
 import io.breachwalk.text.SafeText;
+import io.breachwalk.model.WalkResult;
 import io.breachwalk.source.Findings;
 import io.breachwalk.source.Progress;
 
@@ -86,7 +87,7 @@ final class TerminalProgress implements Progress {
         if (quiet) {
             return Progress.NONE;
         }
-        LongSupplier requests = () -> findings.counts().values().stream().mapToLong(Findings.Counts::requests).sum();
+        LongSupplier requests = () -> findings.counts().values().stream().mapToLong(WalkResult.Counts::requests).sum();
         return new TerminalProgress(err, stderrIsTerminal(env), () -> columns(env), requests, System::nanoTime,
                 STATUS_EVERY);
     }

@@ -7,6 +7,7 @@ import io.breachwalk.model.EvidenceRecord;
 import io.breachwalk.model.Exposure;
 import io.breachwalk.model.Gap;
 import io.breachwalk.model.JobFinding;
+import io.breachwalk.model.WalkResult;
 import io.breachwalk.files.Json;
 import io.breachwalk.files.OwnerOnlyFiles;
 
@@ -173,7 +174,7 @@ public final class Journal implements AutoCloseable {
                         @JsonProperty("jobs") List<JobFinding> jobs,
                         @JsonProperty("exposures") List<Exposure> exposures,
                         @JsonProperty("gaps") List<Gap> gaps,
-                        @JsonProperty("counts") Findings.Counts counts,
+                        @JsonProperty("counts") WalkResult.Counts counts,
                         @JsonProperty("evidence") List<EvidenceRecord> evidence) {
         public Entry {
             evidence = evidence == null ? List.of() : evidence; // journals written before evidence existed

@@ -56,8 +56,8 @@ class CsvReportsTest {
     void rowsAreSortedSafeAndByteIdenticalAcrossRuns(@TempDir Path dir) throws Exception {
         Playbook playbook = PlaybookLoader.loadBundled("codecov-2021");
         Redactor redactor = Redactor.forEnvironment(Map.of("GITHUB_TOKEN", "sekrit-token-value"));
-        ScanReport a = ReportBuilder.build(playbook, playbook.window(), findings(false), redactor);
-        ScanReport b = ReportBuilder.build(playbook, playbook.window(), findings(true), redactor);
+        ScanReport a = ReportFixture.report(playbook, findings(false).snapshot(), redactor);
+        ScanReport b = ReportFixture.report(playbook, findings(true).snapshot(), redactor);
         Path outA = dir.resolve("a");
         Path outB = dir.resolve("b");
         CsvReports.write(new OwnerOnlyFiles(outA), a);
