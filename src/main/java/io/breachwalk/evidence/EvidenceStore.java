@@ -119,7 +119,7 @@ public final class EvidenceStore {
             try {
                 Path file = dir.resolve(hash);
                 if (!Files.isRegularFile(file) || Files.size(file) != bytes.length) {
-                    OwnerOnlyFiles.replace(file, clean);
+                    OwnerOnlyFiles.replace(file, bytes);
                 }
                 String key = hash + " " + source;
                 if (!index.containsKey(key)) {

@@ -210,14 +210,34 @@ public final class OwnerOnlyFiles {
      * resumed scan) never sees half a file; for files outside an output folder's checks (journal, evidence).
      */
     public static void replace(Path target, Body body) throws IOException {
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        createOwnerOnlyFile(tmp);
-        try {
+        replaceWith(target, tmp -> {
             try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 body.write(w);
             }
+        });
+    }
+
+    /** {@link #replace(Path, Body)} with text (UTF-8). */
+    public static void replace(Path target, CharSequence content) throws IOException {
+        replace(target, w -> w.append(content));
+    }
+
+    /** {@link #replace(Path, Body)} with these exact bytes (content-addressed files are named by their hash). */
+    public static void replace(Path target, byte[] content) throws IOException {
+        replaceWith(target, tmp -> Files.write(tmp, content, StandardOpenOption.TRUNCATE_EXISTING));
+    }
+
+    private interface Fill {
+        void into(Path tmp) throws IOException;
+    }
+
+    private static void replaceWith(Path target, Fill fill) throws IOException {
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        createOwnerOnlyFile(tmp);
+        try {
+            fill.into(tmp);
             setPermissions(tmp, FILE);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
@@ -229,11 +249,6 @@ public final class OwnerOnlyFiles {
             }
             throw e;
         }
-    }
-
-    /** {@link #replace(Path, Body)} with text (UTF-8). */
-    public static void replace(Path target, CharSequence content) throws IOException {
-        replace(target, w -> w.append(content));
     }
 
     /** Creates {@code file} empty and owner-only if it does not exist (a file that is then appended to). */

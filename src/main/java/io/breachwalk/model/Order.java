@@ -1,9 +1,5 @@
 package io.breachwalk.model;
 
-import io.breachwalk.model.Exposure;
-import io.breachwalk.model.Gap;
-import io.breachwalk.model.JobFinding;
-
 import java.util.Comparator;
 import java.util.function.Function;
 

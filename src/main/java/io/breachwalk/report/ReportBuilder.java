@@ -30,10 +30,6 @@ public final class ReportBuilder {
     private ReportBuilder() {
     }
 
-    public static ScanReport build(Playbook playbook, Window window, WalkResult walk, List<RotationItem> rotation) {
-        return build(playbook, window, walk, rotation, Redactor.none());
-    }
-
     /**
      * The report of what the walk found and of the ledger's rows for it (computed from the same walk). Free text from
      * CI systems (evidence, via, gap details) passes the redactor before it is reported.
