@@ -20,7 +20,8 @@ import java.util.Set;
 /**
  * The output folder: folders it creates are owner-only and files are written owner-only (reports describe
  * credentials), each through a temporary sibling and an atomic move so that a reader never sees half a report. A
- * folder that already exists keeps its mode: `--out .` or a shared folder must not become owner-only.
+ * folder that already exists keeps its mode: `--out .` or a shared folder must not become owner-only. The static
+ * helpers do the same for the files every stage keeps beside the reports (resume journal, evidence store).
  */
 public final class OwnerOnlyFiles {
 
