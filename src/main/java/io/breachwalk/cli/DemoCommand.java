@@ -1,7 +1,7 @@
 package io.breachwalk.cli;
 
 import io.breachwalk.report.JsonReport;
-import io.breachwalk.report.OutputFiles;
+import io.breachwalk.files.OwnerOnlyFiles;
 import io.breachwalk.report.ReportBuilder;
 import io.breachwalk.sim.github.GitHubSimulator;
 import io.breachwalk.sim.jenkins.JenkinsSample;
@@ -41,7 +41,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         // The folder is checked before the estate is served: a refusal is the only output.
-        if (!OutputFolder.usable(OutputFiles.normalized(out), JsonReport.FILE, force, "", main.err)) {
+        if (!OutputFolder.usable(OwnerOnlyFiles.normalized(out), JsonReport.FILE, force, "", main.err)) {
             return Exits.USAGE;
         }
         try (GitHubSimulator.Demo github = GitHubSimulator.startDemo(); JenkinsSample jenkins = JenkinsSample.start()) {

@@ -8,10 +8,10 @@ import io.breachwalk.detect.config.ConfigInspector;
 import io.breachwalk.detect.config.JobReport;
 import io.breachwalk.playbook.Playbook;
 import io.breachwalk.playbook.Window;
-import io.breachwalk.report.Cells;
+import io.breachwalk.text.SafeText;
 import io.breachwalk.report.CsvReports;
-import io.breachwalk.report.Order;
-import io.breachwalk.report.OutputFiles;
+import io.breachwalk.model.Order;
+import io.breachwalk.files.OwnerOnlyFiles;
 import io.breachwalk.source.git.GitConfigHistory;
 import java.io.IOException;
 import java.io.InputStream;
@@ -117,11 +117,11 @@ final class InspectCommand implements Callable<Integer> {
         ConfigInspector inspector = new ConfigInspector(ConfigInspector.standardReaders(),
                 new IndicatorMatcher(pb));
         if (provider != null && inspector.byProvider(provider).isEmpty()) {
-            main.err.println("breachwalk: inspect: unknown --provider `" + Cells.terminal(provider) + "`; use one of: "
+            main.err.println("breachwalk: inspect: unknown --provider `" + SafeText.terminal(provider) + "`; use one of: "
                     + String.join(", ", inspector.providers()));
             return Exits.USAGE;
         }
-        out = OutputFiles.normalized(out);
+        out = OwnerOnlyFiles.normalized(out);
         if (!OutputFolder.usable(out, "inspect.csv", force, "inspect: ", main.err)) {
             return Exits.USAGE;
         }
@@ -149,7 +149,7 @@ final class InspectCommand implements Callable<Integer> {
             writeCsv(rows);
         } catch (IOException e) {
             main.err.println("breachwalk: inspect: cannot write " + out.resolve("inspect.csv") + ": "
-                    + OutputFiles.reason(e));
+                    + OwnerOnlyFiles.reason(e));
             return Exits.USAGE;
         }
         long using = rows.stream().filter(r -> r.job().usesIndicator()).count();
@@ -176,15 +176,15 @@ final class InspectCommand implements Callable<Integer> {
         GitConfigHistory.History h = new GitConfigHistory(inspector, provider, MAX_FILE_BYTES)
                 .walk(p.toFile(), window.since(), window.until());
         if (h.shallow()) {
-            main.err.println("breachwalk: inspect: " + Cells.terminal(p.toString())
+            main.err.println("breachwalk: inspect: " + SafeText.terminal(p.toString())
                     + " is a shallow clone: fetch the full history (git fetch --unshallow)");
             t.problems++;
         }
         t.commits += h.inWindow();
         t.startCommits += h.commits().size() - h.inWindow();
         if (h.inWindow() == 0) {
-            main.err.println("breachwalk: inspect: " + Cells.terminal(p.toString()) + ": warning: 0 commits in the window "
-                    + Cells.time(window.since()) + " .. " + Cells.time(window.until()) + " on any branch; "
+            main.err.println("breachwalk: inspect: " + SafeText.terminal(p.toString()) + ": warning: 0 commits in the window "
+                    + SafeText.time(window.since()) + " .. " + SafeText.time(window.until()) + " on any branch; "
                     + (h.commits().isEmpty() ? "no commit before it either: nothing was inspected"
                     : "inspected the configuration in effect at its start (" + h.commits().size() + " commit(s))"));
         }
@@ -265,7 +265,7 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private int problem(Path p, String why) {
-        main.err.println("breachwalk: inspect: " + Cells.terminal(p.toString()) + ": " + Cells.terminal(why));
+        main.err.println("breachwalk: inspect: " + SafeText.terminal(p.toString()) + ": " + SafeText.terminal(why));
         return 1;
     }
 
@@ -352,15 +352,15 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private void writeCsv(List<Row> rows) throws IOException {
-        new OutputFiles(out).write("inspect.csv", w -> {
+        new OwnerOnlyFiles(out).write("inspect.csv", w -> {
             try (CSVPrinter printer = new CSVPrinter(w, CsvReports.format(HEADER))) {
                 for (Row r : rows) {
                     JobReport j = r.job();
-                    printer.printRecord(Cells.cell(r.file()), Cells.cell(r.commit()), Cells.cell(j.provider()),
-                            Cells.cell(j.job()), j.indicator(), Cells.cell(j.how()), Cells.cell(j.confidence()),
-                            Cells.cell(String.join(";", j.secretsInStep())), Cells.cell(String.join(";", j.secretsInJob())),
-                            Cells.cell(j.evidence()), Cells.cell(r.commit()), Cells.cell(r.lastCommit()),
-                            Cells.time(r.firstTime()), Cells.time(r.lastTime()), Cells.cell(String.join(";", r.branches())));
+                    printer.printRecord(SafeText.cell(r.file()), SafeText.cell(r.commit()), SafeText.cell(j.provider()),
+                            SafeText.cell(j.job()), j.indicator(), SafeText.cell(j.how()), SafeText.cell(j.confidence()),
+                            SafeText.cell(String.join(";", j.secretsInStep())), SafeText.cell(String.join(";", j.secretsInJob())),
+                            SafeText.cell(j.evidence()), SafeText.cell(r.commit()), SafeText.cell(r.lastCommit()),
+                            SafeText.time(r.firstTime()), SafeText.time(r.lastTime()), SafeText.cell(String.join(";", r.branches())));
                 }
             }
         });
@@ -393,7 +393,7 @@ final class InspectCommand implements Callable<Integer> {
                 if (commits) {
                     String range = r.commit().isEmpty() ? "" : shortSha(r.commit())
                             + (r.lastCommit().equals(r.commit()) ? "" : ".." + shortSha(r.lastCommit()));
-                    String since = r.firstTime() == null ? "" : Cells.time(r.firstTime()).substring(0, 10);
+                    String since = r.firstTime() == null ? "" : SafeText.time(r.firstTime()).substring(0, 10);
                     table.row(uses, r.file(), j.job(), j.how(), range, since, step);
                 } else {
                     table.row(uses, r.file(), j.job(), j.how(), step);

@@ -1,6 +1,6 @@
 package io.breachwalk.cli;
 
-import io.breachwalk.report.Cells;
+import io.breachwalk.text.SafeText;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,7 +35,7 @@ final class InspectTable {
 
     InspectTable row(String... cells) {
         String[] clean = new String[cells.length];
-        for (int i = 0; i < cells.length; i++) clean[i] = Cells.terminal(cells[i]);
+        for (int i = 0; i < cells.length; i++) clean[i] = SafeText.terminal(cells[i]);
         rows.add(clean);
         return this;
     }

@@ -4,7 +4,7 @@ import io.breachwalk.evidence.EvidenceStore;
 import io.breachwalk.report.CsvReports;
 import io.breachwalk.report.GuideFiles;
 import io.breachwalk.report.JsonReport;
-import io.breachwalk.report.OutputFiles;
+import io.breachwalk.files.OwnerOnlyFiles;
 import io.breachwalk.report.html.HtmlReport;
 import io.breachwalk.report.tickets.TicketsCsv;
 import io.breachwalk.source.Journal;
@@ -59,7 +59,7 @@ final class OutputFolder {
      * inspect.csv); a folder holding it is refused unless {@code force}.
      */
     static boolean usable(Path out, String finished, boolean force, String command, PrintStream err) {
-        Optional<String> problem = OutputFiles.problem(out);
+        Optional<String> problem = OwnerOnlyFiles.problem(out);
         if (problem.isPresent()) {
             String why = problem.get();
             err.println("breachwalk: " + command + "--out " + out + ": " + why
@@ -96,7 +96,7 @@ final class OutputFolder {
     /** Creates the folder if it is missing, remembering what existed so that {@link #undo()} removes only ours. */
     static OutputFolder create(Path out) throws IOException {
         boolean stateExisted = Files.exists(out.resolve(STATE));
-        return new OutputFolder(out, OutputFiles.createFolder(out), stateExisted);
+        return new OutputFolder(out, OwnerOnlyFiles.createFolder(out), stateExisted);
     }
 
     /**
@@ -127,7 +127,7 @@ final class OutputFolder {
             if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 continue;
             }
-            OutputFiles.createOwnerOnlyDirectory(replaced);
+            OwnerOnlyFiles.createOwnerOnlyDirectory(replaced);
             Path to = replaced.resolve(name);
             if (Files.exists(to, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 // An earlier replacement was interrupted: what it set aside is the finished report to keep.

@@ -3,7 +3,7 @@ package io.breachwalk.cli;
 import io.breachwalk.playbook.Playbook;
 import io.breachwalk.playbook.PlaybookException;
 import io.breachwalk.playbook.PlaybookLoader;
-import io.breachwalk.report.Cells;
+import io.breachwalk.text.SafeText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -39,7 +39,7 @@ final class PlaybooksCommand implements Callable<Integer> {
                 try {
                     Playbook p = PlaybookLoader.loadBundled(id);
                     main.out.printf("%-16s %s%n%-16s window %s to %s%n", p.id(), p.title(), "",
-                            Cells.time(p.window().since()), Cells.time(p.window().until()));
+                            SafeText.time(p.window().since()), SafeText.time(p.window().until()));
                 } catch (PlaybookException e) {
                     main.out.printf("%-16s (invalid: %s)%n", id, e.getMessage());
                 }

@@ -3,15 +3,19 @@ package io.breachwalk.cli;
 import io.breachwalk.detect.IndicatorMatcher;
 import io.breachwalk.evidence.EvidenceManifest;
 import io.breachwalk.evidence.EvidenceStore;
+import io.breachwalk.exposure.Ledger;
+import io.breachwalk.exposure.SecretTypes;
 import io.breachwalk.model.EvidenceLink;
 import io.breachwalk.model.EvidenceRecord;
 import io.breachwalk.model.Gap;
+import io.breachwalk.model.RotationItem;
+import io.breachwalk.model.WalkResult;
 import io.breachwalk.playbook.Playbook;
 import io.breachwalk.playbook.Window;
 import io.breachwalk.report.CsvReports;
 import io.breachwalk.report.JsonReport;
-import io.breachwalk.report.OutputFiles;
-import io.breachwalk.report.Redactor;
+import io.breachwalk.files.OwnerOnlyFiles;
+import io.breachwalk.text.Redactor;
 import io.breachwalk.report.ReportBuilder;
 import io.breachwalk.report.ScanReport;
 import io.breachwalk.report.SummaryText;
@@ -164,7 +168,7 @@ final class ScanRun {
             err.println("breachwalk: " + e.getMessage());
             return Exits.USAGE;
         }
-        Path out = OutputFiles.normalized(options.out());
+        Path out = OwnerOnlyFiles.normalized(options.out());
         if (!OutputFolder.usable(out, JsonReport.FILE, force, "", err)) {
             return Exits.USAGE;
         }
@@ -177,18 +181,18 @@ final class ScanRun {
         }
         OutputFolder folder = started.folder();
         Journal journal = started.journal();
-        OutputFiles files;
+        OwnerOnlyFiles files;
         EvidenceStore evidence;
         int resumed;
         try {
             folder.setAside(journal, true);
-            files = new OutputFiles(out);
+            files = new OwnerOnlyFiles(out);
             evidence = EvidenceStore.open(out, redactor, java.time.Clock.systemUTC());
             resumed = findings.resumeFrom(journal);
         } catch (IOException e) {
             closeQuietly(journal);
             undo(folder);
-            err.println("breachwalk: cannot keep the evidence in " + out + " (" + OutputFiles.reason(e)
+            err.println("breachwalk: cannot keep the evidence in " + out + " (" + OwnerOnlyFiles.reason(e)
                     + "); choose another folder with --out");
             return Exits.USAGE;
         }
@@ -219,14 +223,14 @@ final class ScanRun {
         try {
             folder = OutputFolder.create(out);
         } catch (IOException e) {
-            err.println("breachwalk: --out " + out + ": " + OutputFiles.reason(e) + "; choose another folder");
+            err.println("breachwalk: --out " + out + ": " + OwnerOnlyFiles.reason(e) + "; choose another folder");
             return null;
         }
         try {
             return new Started(folder, Journal.open(out, identity, about));
         } catch (IOException e) {
             undo(folder);
-            err.println("breachwalk: cannot keep the " + journalName + " in " + out + " (" + OutputFiles.reason(e)
+            err.println("breachwalk: cannot keep the " + journalName + " in " + out + " (" + OwnerOnlyFiles.reason(e)
                     + "); choose another folder with --out");
             return null;
         }
@@ -262,7 +266,7 @@ final class ScanRun {
         Window window = incident.window();
         EvidenceStore store;
         EvidenceManifest manifest;
-        OutputFiles files;
+        OwnerOnlyFiles files;
         try {
             store = EvidenceStore.readOnly(evidenceDir);
             manifest = EvidenceManifest.read(evidenceDir);
@@ -270,7 +274,7 @@ final class ScanRun {
             err.println("breachwalk: --offline " + evidenceDir + ": " + e.getMessage());
             return Exits.USAGE;
         }
-        Path outDir = OutputFiles.normalized(out);
+        Path outDir = OwnerOnlyFiles.normalized(out);
         if (isInside(outDir, evidenceDir)) {
             err.println("breachwalk: --out " + outDir + " is inside the evidence folder " + evidenceDir
                     + "; give the re-analysis a folder of its own with --out");
@@ -289,11 +293,11 @@ final class ScanRun {
         Journal journal = started.journal();
         try {
             folder.setAside(journal, false);
-            files = new OutputFiles(outDir);
+            files = new OwnerOnlyFiles(outDir);
         } catch (IOException e) {
             closeQuietly(journal);
             undo(folder);
-            err.println("breachwalk: --out " + outDir + ": " + OutputFiles.reason(e) + "; choose another folder");
+            err.println("breachwalk: --out " + outDir + ": " + OwnerOnlyFiles.reason(e) + "; choose another folder");
             return Exits.USAGE;
         }
         Findings findings = new Findings();
@@ -341,7 +345,7 @@ final class ScanRun {
     }
 
     private int walkAndReport(Playbook playbook, Window window, Path outDir, int concurrency, List<CiSource> sources,
-                              OutputFiles files, Findings findings, Journal journal, Redactor redactor,
+                              OwnerOnlyFiles files, Findings findings, Journal journal, Redactor redactor,
                               EvidenceStore evidence) {
         Progress progress = TerminalProgress.forScan(err, env, quiet, findings);
         ScanContext ctx = new ScanContext(playbook.withWindow(window), window, new IndicatorMatcher(playbook),
@@ -376,7 +380,11 @@ final class ScanRun {
             return Exits.USAGE;
         }
 
-        ScanReport report = ReportBuilder.build(playbook, window, findings, redactor).withTraits(providers.traits())
+        // DESIGN 1: the ledger runs on what the walk found, then the reports are written from both.
+        WalkResult walk = findings.snapshot();
+        List<RotationItem> rotation = new Ledger(playbook, SecretTypes.bundled()).rotation(walk.exposures());
+        ScanReport report = ReportBuilder.build(playbook, window, walk, rotation, redactor)
+                .withTraits(providers.traits())
                 .withScan(ScanBlock.of(asked, sources, java.time.Clock.systemUTC()));
         if (!unusable.isEmpty()) {
             report = report.withStopped(ScanBlock.stopped(report, unusable));
@@ -395,7 +403,7 @@ final class ScanRun {
             TicketsCsv.write(files, report);
             HtmlReport.write(files, report);
             if (evidence != null) {
-                EvidenceManifest.of(playbook.id(), window.since(), window.until(), redacted(findings.evidence(), redactor),
+                EvidenceManifest.of(playbook.id(), window.since(), window.until(), redacted(walk.evidence(), redactor),
                         report.coverage()).write(evidence.dir());
                 evidence.finish();
             }

@@ -1,6 +1,7 @@
 package io.breachwalk.cli;
 
-import io.breachwalk.report.Cells;
+import io.breachwalk.text.SafeText;
+import io.breachwalk.model.WalkResult;
 import io.breachwalk.source.Findings;
 import io.breachwalk.source.Progress;
 
@@ -86,7 +87,7 @@ final class TerminalProgress implements Progress {
         if (quiet) {
             return Progress.NONE;
         }
-        LongSupplier requests = () -> findings.counts().values().stream().mapToLong(Findings.Counts::requests).sum();
+        LongSupplier requests = () -> findings.counts().values().stream().mapToLong(WalkResult.Counts::requests).sum();
         return new TerminalProgress(err, stderrIsTerminal(env), () -> columns(env), requests, System::nanoTime,
                 STATUS_EVERY);
     }
@@ -198,7 +199,7 @@ final class TerminalProgress implements Progress {
             b.append(", ETA ").append(eta);
         }
         if (!waiting.isEmpty()) {
-            b.append(", ").append(Cells.terminal(waiting));
+            b.append(", ").append(SafeText.terminal(waiting));
         }
         return b.toString();
     }
@@ -214,7 +215,7 @@ final class TerminalProgress implements Progress {
         String counts = number(runs.get()) + " runs, " + number(jobs.get()) + " jobs, "
                 + number(requests.getAsLong() - requestsAtStart) + " requests";
         String head = (label.isEmpty() ? "" : label + " ") + count();
-        String what = Cells.terminal(waiting.isEmpty() ? detail : waiting);
+        String what = SafeText.terminal(waiting.isEmpty() ? detail : waiting);
         List<String> forms = new ArrayList<>();
         String full = head + " | " + counts + (eta.isEmpty() ? "" : " | ETA " + eta);
         forms.add(what.isEmpty() ? full : full + " | " + what);

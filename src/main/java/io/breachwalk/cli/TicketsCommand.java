@@ -2,7 +2,7 @@ package io.breachwalk.cli;
 
 import io.breachwalk.model.RotationItem;
 import io.breachwalk.report.JsonReport;
-import io.breachwalk.report.OutputFiles;
+import io.breachwalk.files.OwnerOnlyFiles;
 import io.breachwalk.report.ScanReport;
 import io.breachwalk.report.tickets.AssigneeMap;
 import io.breachwalk.report.tickets.DueFrom;
@@ -110,17 +110,17 @@ final class TicketsCommand implements Callable<Integer> {
         }
         List<Ticket> rows = delta == null ? tickets.of(items) : tickets.ofDelta(delta);
 
-        Path reportDir = OutputFiles.normalized(report).getParent();
-        Path dir = OutputFiles.normalized(out != null ? out : reportDir != null ? reportDir : Path.of("."));
+        Path reportDir = OwnerOnlyFiles.normalized(report).getParent();
+        Path dir = OwnerOnlyFiles.normalized(out != null ? out : reportDir != null ? reportDir : Path.of("."));
         // A delta never replaces the full tickets.csv of the scan: it gets a name of its own, after OLD.
         String name = sinceReport == null ? TicketsCsv.FILE : deltaName(sinceReport);
         Path written;
-        java.util.Optional<String> problem = OutputFiles.problem(dir);
+        java.util.Optional<String> problem = OwnerOnlyFiles.problem(dir);
         if (problem.isPresent()) {
             return usage("cannot write " + name + " in " + dir + ": " + problem.get());
         }
         try {
-            OutputFiles files = new OutputFiles(dir);
+            OwnerOnlyFiles files = new OwnerOnlyFiles(dir);
             if (sinceReport == null) {
                 TicketsCsv.write(files, rows);
                 written = files.resolve(TicketsCsv.FILE);
@@ -128,7 +128,7 @@ final class TicketsCommand implements Callable<Integer> {
                 written = files.write(name, w -> TicketsCsv.write(w, rows));
             }
         } catch (IOException e) {
-            return usage("cannot write " + name + " in " + dir + " (" + OutputFiles.reason(e) + ")");
+            return usage("cannot write " + name + " in " + dir + " (" + OwnerOnlyFiles.reason(e) + ")");
         }
         main.out.printf("breachwalk: %d ticket%s in %s%s; due dates count from %s%n", rows.size(),
                 rows.size() == 1 ? "" : "s", written,

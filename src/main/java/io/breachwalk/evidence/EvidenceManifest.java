@@ -3,8 +3,8 @@ package io.breachwalk.evidence;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.breachwalk.model.EvidenceRecord;
 import io.breachwalk.model.Gap;
-import io.breachwalk.report.JsonReport;
-import io.breachwalk.report.OutputFiles;
+import io.breachwalk.files.Json;
+import io.breachwalk.files.OwnerOnlyFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,7 +34,7 @@ public record EvidenceManifest(@JsonProperty("breachwalk_evidence") int format,
         sorted.sort(Comparator.comparing(EvidenceRecord::provider).thenComparing(EvidenceRecord::host)
                 .thenComparing(EvidenceRecord::project).thenComparing(EvidenceRecord::runId, EvidenceManifest::numeric));
         List<Gap> g = new ArrayList<>(new java.util.LinkedHashSet<>(gaps));
-        g.sort(io.breachwalk.report.Order.GAPS);
+        g.sort(io.breachwalk.model.Order.GAPS);
         return new EvidenceManifest(1, playbook, since, until, sorted, g);
     }
 
@@ -47,7 +47,7 @@ public record EvidenceManifest(@JsonProperty("breachwalk_evidence") int format,
     }
 
     public void write(Path evidenceDir) throws IOException {
-        new OutputFiles(evidenceDir).writeString(FILE, JsonReport.mapper().writeValueAsString(this));
+        new OwnerOnlyFiles(evidenceDir).writeString(FILE, Json.mapper().writeValueAsString(this));
     }
 
     public static EvidenceManifest read(Path evidenceDir) throws IOException {
@@ -56,6 +56,6 @@ public record EvidenceManifest(@JsonProperty("breachwalk_evidence") int format,
             throw new IOException("no " + FILE + " in " + evidenceDir + " (give the evidence folder of a finished scan, "
                     + "OUT/evidence)");
         }
-        return JsonReport.mapper().readValue(file.toFile(), EvidenceManifest.class);
+        return Json.mapper().readValue(file.toFile(), EvidenceManifest.class);
     }
 }

@@ -3,18 +3,16 @@ package io.breachwalk.evidence;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.breachwalk.report.JsonReport;
-import io.breachwalk.report.OutputFiles;
-import io.breachwalk.report.Redactor;
+import io.breachwalk.files.Json;
+import io.breachwalk.files.OwnerOnlyFiles;
+import io.breachwalk.text.Redactor;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -41,7 +39,7 @@ public final class EvidenceStore {
     public static final String DIR = "evidence";
     public static final String INDEX = "index.jsonl";
     private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
-    private static final ObjectMapper LINE = JsonReport.mapper().copy().disable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper LINE = Json.mapper().copy().disable(SerializationFeature.INDENT_OUTPUT);
 
     /** One line of index.jsonl. */
     public record IndexEntry(@JsonProperty("hash") String hash, @JsonProperty("kind") String kind,
@@ -68,7 +66,7 @@ public final class EvidenceStore {
     /** Opens (creating owner-only) the evidence folder of a scan's output folder, keeping what is already there. */
     public static EvidenceStore open(Path outDir, Redactor redactor, Clock clock) throws IOException {
         Path dir = outDir.resolve(DIR);
-        OutputFiles.createOwnerOnlyDirectory(dir);
+        OwnerOnlyFiles.createOwnerOnlyDirectory(dir);
         EvidenceStore store = new EvidenceStore(dir, redactor, clock, true);
         store.loadIndex();
         return store;
@@ -121,11 +119,7 @@ public final class EvidenceStore {
             try {
                 Path file = dir.resolve(hash);
                 if (!Files.isRegularFile(file) || Files.size(file) != bytes.length) {
-                    Path tmp = dir.resolve("." + hash + ".tmp");
-                    Files.deleteIfExists(tmp);
-                    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                    Files.write(tmp, bytes, StandardOpenOption.TRUNCATE_EXISTING);
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    OwnerOnlyFiles.replace(file, bytes);
                 }
                 String key = hash + " " + source;
                 if (!index.containsKey(key)) {
@@ -133,10 +127,7 @@ public final class EvidenceStore {
                             mediaType, bytes.length);
                     index.put(key, e);
                     Path indexFile = dir.resolve(INDEX);
-                    if (!Files.exists(indexFile)) {
-                        Files.createFile(indexFile,
-                                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                    }
+                    OwnerOnlyFiles.createOwnerOnlyFile(indexFile);
                     Files.writeString(indexFile, LINE.writeValueAsString(e) + "\n", StandardCharsets.UTF_8,
                             StandardOpenOption.APPEND);
                 }
@@ -178,7 +169,7 @@ public final class EvidenceStore {
         for (IndexEntry e : index()) {
             text.append(LINE.writeValueAsString(e)).append('\n');
         }
-        new OutputFiles(dir).writeString(INDEX, text.toString());
+        new OwnerOnlyFiles(dir).writeString(INDEX, text.toString());
     }
 
     public static String sha256(byte[] bytes) {

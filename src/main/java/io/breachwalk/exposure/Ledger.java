@@ -3,8 +3,10 @@ package io.breachwalk.exposure;
 import io.breachwalk.model.Exposure;
 import io.breachwalk.model.ExposureLevel;
 import io.breachwalk.model.JobFinding;
+import io.breachwalk.model.Order;
 import io.breachwalk.model.RotationItem;
 import io.breachwalk.model.RotationStatus;
+import io.breachwalk.model.SecretNaming;
 import io.breachwalk.model.SecretState;
 import io.breachwalk.playbook.Playbook;
 
@@ -23,9 +25,6 @@ import java.util.TreeSet;
 
 /** Folds exposures into one rotation row per distinct secret, with status and priority (DESIGN 5.2). */
 public final class Ledger {
-
-    /** How providers name a credential embedded in a git remote URL (DESIGN 4.4): `url-credential:user@host`. */
-    public static final String URL_CREDENTIAL = "url-credential:";
 
     private final Playbook playbook;
     private final SecretTypes types;
@@ -59,10 +58,14 @@ public final class Ledger {
      * exposures.csv only.
      */
     public List<RotationItem> rotation(List<Exposure> exposures) {
+        // In report order, whatever order the walk found them in: a row's job URL must not depend on thread timing.
+        List<Exposure> ordered = new ArrayList<>(exposures);
+        ordered.sort(Order.EXPOSURES);
         Map<String, List<Exposure>> bySecret = new LinkedHashMap<>();
-        for (Exposure e : exposures) {
+        for (Exposure e : ordered) {
             if (!playbook.exposure().asksRotation(e.exposure())
-                    || (!playbook.exposure().gitRemoteCredentials() && e.secretName().startsWith(URL_CREDENTIAL))) {
+                    || (!playbook.exposure().gitRemoteCredentials()
+                    && e.secretName().startsWith(SecretNaming.URL_CREDENTIAL))) {
                 continue;
             }
             bySecret.computeIfAbsent(secretId(playbook.id(), e), k -> new ArrayList<>()).add(e);

@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.io.Writer;
 import java.util.List;
 import java.util.function.Function;
+import io.breachwalk.text.SafeText;
+import io.breachwalk.files.OwnerOnlyFiles;
 
 /** The four CSV files of DESIGN 5.2: columns, order and cell safety are the contract. */
 public final class CsvReports {
@@ -35,12 +37,12 @@ public final class CsvReports {
     private CsvReports() {
     }
 
-    /** RFC 4180 with `\n` line ends; every cell goes through {@link Cells#cell}. */
+    /** RFC 4180 with `\n` line ends; every cell goes through {@link SafeText#cell}. */
     public static CSVFormat format(String... header) {
         return CSVFormat.DEFAULT.builder().setHeader(header).setRecordSeparator("\n").get();
     }
 
-    public static void write(OutputFiles out, ScanReport report) throws IOException {
+    public static void write(OwnerOnlyFiles out, ScanReport report) throws IOException {
         out.write(JOBS, w -> rows(w, JOBS_HEADER, report.jobs(), CsvReports::jobRow));
         String playbookId = report.playbook().id();
         out.write(EXPOSURES, w -> rows(w, EXPOSURES_HEADER, report.exposures(), e -> exposureRow(playbookId, e)));
@@ -53,7 +55,7 @@ public final class CsvReports {
             throws IOException {
         try (CSVPrinter printer = new CSVPrinter(w, format(header))) {
             for (T item : items) {
-                printer.printRecord(row.apply(item).stream().map(Cells::cell).toList());
+                printer.printRecord(row.apply(item).stream().map(SafeText::cell).toList());
             }
         }
     }
@@ -61,7 +63,7 @@ public final class CsvReports {
     static List<String> jobRow(JobFinding j) {
         return List.of(s(j.provider()), s(j.host()), s(j.project()), s(j.pipeline()), s(j.runId()),
                 String.valueOf(j.runAttempt()), s(j.jobId()), s(j.jobName()), s(j.branch()), s(j.commitSha()),
-                s(j.event()), Cells.time(j.startedAt()), s(j.url()), j.verdict().name(), j.confidence().csv(),
+                s(j.event()), SafeText.time(j.startedAt()), s(j.url()), j.verdict().name(), j.confidence().csv(),
                 s(j.evidence()), j.basis());
     }
 
@@ -75,9 +77,9 @@ public final class CsvReports {
 
     static List<String> rotationRow(RotationItem r, RotationNotes notes) {
         return List.of(r.secretId(), s(r.provider()), s(r.host()), s(r.secretScope()), s(r.scopeOwner()),
-                s(r.secretName()), s(r.secretType()), r.exposure().name(), Cells.time(r.firstExposedAt()),
-                Cells.time(r.lastExposedAt()), String.valueOf(r.jobsExposed()), s(r.exampleUrl()),
-                Cells.time(r.secretUpdatedAt()), r.status().name(), r.priority(), s(r.guide()),
+                s(r.secretName()), s(r.secretType()), r.exposure().name(), SafeText.time(r.firstExposedAt()),
+                SafeText.time(r.lastExposedAt()), String.valueOf(r.jobsExposed()), s(r.exampleUrl()),
+                SafeText.time(r.secretUpdatedAt()), r.status().name(), r.priority(), s(r.guide()),
                 notes.changeUrl(r), notes.statusNote(r), r.basis());
     }
 

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import io.breachwalk.files.OwnerOnlyFiles;
 
 /**
  * The `guide/` folder of a scan's output: the data dictionary, the rotation steps per secret type and the playbook's
@@ -24,7 +25,7 @@ public final class GuideFiles {
     private GuideFiles() {
     }
 
-    public static void write(OutputFiles out, Playbook playbook) throws IOException {
+    public static void write(OwnerOnlyFiles out, Playbook playbook) throws IOException {
         String dictionary = dictionary();
         out.writeString(DIR + "outputs.md", dictionary);
         String rotation = resource(ROTATION_RESOURCE).orElseThrow(

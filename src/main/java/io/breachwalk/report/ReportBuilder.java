@@ -1,17 +1,17 @@
 package io.breachwalk.report;
 
 import io.breachwalk.evidence.EvidenceLinks;
-import io.breachwalk.exposure.Ledger;
-import io.breachwalk.exposure.SecretTypes;
 import io.breachwalk.model.Exposure;
 import io.breachwalk.model.Gap;
 import io.breachwalk.model.JobFinding;
+import io.breachwalk.model.Order;
 import io.breachwalk.model.RotationItem;
 import io.breachwalk.model.RotationStatus;
 import io.breachwalk.model.Verdict;
+import io.breachwalk.model.WalkResult;
 import io.breachwalk.playbook.Playbook;
 import io.breachwalk.playbook.Window;
-import io.breachwalk.source.Findings;
+import io.breachwalk.text.Redactor;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -19,7 +19,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Turns a walk's findings into the sorted, de-duplicated {@link ScanReport} every output is written from. */
+/**
+ * Turns a walk's result and the ledger's rows into the sorted, de-duplicated {@link ScanReport} every output is
+ * written from.
+ */
 public final class ReportBuilder {
 
     public static final String TOOL = "breachwalk";
@@ -27,25 +30,24 @@ public final class ReportBuilder {
     private ReportBuilder() {
     }
 
-    public static ScanReport build(Playbook playbook, Window window, Findings findings) {
-        return build(playbook, window, findings, Redactor.none());
-    }
-
-    /** Free text from CI systems (evidence, via, gap details) passes the redactor before it is reported. */
-    public static ScanReport build(Playbook playbook, Window window, Findings findings, Redactor redactor) {
-        List<JobFinding> jobs = sortedDistinct(findings.jobs().stream().map(j -> redacted(j, redactor)).toList(),
+    /**
+     * The report of what the walk found and of the ledger's rows for it (computed from the same walk). Free text from
+     * CI systems (evidence, via, gap details) passes the redactor before it is reported.
+     */
+    public static ScanReport build(Playbook playbook, Window window, WalkResult walk, List<RotationItem> rotation,
+                                   Redactor redactor) {
+        List<JobFinding> jobs = sortedDistinct(walk.jobs().stream().map(j -> redacted(j, redactor)).toList(),
                 Order.JOBS);
-        List<Exposure> exposures = sortedDistinct(findings.exposures().stream().map(e -> new Exposure(
+        List<Exposure> exposures = sortedDistinct(walk.exposures().stream().map(e -> new Exposure(
                 redacted(e.job(), redactor), e.secretName(), e.secretScope(), e.scopeOwner(), e.exposure(),
                 redactor.redact(e.via()), e.state(), e.secretUpdatedAt())).toList(), Order.EXPOSURES);
-        List<Gap> gaps = sortedDistinct(findings.gaps().stream().map(g -> new Gap(g.provider(), g.host(),
+        List<Gap> gaps = sortedDistinct(walk.gaps().stream().map(g -> new Gap(g.provider(), g.host(),
                 g.project(), g.runId(), g.gap(), redactor.redact(g.detail()), g.blocking())).toList(), Order.GAPS);
-        List<RotationItem> rotation = new Ledger(playbook, SecretTypes.bundled()).rotation(exposures);
 
         Map<String, ScanReport.Examined> examined = new TreeMap<>();
         long requests = 0;
-        for (Map.Entry<String, Findings.Counts> e : findings.counts().entrySet()) {
-            Findings.Counts c = e.getValue();
+        for (Map.Entry<String, WalkResult.Counts> e : walk.counts().entrySet()) {
+            WalkResult.Counts c = e.getValue();
             examined.put(e.getKey(), new ScanReport.Examined(c.projects(), c.runs(), c.jobs(), c.requests()));
             requests += c.requests();
         }
@@ -69,7 +71,7 @@ public final class ReportBuilder {
                 rotation.size(), byPriority, byStatus, gaps.size(), blocking, requests, exit);
         return new ScanReport(TOOL, version(), new ScanReport.PlaybookInfo(playbook.id(), playbook.title(),
                 playbook.source()), new ScanReport.WindowInfo(window.since(), window.until()), summary, jobs,
-                exposures, rotation, gaps, EvidenceLinks.forJobs(jobs, findings.evidence()));
+                exposures, rotation, gaps, EvidenceLinks.forJobs(jobs, walk.evidence()));
     }
 
     private static JobFinding redacted(JobFinding j, Redactor redactor) {

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import io.breachwalk.text.SafeText;
 
 /**
  * What a rotation row needs to be acted on beyond the ledger's fields, worked out from the row and the exposures
@@ -102,8 +103,8 @@ public final class RotationNotes {
 
     /** The status in words: why the row says what it says and what settles it. */
     public static String statusNote(RotationItem r, List<Exposure> exposures, ProviderTraits traits) {
-        String last = r.lastExposedAt() == null ? "its last exposure" : Cells.time(r.lastExposedAt());
-        String changed = Cells.time(r.secretUpdatedAt());
+        String last = r.lastExposedAt() == null ? "its last exposure" : SafeText.time(r.lastExposedAt());
+        String changed = SafeText.time(r.secretUpdatedAt());
         return switch (r.status()) {
             case ROTATE -> "changed at " + changed + ", before its last exposure at " + last
                     + ": rotate it and revoke the old value";

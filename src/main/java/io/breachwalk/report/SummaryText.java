@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import io.breachwalk.text.SafeText;
 
 /** The short human summary printed on stdout at the end of a scan; the same numbers as report.json and the HTML. */
 public final class SummaryText {
@@ -18,14 +19,14 @@ public final class SummaryText {
         StringBuilder b = new StringBuilder();
         b.append("breachwalk ").append(report.playbook().id()).append(": ").append(report.playbook().title())
                 .append('\n');
-        b.append("  window     ").append(Cells.time(report.window().since())).append(" to ")
-                .append(Cells.time(report.window().until())).append(" (jobs that started in it)\n");
+        b.append("  window     ").append(SafeText.time(report.window().since())).append(" to ")
+                .append(SafeText.time(report.window().until())).append(" (jobs that started in it)\n");
         // Up front: a token that cannot list secrets turns every exposed secret into REVIEW.
         for (ResultWords.Unlistable u : ResultWords.unlistable(report)) {
-            b.append("  WARNING    ").append(Cells.terminal(u.sentence())).append('\n');
+            b.append("  WARNING    ").append(SafeText.terminal(u.sentence())).append('\n');
         }
         // Up front too: where the provider deleted the window's records, the findings rest on the commit history.
-        HistoryWords.of(report).ifPresent(h -> b.append("  HISTORY    ").append(Cells.terminal(h.sentence()))
+        HistoryWords.of(report).ifPresent(h -> b.append("  HISTORY    ").append(SafeText.terminal(h.sentence()))
                 .append('\n'));
         if (s.examined().isEmpty()) {
             b.append("  examined   nothing (no provider given)\n");
@@ -52,7 +53,7 @@ public final class SummaryText {
                 gapsByKind.isEmpty() ? "" : ": " + gapsByKind.entrySet().stream()
                         .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))));
         b.append("  reports    ").append(outDir).append("/ ").append(String.join(", ", files)).append('\n');
-        b.append("  result     ").append(Cells.terminal(ResultWords.resultLine(report, outDir + "/"))).append('\n');
+        b.append("  result     ").append(SafeText.terminal(ResultWords.resultLine(report, outDir + "/"))).append('\n');
         return b.toString();
     }
 }

@@ -7,8 +7,9 @@ import io.breachwalk.model.EvidenceRecord;
 import io.breachwalk.model.Exposure;
 import io.breachwalk.model.Gap;
 import io.breachwalk.model.JobFinding;
-import io.breachwalk.report.JsonReport;
-import io.breachwalk.report.OutputFiles;
+import io.breachwalk.model.WalkResult;
+import io.breachwalk.files.Json;
+import io.breachwalk.files.OwnerOnlyFiles;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,7 +31,7 @@ public final class Journal implements AutoCloseable {
     /** Where the journal of a different scan goes when this one starts afresh, until this one has a report. */
     public static final String REPLACED_FILE = "journal.replaced.jsonl";
 
-    private static final ObjectMapper MAPPER = JsonReport.mapper().copy().disable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper MAPPER = Json.mapper().copy().disable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path file;
     private final List<Entry> entries;
@@ -58,7 +58,7 @@ public final class Journal implements AutoCloseable {
      */
     public static Journal open(Path outDir, String identity, String about) throws IOException {
         Path dir = outDir.resolve(".state");
-        OutputFiles.createOwnerOnlyDirectory(dir);
+        OwnerOnlyFiles.createOwnerOnlyDirectory(dir);
         Path file = dir.resolve("journal.jsonl");
         List<Entry> entries = new ArrayList<>();
         boolean keep = false;
@@ -130,19 +130,12 @@ public final class Journal implements AutoCloseable {
     }
 
     private void openForAppend(String identity, String about, boolean keep) throws IOException {
-        if (!keep) {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        }
         // Rewrite the file with only the complete entries, so a torn last line does not sit before new ones.
         StringBuilder clean = new StringBuilder(header(identity, about)).append('\n');
         for (Entry e : entries) {
             clean.append(MAPPER.writeValueAsString(e)).append('\n');
         }
-        Path tmp = file.resolveSibling("journal.jsonl.tmp");
-        Files.writeString(tmp, clean, StandardCharsets.UTF_8);
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        OwnerOnlyFiles.replace(file, clean);
         channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         out = java.nio.channels.Channels.newOutputStream(channel);
     }
@@ -181,7 +174,7 @@ public final class Journal implements AutoCloseable {
                         @JsonProperty("jobs") List<JobFinding> jobs,
                         @JsonProperty("exposures") List<Exposure> exposures,
                         @JsonProperty("gaps") List<Gap> gaps,
-                        @JsonProperty("counts") Findings.Counts counts,
+                        @JsonProperty("counts") WalkResult.Counts counts,
                         @JsonProperty("evidence") List<EvidenceRecord> evidence) {
         public Entry {
             evidence = evidence == null ? List.of() : evidence; // journals written before evidence existed

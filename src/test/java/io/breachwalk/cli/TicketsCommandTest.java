@@ -2,7 +2,7 @@ package io.breachwalk.cli;
 
 import io.breachwalk.model.RotationItem;
 import io.breachwalk.report.JsonReport;
-import io.breachwalk.report.OutputFiles;
+import io.breachwalk.files.OwnerOnlyFiles;
 import io.breachwalk.report.ReportFixture;
 import io.breachwalk.report.ScanReport;
 import io.breachwalk.report.tickets.TicketsCsv;
@@ -39,7 +39,7 @@ class TicketsCommandTest {
     }
 
     static Path saved(Path dir, ScanReport report) throws Exception {
-        OutputFiles files = new OutputFiles(dir);
+        OwnerOnlyFiles files = new OwnerOnlyFiles(dir);
         JsonReport.write(files, report);
         return dir.resolve(JsonReport.FILE);
     }
@@ -69,7 +69,7 @@ class TicketsCommandTest {
 
         // The same tickets as the scan writes (report.json loses nothing the tickets need); both count from today,
         // so the Due Date column is left out of the comparison.
-        OutputFiles direct = new OutputFiles(tmp.resolve("direct"));
+        OwnerOnlyFiles direct = new OwnerOnlyFiles(tmp.resolve("direct"));
         TicketsCsv.write(direct, report);
         assertThat(withoutDueDates(rows(csv))).isEqualTo(withoutDueDates(rows(tmp.resolve("direct/tickets.csv"))));
 

@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.breachwalk.text.Redactor;
+import io.breachwalk.files.OwnerOnlyFiles;
 
 class CsvReportsTest {
 
@@ -54,14 +56,14 @@ class CsvReportsTest {
     void rowsAreSortedSafeAndByteIdenticalAcrossRuns(@TempDir Path dir) throws Exception {
         Playbook playbook = PlaybookLoader.loadBundled("codecov-2021");
         Redactor redactor = Redactor.forEnvironment(Map.of("GITHUB_TOKEN", "sekrit-token-value"), List.of("GITHUB_TOKEN"));
-        ScanReport a = ReportBuilder.build(playbook, playbook.window(), findings(false), redactor);
-        ScanReport b = ReportBuilder.build(playbook, playbook.window(), findings(true), redactor);
+        ScanReport a = ReportFixture.report(playbook, findings(false).snapshot(), redactor);
+        ScanReport b = ReportFixture.report(playbook, findings(true).snapshot(), redactor);
         Path outA = dir.resolve("a");
         Path outB = dir.resolve("b");
-        CsvReports.write(new OutputFiles(outA), a);
-        JsonReport.write(new OutputFiles(outA), a);
-        CsvReports.write(new OutputFiles(outB), b);
-        JsonReport.write(new OutputFiles(outB), b);
+        CsvReports.write(new OwnerOnlyFiles(outA), a);
+        JsonReport.write(new OwnerOnlyFiles(outA), a);
+        CsvReports.write(new OwnerOnlyFiles(outB), b);
+        JsonReport.write(new OwnerOnlyFiles(outB), b);
         for (String f : List.of("jobs.csv", "exposures.csv", "rotation.csv", "coverage.csv", "report.json")) {
             assertThat(Files.readAllBytes(outA.resolve(f))).as(f).isEqualTo(Files.readAllBytes(outB.resolve(f)));
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(outA.resolve(f)))).isEqualTo("rw-------");

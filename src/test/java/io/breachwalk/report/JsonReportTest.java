@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.breachwalk.files.OwnerOnlyFiles;
 
 /** report.json: the `scan` block, confidence as in jobs.csv, and reports written by earlier versions still load. */
 class JsonReportTest {
@@ -22,7 +23,7 @@ class JsonReportTest {
     void scanBlockAndLowercaseConfidenceRoundTrip(@TempDir Path dir) throws Exception {
         ScanReport report = ReportFixture.estate().withScan(new ScanReport.ScanInfo(Instant.parse("2026-12-03T10:15:30Z"),
                 Map.of("github_orgs", List.of("acme")), Map.of("concurrency", 4), Map.of("github-actions", "octocat")));
-        JsonReport.write(new OutputFiles(dir), report);
+        JsonReport.write(new OwnerOnlyFiles(dir), report);
         String text = Files.readString(dir.resolve(JsonReport.FILE));
         JsonNode json = new ObjectMapper().readTree(text);
         List<String> keys = new java.util.ArrayList<>();
@@ -42,7 +43,7 @@ class JsonReportTest {
     @Test
     void aReportFromBeforeTheScanBlockStillLoads(@TempDir Path dir) throws Exception {
         ScanReport report = ReportFixture.estate();
-        JsonReport.write(new OutputFiles(dir), report);
+        JsonReport.write(new OwnerOnlyFiles(dir), report);
         // As earlier versions wrote it: no `scan` block, no `stopped`, confidence in capitals.
         ObjectNode old = (ObjectNode) new ObjectMapper().readTree(dir.resolve(JsonReport.FILE).toFile());
         assertThat(old.has("scan")).isFalse();

@@ -1,15 +1,20 @@
 package io.breachwalk.report;
 
+import io.breachwalk.exposure.Ledger;
+import io.breachwalk.exposure.SecretTypes;
 import io.breachwalk.model.Confidence;
 import io.breachwalk.model.Exposure;
 import io.breachwalk.model.ExposureLevel;
 import io.breachwalk.model.Gap;
 import io.breachwalk.model.JobFinding;
+import io.breachwalk.model.RotationItem;
 import io.breachwalk.model.SecretState;
 import io.breachwalk.model.Verdict;
+import io.breachwalk.model.WalkResult;
 import io.breachwalk.playbook.Playbook;
 import io.breachwalk.playbook.PlaybookLoader;
 import io.breachwalk.source.Findings;
+import io.breachwalk.text.Redactor;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,8 +75,14 @@ public final class ReportFixture {
         }
         f.adds.forEach(Runnable::run);
         Playbook p = playbook();
+        return report(p, f.findings.snapshot(), Redactor.none());
+    }
+
+    /** As a scan makes it: the ledger's rows from the walk's result, then the report from both. */
+    static ScanReport report(Playbook p, WalkResult walk, Redactor redactor) {
+        List<RotationItem> rotation = new Ledger(p, SecretTypes.bundled()).rotation(walk.exposures());
         // The providers' words, as the CLI adds them to every report it writes.
-        return ReportBuilder.build(p, p.window(), f.findings).withTraits(java.util.Map.of(
+        return ReportBuilder.build(p, p.window(), walk, rotation, redactor).withTraits(java.util.Map.of(
                 "github-actions", new io.breachwalk.source.github.GitHubProvider().traits(),
                 "jenkins", new io.breachwalk.source.jenkins.JenkinsProvider().traits()));
     }

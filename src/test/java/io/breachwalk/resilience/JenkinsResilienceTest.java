@@ -173,7 +173,7 @@ class JenkinsResilienceTest {
         List<String> lines = Files.readAllLines(journal);
         for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
             try {
-                var node = io.breachwalk.report.JsonReport.mapper().readTree(line);
+                var node = io.breachwalk.files.Json.mapper().readTree(line);
                 if (node.has("unit")) units.add(node.get("unit").asText());
             } catch (java.io.IOException torn) {
                 // the last line of a killed scan

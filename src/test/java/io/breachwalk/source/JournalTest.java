@@ -50,10 +50,10 @@ class JournalTest {
         assertThat(second.resumeFrom(again)).isEqualTo(1);
         assertThat(second.isDone("github-actions", "acme/app")).isTrue();
         assertThat(second.isDone("github-actions", "acme/lib")).isFalse();
-        assertThat(second.jobs()).containsExactly(job);
-        assertThat(second.exposures()).containsExactlyElementsOf(first.exposures());
-        assertThat(second.gaps()).containsExactlyElementsOf(first.gaps());
-        assertThat(second.counts().get("github-actions").runs()).isEqualTo(1);
+        assertThat(second.snapshot().jobs()).containsExactly(job);
+        assertThat(second.snapshot().exposures()).containsExactlyElementsOf(first.snapshot().exposures());
+        assertThat(second.snapshot().gaps()).containsExactlyElementsOf(first.snapshot().gaps());
+        assertThat(second.snapshot().counts().get("github-actions").runs()).isEqualTo(1);
         again.close();
 
         Findings other = new Findings();

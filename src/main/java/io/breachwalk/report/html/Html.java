@@ -1,6 +1,6 @@
 package io.breachwalk.report.html;
 
-import io.breachwalk.report.Cells;
+import io.breachwalk.text.SafeText;
 
 import java.util.regex.Pattern;
 
@@ -18,7 +18,7 @@ final class Html {
 
     /** Text content and attribute values alike: the five HTML metacharacters, and no control characters. */
     static String text(String value) {
-        String v = Cells.terminal(value);
+        String v = SafeText.terminal(value);
         StringBuilder b = new StringBuilder(v.length() + 16);
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);

@@ -9,9 +9,9 @@ import io.breachwalk.model.RotationItem;
 import io.breachwalk.model.Verdict;
 import io.breachwalk.playbook.Playbook;
 import io.breachwalk.playbook.PlaybookLoader;
-import io.breachwalk.report.Cells;
+import io.breachwalk.text.SafeText;
 import io.breachwalk.report.HistoryWords;
-import io.breachwalk.report.OutputFiles;
+import io.breachwalk.files.OwnerOnlyFiles;
 import io.breachwalk.report.ResultWords;
 import io.breachwalk.report.ScanReport;
 import io.breachwalk.report.tickets.RotationGuides;
@@ -61,7 +61,7 @@ public final class HtmlReport {
         this.report = report;
     }
 
-    public static void write(OutputFiles out, ScanReport report) throws IOException {
+    public static void write(OwnerOnlyFiles out, ScanReport report) throws IOException {
         out.writeString(FILE, render(report));
     }
 
@@ -99,8 +99,8 @@ public final class HtmlReport {
         b.append("<header>\n<p class=\"kicker\">breachwalk incident report</p>\n");
         b.append("<h1>").append(Html.text(pb.title())).append("</h1>\n");
         String words = WindowWords.explain(report.window().since(), report.window().until());
-        b.append("<p class=\"window\">Window <time>").append(Cells.time(report.window().since()))
-                .append("</time> to <time>").append(Cells.time(report.window().until())).append("</time>")
+        b.append("<p class=\"window\">Window <time>").append(SafeText.time(report.window().since()))
+                .append("</time> to <time>").append(SafeText.time(report.window().until())).append("</time>")
                 .append(words.isEmpty() ? "" : ": " + Html.text(words))
                 .append(" (jobs that started in it) · playbook <code>").append(Html.text(pb.id()))
                 .append("</code></p>\n");
@@ -117,7 +117,7 @@ public final class HtmlReport {
         if (scan == null) {
             return;
         }
-        b.append("<div class=\"scan\" id=\"scan\">\n<p>Scanned on <time>").append(Cells.time(scan.generatedAt()))
+        b.append("<div class=\"scan\" id=\"scan\">\n<p>Scanned on <time>").append(SafeText.time(scan.generatedAt()))
                 .append("</time> as ");
         if (scan.identity().isEmpty()) {
             b.append("an identity no provider reported");
@@ -365,9 +365,9 @@ public final class HtmlReport {
             String[] k = key.split("\u0000", -1);
             List<JobFinding> jobs = ran.getOrDefault(key, List.of());
             String first = jobs.stream().map(JobFinding::startedAt).filter(java.util.Objects::nonNull)
-                    .min(Comparator.naturalOrder()).map(Cells::time).orElse("");
+                    .min(Comparator.naturalOrder()).map(SafeText::time).orElse("");
             String last = jobs.stream().map(JobFinding::startedAt).filter(java.util.Objects::nonNull)
-                    .max(Comparator.naturalOrder()).map(Cells::time).orElse("");
+                    .max(Comparator.naturalOrder()).map(SafeText::time).orElse("");
             rows.add(new ProjectRow(k[0], k[2], jobs, unknown.getOrDefault(key, List.of()),
                     secretsByProject.getOrDefault(key, Set.of()), worstByProject.getOrDefault(key, ""), first, last,
                     ""));
@@ -451,8 +451,8 @@ public final class HtmlReport {
                         .append(" · ").append(Html.text(r.scopeOwner())).append("</td><td>")
                         .append(Html.text(r.provider())).append("</td><td>").append(r.exposure().name())
                         .append("</td><td class=\"num\">").append(n(r.jobsExposed())).append(exampleLink(r))
-                        .append("</td><td><time>").append(Cells.time(r.lastExposedAt())).append("</time></td><td><time>")
-                        .append(Cells.time(r.secretUpdatedAt())).append("</time></td><td class=\"guide\">")
+                        .append("</td><td><time>").append(SafeText.time(r.lastExposedAt())).append("</time></td><td><time>")
+                        .append(SafeText.time(r.secretUpdatedAt())).append("</time></td><td class=\"guide\">")
                         .append(guideLink(r.guide()));
                 if (t != null && t.vendor() != null) {
                     b.append(" · ").append(Html.link(t.vendor(), "vendor"));
@@ -554,7 +554,7 @@ public final class HtmlReport {
             b.append("</summary>\n<table class=\"jobs\">\n<thead><tr><th>Started</th><th>Run</th><th>Job</th>"
                     + "<th>Branch</th><th>Verdict</th><th>Evidence</th></tr></thead>\n<tbody>\n");
             for (JobFinding j : shown.subList(0, Math.min(JOBS_SHOWN, shown.size()))) {
-                b.append("<tr><td><time>").append(Cells.time(j.startedAt())).append("</time></td><td>")
+                b.append("<tr><td><time>").append(SafeText.time(j.startedAt())).append("</time></td><td>")
                         .append(Html.link(j.url(), j.runId() + (j.runAttempt() > 1 ? " #" + j.runAttempt() : "")))
                         .append("</td><td class=\"job-name\">").append(Html.text(j.jobName())).append("</td><td>")
                         .append(Html.text(j.branch())).append("</td><td>").append(j.verdict().name()).append(" (")

@@ -8,7 +8,7 @@ import io.breachwalk.model.JobFinding;
 import io.breachwalk.model.ProviderTraits;
 import io.breachwalk.model.RotationItem;
 import io.breachwalk.model.RotationStatus;
-import io.breachwalk.report.Cells;
+import io.breachwalk.text.SafeText;
 import io.breachwalk.report.RotationNotes;
 import io.breachwalk.report.ScanReport;
 
@@ -222,8 +222,8 @@ public final class Tickets {
         }
         b.append("- Exposed: ").append(r.jobsExposed()).append(r.jobsExposed() == 1 ? " job" : " jobs")
                 .append(" that ran the compromised step of ").append(line(report.playbook().title()))
-                .append(" had it in scope, first at ").append(Cells.time(r.firstExposedAt())).append(", last at ")
-                .append(Cells.time(r.lastExposedAt())).append(".\n");
+                .append(" had it in scope, first at ").append(SafeText.time(r.firstExposedAt())).append(", last at ")
+                .append(SafeText.time(r.lastExposedAt())).append(".\n");
         b.append("- Exposure ").append(r.exposure().name()).append(": ").append(r.exposure() == ExposureLevel.STEP
                 ? "the compromised step itself received it (its environment, an input or an argument)."
                 : "delivered to the same job, not to the compromised step; code that reads the runner could take it.")
@@ -239,7 +239,7 @@ public final class Tickets {
                     b.append("  - ").append(line(j.project())).append(" job \"").append(line(j.jobName()))
                             .append("\" of ").append(line(j.pipeline())).append(" at ").append(line(j.commitSha()))
                             .append(" on ").append(line(j.branch())).append(", in effect ")
-                            .append(Cells.time(j.startedAt())).append(" to ").append(Cells.time(j.lastPossibleAt()))
+                            .append(SafeText.time(j.startedAt())).append(" to ").append(SafeText.time(j.lastPossibleAt()))
                             .append(" (run records expired; from the commit history), ").append(e.exposure().name())
                             .append(" via ").append(line(e.via())).append('\n');
                     if (j.evidence() != null && !j.evidence().isBlank()) {
@@ -252,7 +252,7 @@ public final class Tickets {
                 if (j.runAttempt() > 1) {
                     b.append(" attempt ").append(j.runAttempt());
                 }
-                b.append(" job \"").append(line(j.jobName())).append("\" started ").append(Cells.time(j.startedAt()))
+                b.append(" job \"").append(line(j.jobName())).append("\" started ").append(SafeText.time(j.startedAt()))
                         .append(", ").append(e.exposure().name()).append(" via ").append(line(e.via())).append('\n');
                 if (j.url() != null && !j.url().isBlank()) {
                     b.append("    ").append(line(j.url())).append('\n');
@@ -289,7 +289,7 @@ public final class Tickets {
         }
         b.append("- ").append(confirmByScan(r)).append('\n');
         b.append("- Record in this ticket what the provider's logs showed for the old value from ")
-                .append(Cells.time(r.firstExposedAt())).append(" on.\n\n");
+                .append(SafeText.time(r.firstExposedAt())).append(" on.\n\n");
 
         b.append("breachwalk ").append(report.playbook().id()).append(" · secret_id ").append(r.secretId())
                 .append(earlier.isEmpty() ? " (the External ID: re-importing updates this ticket)"
@@ -325,7 +325,7 @@ public final class Tickets {
                     + " REVIEW; close this ticket by hand once the steps are done.";
         }
         return "Run `breachwalk scan` again with the same options: this secret (" + r.secretId()
-                + ") should show ROTATED, with a store change time after " + Cells.time(r.lastExposedAt()) + ".";
+                + ") should show ROTATED, with a store change time after " + SafeText.time(r.lastExposedAt()) + ".";
     }
 
     /**
@@ -352,7 +352,7 @@ public final class Tickets {
 
     /** A CI-sourced value on one line of a description: no control characters, no line breaks, bounded. */
     private static String line(String value) {
-        String v = Cells.terminal(value).strip();
+        String v = SafeText.terminal(value).strip();
         return v.length() <= VALUE_MAX ? v : v.substring(0, VALUE_MAX - 1) + "…";
     }
 }

@@ -1,8 +1,8 @@
 package io.breachwalk.report.tickets;
 
-import io.breachwalk.report.Cells;
+import io.breachwalk.text.SafeText;
 import io.breachwalk.report.CsvReports;
-import io.breachwalk.report.OutputFiles;
+import io.breachwalk.files.OwnerOnlyFiles;
 import io.breachwalk.report.ScanReport;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -21,11 +21,11 @@ public final class TicketsCsv {
     }
 
     /** What a scan writes: every actionable secret, default settings. */
-    public static void write(OutputFiles out, ScanReport report) throws IOException {
+    public static void write(OwnerOnlyFiles out, ScanReport report) throws IOException {
         write(out, new Tickets(report, TicketSettings.defaults()).all());
     }
 
-    public static void write(OutputFiles out, List<Ticket> tickets) throws IOException {
+    public static void write(OwnerOnlyFiles out, List<Ticket> tickets) throws IOException {
         out.write(FILE, w -> write(w, tickets));
     }
 
@@ -36,9 +36,9 @@ public final class TicketsCsv {
     public static void write(Writer w, List<Ticket> tickets) throws IOException {
         try (CSVPrinter printer = new CSVPrinter(w, CsvReports.format(HEADER))) {
             for (Ticket t : tickets) {
-                printer.printRecord(Cells.cell(t.externalId()), Cells.cell(t.summary()),
-                        Cells.multiline(t.description()), Cells.cell(t.priority()), Cells.cell(t.labels()),
-                        Cells.cell(t.component()), Cells.cell(t.dueDate()), Cells.cell(t.assignee()));
+                printer.printRecord(SafeText.cell(t.externalId()), SafeText.cell(t.summary()),
+                        SafeText.multiline(t.description()), SafeText.cell(t.priority()), SafeText.cell(t.labels()),
+                        SafeText.cell(t.component()), SafeText.cell(t.dueDate()), SafeText.cell(t.assignee()));
             }
         }
     }

@@ -146,7 +146,7 @@ final class GitHubRest {
         if (n.isNull()) return "null";
         if (n.isObject()) return "an object";
         if (n.isArray()) return "a list";
-        if (n.isTextual()) return "the text \"" + io.breachwalk.report.Cells.terminal(
+        if (n.isTextual()) return "the text \"" + io.breachwalk.text.SafeText.terminal(
                 n.asText().length() > 40 ? n.asText().substring(0, 40) + "..." : n.asText()) + "\"";
         return n.getNodeType().toString().toLowerCase(java.util.Locale.ROOT) + " " + n;
     }
@@ -184,7 +184,7 @@ final class GitHubRest {
                 || !b.getHost().equalsIgnoreCase(u.getHost()) || port(b) != port(u) || u.getRawUserInfo() != null
                 || !u.getRawPath().startsWith(b.getRawPath().isEmpty() ? "/" : b.getRawPath())) {
             throw new HttpFailure(HttpFailure.Kind.FATAL, 0, null, "refusing to follow a link to another host or path ("
-                    + io.breachwalk.report.Cells.terminal(String.valueOf(u.getHost())) + "): the token is only sent to "
+                    + io.breachwalk.text.SafeText.terminal(String.valueOf(u.getHost())) + "): the token is only sent to "
                     + b.getHost());
         }
         return u;

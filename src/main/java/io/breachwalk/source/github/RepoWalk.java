@@ -553,7 +553,7 @@ final class RepoWalk {
      */
     private JobFinding admit(JsonNode run, JsonNode j, String path, String restsOn) {
         String runId = run.path("id").asText();
-        String jobName = io.breachwalk.report.Cells.terminal(j.path("name").asText(""));
+        String jobName = io.breachwalk.text.SafeText.terminal(j.path("name").asText(""));
         if (!validId(j.path("id"))) {
             // Its log and evidence are fetched and filed by id: without one it cannot be judged.
             gap(runId, Gap.API_ERROR, "job \"" + jobName + "\" of run " + runId + " has no numeric id (id: "

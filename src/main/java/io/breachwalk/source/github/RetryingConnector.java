@@ -46,7 +46,7 @@ final class RetryingConnector implements GitHubConnector {
         URL url = request.url();
         if (!sameOrigin(endpoint, url) && request.header("Authorization") != null) {
             throw new HttpFailure(HttpFailure.Kind.FATAL, 0, null, "refusing to send the token to another host ("
-                    + io.breachwalk.report.Cells.terminal(url.getHost()) + ")");
+                    + io.breachwalk.text.SafeText.terminal(url.getHost()) + ")");
         }
         String what = url.getPath();
         boolean probe = !answered.get();

@@ -17,6 +17,7 @@ import io.breachwalk.model.Exposure;
 import io.breachwalk.model.ExposureLevel;
 import io.breachwalk.model.Gap;
 import io.breachwalk.model.JobFinding;
+import io.breachwalk.model.SecretNaming;
 import io.breachwalk.model.SecretState;
 import io.breachwalk.model.Verdict;
 import io.breachwalk.source.CiSource;
@@ -712,7 +713,7 @@ public final class JenkinsSource implements CiSource {
             for (String r : remotes) {
                 Matcher m = URL_CREDENTIAL.matcher(r);
                 if (!m.find()) continue;
-                String name = io.breachwalk.exposure.Ledger.URL_CREDENTIAL + m.group(1) + "@" + m.group(2);
+                String name = SecretNaming.urlCredential(m.group(1), m.group(2));
                 out.putIfAbsent("url:" + name, new Exposure(f, name, "literal", job.fullName(), ExposureLevel.STEP,
                         "git remote URL (sent by `git remote -v`)", SecretState.PRESENT, null));
             }

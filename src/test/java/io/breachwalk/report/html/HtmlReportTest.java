@@ -3,7 +3,7 @@ package io.breachwalk.report.html;
 import io.breachwalk.model.Confidence;
 import io.breachwalk.model.JobFinding;
 import io.breachwalk.model.Verdict;
-import io.breachwalk.report.OutputFiles;
+import io.breachwalk.files.OwnerOnlyFiles;
 import io.breachwalk.report.ReportFixture;
 import io.breachwalk.report.ScanReport;
 import io.breachwalk.report.SummaryText;
@@ -123,8 +123,8 @@ class HtmlReportTest {
 
     @Test
     void sameReportSameBytesOwnerOnly(@TempDir Path dir) throws Exception {
-        HtmlReport.write(new OutputFiles(dir.resolve("a")), ReportFixture.estate(false, 0));
-        HtmlReport.write(new OutputFiles(dir.resolve("b")), ReportFixture.estate(false, 42));
+        HtmlReport.write(new OwnerOnlyFiles(dir.resolve("a")), ReportFixture.estate(false, 0));
+        HtmlReport.write(new OwnerOnlyFiles(dir.resolve("b")), ReportFixture.estate(false, 42));
         assertThat(Files.readAllBytes(dir.resolve("a/report.html")))
                 .isEqualTo(Files.readAllBytes(dir.resolve("b/report.html")));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("a/report.html"))))

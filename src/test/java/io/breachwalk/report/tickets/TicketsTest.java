@@ -3,7 +3,7 @@ package io.breachwalk.report.tickets;
 import io.breachwalk.exposure.Ledger;
 import io.breachwalk.model.RotationItem;
 import io.breachwalk.model.RotationStatus;
-import io.breachwalk.report.Cells;
+import io.breachwalk.text.SafeText;
 import io.breachwalk.report.ReportFixture;
 import io.breachwalk.report.ScanReport;
 import org.apache.commons.csv.CSVFormat;
@@ -137,14 +137,14 @@ class TicketsTest {
                 Ticket t = tickets.get(i);
                 CSVRecord r = rows.get(i);
                 // Intact: exactly what was written, multi-line description included ...
-                assertThat(r.get("External ID")).isEqualTo(Cells.cell(t.externalId()));
-                assertThat(r.get("Summary")).isEqualTo(Cells.cell(t.summary()));
-                assertThat(r.get("Description")).isEqualTo(Cells.multiline(t.description())).contains("\n");
-                assertThat(r.get("Priority")).isEqualTo(Cells.cell(t.priority()));
-                assertThat(r.get("Labels")).isEqualTo(Cells.cell(t.labels()));
-                assertThat(r.get("Component")).isEqualTo(Cells.cell(t.component()));
+                assertThat(r.get("External ID")).isEqualTo(SafeText.cell(t.externalId()));
+                assertThat(r.get("Summary")).isEqualTo(SafeText.cell(t.summary()));
+                assertThat(r.get("Description")).isEqualTo(SafeText.multiline(t.description())).contains("\n");
+                assertThat(r.get("Priority")).isEqualTo(SafeText.cell(t.priority()));
+                assertThat(r.get("Labels")).isEqualTo(SafeText.cell(t.labels()));
+                assertThat(r.get("Component")).isEqualTo(SafeText.cell(t.component()));
                 assertThat(r.get("Due Date")).isEqualTo(t.dueDate());
-                assertThat(r.get("Assignee")).isEqualTo(Cells.cell(t.assignee()));
+                assertThat(r.get("Assignee")).isEqualTo(SafeText.cell(t.assignee()));
                 // ... and neutralised: no cell starts a formula.
                 for (String cell : r.values()) {
                     assertThat(cell).doesNotStartWith("=").doesNotStartWith("+").doesNotStartWith("-")

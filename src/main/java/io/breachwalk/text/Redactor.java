@@ -1,4 +1,4 @@
-package io.breachwalk.report;
+package io.breachwalk.text;
 
 import io.breachwalk.exposure.SecretTypes;
 

@@ -1,4 +1,4 @@
-package io.breachwalk.report;
+package io.breachwalk.files;
 
 import java.io.IOException;
 import java.io.Writer;
@@ -20,9 +20,10 @@ import java.util.Set;
 /**
  * The output folder: folders it creates are owner-only and files are written owner-only (reports describe
  * credentials), each through a temporary sibling and an atomic move so that a reader never sees half a report. A
- * folder that already exists keeps its mode: `--out .` or a shared folder must not become owner-only.
+ * folder that already exists keeps its mode: `--out .` or a shared folder must not become owner-only. The static
+ * helpers do the same for the files every stage keeps beside the reports (resume journal, evidence store).
  */
-public final class OutputFiles {
+public final class OwnerOnlyFiles {
 
     private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
@@ -40,7 +41,7 @@ public final class OutputFiles {
     private final Path dir;
     private final Path base;
 
-    public OutputFiles(Path dir) throws IOException {
+    public OwnerOnlyFiles(Path dir) throws IOException {
         this.dir = dir;
         this.base = dir.toAbsolutePath().normalize();
         createOwnerOnlyDirectory(base);
@@ -201,22 +202,47 @@ public final class OutputFiles {
         if (!target.getParent().equals(base)) {
             createOwnerOnlyDirectory(target.getParent());
         }
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        try {
-            Files.createFile(tmp, asAttribute(FILE));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(tmp);
-        }
-        try {
+        replace(target, body);
+        return resolve(name);
+    }
+
+    /**
+     * Writes {@code target} owner-only through a temporary sibling and an atomic move, so that a reader (or a
+     * resumed scan) never sees half a file; for files outside an output folder's checks (journal, evidence).
+     */
+    public static void replace(Path target, Body body) throws IOException {
+        replaceWith(target, tmp -> {
             try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 body.write(w);
             }
+        });
+    }
+
+    /** {@link #replace(Path, Body)} with text (UTF-8). */
+    public static void replace(Path target, CharSequence content) throws IOException {
+        replace(target, w -> w.append(content));
+    }
+
+    /** {@link #replace(Path, Body)} with these exact bytes (content-addressed files are named by their hash). */
+    public static void replace(Path target, byte[] content) throws IOException {
+        replaceWith(target, tmp -> Files.write(tmp, content, StandardOpenOption.TRUNCATE_EXISTING));
+    }
+
+    private interface Fill {
+        void into(Path tmp) throws IOException;
+    }
+
+    private static void replaceWith(Path target, Fill fill) throws IOException {
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        createOwnerOnlyFile(tmp);
+        try {
+            fill.into(tmp);
             setPermissions(tmp, FILE);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
-            // Half a report (it describes credentials) is not left behind as a hidden temporary file.
+            // Half a file (it describes credentials) is not left behind as a hidden temporary file.
             try {
                 Files.deleteIfExists(tmp);
             } catch (IOException suppressed) {
@@ -224,7 +250,18 @@ public final class OutputFiles {
             }
             throw e;
         }
-        return resolve(name);
+    }
+
+    /** Creates {@code file} empty and owner-only if it does not exist (a file that is then appended to). */
+    public static void createOwnerOnlyFile(Path file) throws IOException {
+        if (Files.exists(file)) {
+            return;
+        }
+        try {
+            Files.createFile(file, asAttribute(FILE));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(file);
+        }
     }
 
     public Path writeString(String name, String content) throws IOException {

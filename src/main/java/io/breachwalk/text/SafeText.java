@@ -1,11 +1,11 @@
-package io.breachwalk.report;
+package io.breachwalk.text;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.regex.Pattern;
 
 /** Makes values from CI systems safe to put in a CSV cell, a terminal line or a file name. */
-public final class Cells {
+public final class SafeText {
 
     private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-?]*[ -/]*[@-~]|\u001B\\][^\u0007\u001B]*(\u0007|\u001B\\\\)?");
     // Bidirectional overrides and isolates (U+202A-202E, U+2066-2069) can make a name read as something else in a
@@ -13,7 +13,7 @@ public final class Cells {
     private static final Pattern CONTROL = Pattern.compile("[\\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069&&[^\n]]");
     private static final Pattern CONTROL_OR_NEWLINE = Pattern.compile("[\\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]");
 
-    private Cells() {
+    private SafeText() {
     }
 
     /** One line: control characters and ANSI escapes become spaces or vanish; formula starts are neutralised. */

@@ -1,8 +1,4 @@
-package io.breachwalk.report;
-
-import io.breachwalk.model.Exposure;
-import io.breachwalk.model.Gap;
-import io.breachwalk.model.JobFinding;
+package io.breachwalk.model;
 
 import java.util.Comparator;
 import java.util.function.Function;
