@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "scan", mixinStandardHelpOptions = true, sortOptions = false,
@@ -90,6 +91,15 @@ final class ScanCommand implements Callable<Integer> {
             return new ScanRun(main.env, main.out, main.err, quiet).force(force)
                     .runOffline(incident.playbook, incident.since, incident.until, offline, out, Math.max(1, Math.min(concurrency, 8)));
         }
+        return scan(main.env, null, out, force, quiet);
+    }
+
+    /**
+     * The online scan of the targets parsed into this command, with credentials from {@code env}. `demo` calls it
+     * with its simulators' environment and {@code estateKey}, what identifies its estate for resuming (null: the
+     * targets do); {@code out}, {@code force} and {@code quiet} are the demo's own options.
+     */
+    int scan(Map<String, String> env, String estateKey, Path out, boolean force, boolean quiet) {
         ScanOptions options = new ScanOptions(githubOrgs, githubRepos, githubUrl, jenkinsUrl, jenkinsJobs,
                 concurrency, out);
         if (options.githubOrgs().isEmpty() && options.githubRepos().isEmpty() && options.jenkinsUrl() == null) {
@@ -115,19 +125,19 @@ final class ScanCommand implements Callable<Integer> {
             main.err.println("breachwalk: --time-scale must not be negative, got " + timeScale);
             return Exits.USAGE;
         }
-        if (jenkinsUrl != null && jenkinsUrl.trim().matches("(?i)https?://\\S+") && blank("JENKINS_USER")
-                && blank("JENKINS_TOKEN")) {
+        if (jenkinsUrl != null && jenkinsUrl.trim().matches("(?i)https?://\\S+") && blank(env, "JENKINS_USER")
+                && blank(env, "JENKINS_TOKEN")) {
             main.err.println("breachwalk: warning: JENKINS_USER and JENKINS_TOKEN are not set: walking "
                     + jenkinsUrl.trim() + " anonymously sees only what anonymous users may read");
         }
         RetryPolicy policy = RetryPolicy.defaults().withMaxAttempts(retries).withMaxWait(Duration.ofSeconds(maxWait))
                 .withTimeScale(timeScale);
-        return new ScanRun(main.env, main.out, main.err, quiet).retryPolicy(policy).force(force)
+        return new ScanRun(env, main.out, main.err, quiet).retryPolicy(policy).force(force).estateKey(estateKey)
                 .run(incident.playbook, incident.since, incident.until, options);
     }
 
-    private boolean blank(String variable) {
-        String v = main.env.get(variable);
+    private static boolean blank(Map<String, String> env, String variable) {
+        String v = env.get(variable);
         return v == null || v.isBlank();
     }
 }

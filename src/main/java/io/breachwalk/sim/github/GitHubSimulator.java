@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.breachwalk.sim.DemoEstate;
+import io.breachwalk.sim.Loopback;
+import io.breachwalk.sim.Simulator;
 import io.breachwalk.sim.github.Estate.Attempt;
 import io.breachwalk.sim.github.Estate.Commit;
 import io.breachwalk.sim.github.Estate.Environment;
@@ -20,8 +22,6 @@ import io.breachwalk.sim.github.Estate.Workflow;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -38,8 +38,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -51,18 +49,17 @@ import java.util.stream.Stream;
  * 302 + 410 for job logs, 401/403/404 answers, X-RateLimit-* headers and a primary limit, plus seeded faults.
  * Every request is recorded ({@link #requests()}) so tests can check request economy.
  */
-public final class GitHubSimulator implements AutoCloseable {
+public final class GitHubSimulator implements Simulator {
     /** GitHub stops filtered run listings after this many results, whatever total_count says. */
     public static final int RESULT_CAP = 1000;
     public static final String SAMPLE_ESTATE = "samples/github/estate.yaml";
 
-    private static final String DOCS = "https://docs.github.com/rest";
+    private static final String DOCS = Reply.DOCS;
     private static final List<String> CAPPING_FILTERS =
             List.of("actor", "branch", "check_suite_id", "created", "event", "head_sha", "status");
 
     private final Estate estate;
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final Loopback server;
     private final String baseUrl;
     private final Payloads payloads;
     private final List<RecordedRequest> log = Collections.synchronizedList(new ArrayList<>());
@@ -75,16 +72,8 @@ public final class GitHubSimulator implements AutoCloseable {
         this.estate = estate;
         this.rateLimit = estate.rateLimit().limit();
         this.faults = new FaultInjector(estate.faults());
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        this.executor = Executors.newFixedThreadPool(8, r -> {
-            Thread t = new Thread(r, "github-sim");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
-        this.baseUrl = "http://127.0.0.1:" + server.getAddress().getPort();
+        this.server = Loopback.start("github-sim", this::handle);
+        this.baseUrl = server.url();
         this.payloads = new Payloads(baseUrl, estate.webUrl());
     }
 
@@ -106,25 +95,25 @@ public final class GitHubSimulator implements AutoCloseable {
     }
 
     /**
-     * What `breachwalk demo` needs to scan the sample estate: the running simulator (close it after the scan), the
-     * value for --github-url, the organizations to pass as --github-org, and the environment holding GITHUB_TOKEN.
+     * Starts the simulator on the bundled sample estate and says how to scan it (no network, no real token): its
+     * organizations as --github-org, GITHUB_TOKEN holding the estate's first token.
      */
-    public record Demo(GitHubSimulator simulator, String githubUrl, List<String> orgs, Map<String, String> env)
-            implements AutoCloseable {
-        @Override
-        public void close() {
-            simulator.close();
-        }
+    public static DemoEstate<GitHubSimulator> startDemo() {
+        GitHubSimulator sim = startSample();
+        List<String> orgs = sim.estate().orgs().stream().map(Estate.Org::login).toList();
+        List<String> args = new ArrayList<>(List.of("--github-url", sim.baseUrl()));
+        orgs.forEach(org -> args.addAll(List.of("--github-org", org)));
+        return new DemoEstate<>(sim, Map.of("GITHUB_TOKEN", sim.defaultToken()), args,
+                "GitHub organization " + String.join(", ", orgs) + " at " + sim.baseUrl());
     }
 
-    /** Starts the simulator on the bundled sample estate and says how to scan it (no network, no real token). */
-    public static Demo startDemo() {
-        GitHubSimulator sim = startSample();
-        return new Demo(sim, sim.baseUrl(), sim.estate().orgs().stream().map(Estate.Org::login).toList(),
-                Map.of("GITHUB_TOKEN", sim.defaultToken()));
+    @Override
+    public String provider() {
+        return "github-actions";
     }
 
     /** e.g. http://127.0.0.1:PORT, the value for --github-url. */
+    @Override
     public String baseUrl() {
         return baseUrl;
     }
@@ -183,30 +172,10 @@ public final class GitHubSimulator implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-
-    /** An answer before it is written: status, headers, body. */
-    private record Reply(int status, Map<String, String> headers, byte[] body, String contentType) {
-        static Reply json(int status, JsonNode body) {
-            return json(status, body, new LinkedHashMap<>());
-        }
-
-        static Reply json(int status, JsonNode body, Map<String, String> headers) {
-            try {
-                return new Reply(status, headers, Payloads.JSON.writeValueAsBytes(body), "application/json; charset=utf-8");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        static Reply error(int status, String message) {
-            return json(status, Payloads.message(message, DOCS));
-        }
-    }
 
     /** Thrown to drop the connection (reset, truncated body). */
     private static final class Abort extends IOException {
@@ -954,118 +923,6 @@ public final class GitHubSimulator implements AutoCloseable {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** The primary rate limit of one token: a fixed window that resets after resetSeconds. */
-    private static final class Bucket {
-        private final int limit;
-        private final long resetSeconds;
-        private int used;
-        private long reset;
-
-        Bucket(int limit, long resetSeconds) {
-            this.limit = limit;
-            this.resetSeconds = resetSeconds;
-            this.reset = Instant.now().getEpochSecond() + resetSeconds;
-        }
-
-        private void roll() {
-            long now = Instant.now().getEpochSecond();
-            if (now >= reset) {
-                used = 0;
-                reset = now + resetSeconds;
-            }
-        }
-
-        synchronized boolean take() {
-            roll();
-            if (used >= limit) {
-                return false;
-            }
-            used++;
-            return true;
-        }
-
-        synchronized void exhaust() {
-            roll();
-            used = limit;
-        }
-
-        synchronized void headers(Map<String, String> h) {
-            roll();
-            h.put("X-RateLimit-Limit", Integer.toString(limit));
-            h.put("X-RateLimit-Remaining", Integer.toString(Math.max(0, limit - used)));
-            h.put("X-RateLimit-Reset", Long.toString(reset));
-            h.put("X-RateLimit-Used", Integer.toString(used));
-            h.put("X-RateLimit-Resource", "core");
-        }
-
-        synchronized ObjectNode json() {
-            roll();
-            ObjectNode n = Payloads.JSON.createObjectNode();
-            n.put("limit", limit);
-            n.put("used", used);
-            n.put("remaining", Math.max(0, limit - used));
-            n.put("reset", reset);
-            return n;
-        }
-    }
-
-    /** The query string, decoded, in the order sent (so Link URLs keep the client's parameters). */
-    private record Query(List<String[]> params) {
-        static Query parse(String raw) {
-            List<String[]> params = new ArrayList<>();
-            if (raw != null && !raw.isEmpty()) {
-                for (String pair : raw.split("&")) {
-                    int eq = pair.indexOf('=');
-                    String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                    String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                    params.add(new String[] {k, v});
-                }
-            }
-            return new Query(params);
-        }
-
-        String get(String key) {
-            for (String[] p : params) {
-                if (p[0].equals(key)) {
-                    return p[1];
-                }
-            }
-            return null;
-        }
-
-        int intValue(String key, int fallback) {
-            try {
-                return get(key) == null ? fallback : Integer.parseInt(get(key));
-            } catch (NumberFormatException e) {
-                return fallback;
-            }
-        }
-
-        String withPage(int page) {
-            StringBuilder sb = new StringBuilder();
-            boolean done = false;
-            for (String[] p : params) {
-                if (sb.length() > 0) {
-                    sb.append('&');
-                }
-                if (p[0].equals("page")) {
-                    sb.append("page=").append(page);
-                    done = true;
-                } else {
-                    sb.append(encode(p[0])).append('=').append(encode(p[1]));
-                }
-            }
-            if (!done) {
-                sb.append(sb.length() > 0 ? "&" : "").append("page=").append(page);
-            }
-            return sb.toString();
-        }
-
-        private static String encode(String s) {
-            return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
         }
     }
 }
