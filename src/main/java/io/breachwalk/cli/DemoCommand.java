@@ -48,18 +48,25 @@ final class DemoCommand implements Callable<Integer> {
         }
         List<DemoEstate<?>> estates = new ArrayList<>();
         try {
-            for (DemoEstate.Starter starter : Simulators.demos()) {
-                estates.add(starter.start());
-            }
-            return scan(estates);
-        } catch (IOException | UncheckedIOException e) {
-            String reason = e instanceof UncheckedIOException u ? u.getCause().getMessage() : e.getMessage();
-            main.err.println("breachwalk: cannot start the sample estate on loopback (" + reason + ")");
-            return Exits.USAGE;
+            return started(estates) ? scan(estates) : Exits.USAGE;
         } finally {
             for (int i = estates.size() - 1; i >= 0; i--) {
                 estates.get(i).close();
             }
+        }
+    }
+
+    /** Starts every simulator on its sample into {@code estates}; false after one line on stderr when one cannot. */
+    private boolean started(List<DemoEstate<?>> estates) {
+        try {
+            for (DemoEstate.Starter starter : Simulators.demos()) {
+                estates.add(starter.start());
+            }
+            return true;
+        } catch (IOException | UncheckedIOException e) {
+            String reason = e instanceof UncheckedIOException u ? u.getCause().getMessage() : e.getMessage();
+            main.err.println("breachwalk: cannot start the sample estate on loopback (" + reason + ")");
+            return false;
         }
     }
 
