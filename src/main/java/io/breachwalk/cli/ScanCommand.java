@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "scan", mixinStandardHelpOptions = true, sortOptions = false,
@@ -101,6 +102,16 @@ final class ScanCommand implements Callable<Integer> {
             return new ScanRun(main.env, main.providers, main.out, main.err, quiet).force(force)
                     .runOffline(incident.playbook, incident.since, incident.until, offline, out, Math.max(1, Math.min(concurrency, 8)));
         }
+        return scan(main.env, null, out, force, quiet);
+    }
+
+    /**
+     * The online scan of the targets parsed into this command, with credentials from {@code env}. `demo` calls it
+     * with its simulators' environment and {@code estateKey}, what identifies its estate for resuming (null: the
+     * targets do); {@code out}, {@code force} and {@code quiet} are the demo's own options.
+     */
+    int scan(Map<String, String> env, String estateKey, Path out, boolean force, boolean quiet) {
+        ScanOptions options = new ScanOptions(providers, concurrency, out);
         if (options.requested().isEmpty()) {
             main.err.println("breachwalk: nothing to scan: give " + targetFlags() + " (or try `breachwalk demo`)");
             return Exits.USAGE;
@@ -124,12 +135,12 @@ final class ScanCommand implements Callable<Integer> {
             return Exits.USAGE;
         }
         for (Provider p : options.requested()) {
-            p.warnings(main.env).forEach(w -> main.err.println("breachwalk: " + w));
+            p.warnings(env).forEach(w -> main.err.println("breachwalk: " + w));
         }
         RetryPolicy policy = RetryPolicy.defaults().withMaxAttempts(retries).withMaxWait(Duration.ofSeconds(maxWait))
                 .withTimeScale(timeScale);
-        return new ScanRun(main.env, main.providers, main.out, main.err, quiet).retryPolicy(policy).force(force)
-                .run(incident.playbook, incident.since, incident.until, options);
+        return new ScanRun(env, main.providers, main.out, main.err, quiet).retryPolicy(policy).force(force)
+                .estateKey(estateKey).run(incident.playbook, incident.since, incident.until, options);
     }
 
     /** `--github-org, --github-repo or --jenkins-url`: the flags that name what to walk, from every provider. */
