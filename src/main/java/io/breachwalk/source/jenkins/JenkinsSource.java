@@ -1,5 +1,7 @@
 package io.breachwalk.source.jenkins;
 
+import io.breachwalk.source.jenkins.pipeline.JenkinsfileAnalyzer;
+import io.breachwalk.source.jenkins.pipeline.JobConfig;
 import com.cdancy.jenkins.rest.JenkinsClient;
 import com.cdancy.jenkins.rest.domain.job.Job;
 import com.cdancy.jenkins.rest.domain.job.JobList;

@@ -1,4 +1,4 @@
-package io.breachwalk.detect.config;
+package io.breachwalk.source.jenkins.pipeline;
 
 import io.breachwalk.detect.FileLookup;
 import io.breachwalk.detect.IndicatorMatcher;
@@ -6,7 +6,10 @@ import io.breachwalk.detect.StepHit;
 import io.breachwalk.detect.shell.ShellGuard;
 import io.breachwalk.detect.shell.ShellScan;
 import io.breachwalk.detect.yaml.YNode;
-import io.breachwalk.source.jenkins.JenkinsfileAnalyzer;
+import io.breachwalk.detect.config.CiFile;
+import io.breachwalk.detect.config.ConfigReader;
+import io.breachwalk.detect.config.JobReport;
+import io.breachwalk.detect.config.JobResult;
 
 import java.util.LinkedHashSet;
 import java.util.List;

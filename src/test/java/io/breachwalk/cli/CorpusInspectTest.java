@@ -1,4 +1,4 @@
-package io.breachwalk.inspect;
+package io.breachwalk.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,7 +33,7 @@ class CorpusInspectTest {
         for (Map<String, String> rec : SimpleCsv.read(Path.of("src/test/resources/inspect/corpus-expected.csv"))) {
             expected.computeIfAbsent(rec.get("file"), k -> new LinkedHashMap<>()).put(rec.get("job"), rec);
         }
-        ConfigInspector inspector = new ConfigInspector(ConfigInspector.standardReaders(),
+        ConfigInspector inspector = new ConfigInspector(ConfigReaders.all(),
                 new IndicatorMatcher(PlaybookLoader.loadBundled("codecov-2021")));
         List<String> problems = new ArrayList<>();
         int jobs = 0;

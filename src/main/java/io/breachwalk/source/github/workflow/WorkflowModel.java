@@ -1,4 +1,4 @@
-package io.breachwalk.source.github;
+package io.breachwalk.source.github.workflow;
 
 import io.breachwalk.model.ExposureLevel;
 
