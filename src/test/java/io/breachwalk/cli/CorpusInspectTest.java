@@ -2,11 +2,11 @@ package io.breachwalk.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.breachwalk.detect.IndicatorMatcher;
 import io.breachwalk.detect.config.CiFile;
 import io.breachwalk.detect.config.ConfigInspector;
-import io.breachwalk.detect.IndicatorMatcher;
-import io.breachwalk.playbook.PlaybookLoader;
 import io.breachwalk.detect.config.JobReport;
+import io.breachwalk.playbook.PlaybookLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

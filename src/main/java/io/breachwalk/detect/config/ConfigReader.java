@@ -7,8 +7,8 @@ import io.breachwalk.detect.yaml.YNode;
 import java.util.List;
 
 /**
- * Reads one CI provider's configuration format. Readers are stateless; GitHub Actions and Jenkins readers live with their
- * providers (source/<p>/...) as adapters over the analyzers their walks use, which take the same (path, text, file lookup).
+ * Reads one CI provider's configuration format. Readers are stateless. The GitHub Actions and Jenkins readers live
+ * with their providers, as adapters over the analyzers their walks use (the same path, text and file lookup).
  */
 public interface ConfigReader {
     /** The provider name written in reports ("travis-ci", "circleci", ...). */

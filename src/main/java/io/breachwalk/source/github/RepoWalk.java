@@ -1,6 +1,5 @@
 package io.breachwalk.source.github;
 
-import io.breachwalk.source.github.workflow.WorkflowModel;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.breachwalk.detect.FileLookup;
 import io.breachwalk.detect.LogMatch;
@@ -17,10 +16,12 @@ import io.breachwalk.source.ScanContext;
 import io.breachwalk.source.Sink;
 import io.breachwalk.source.github.workflow.WorkflowAnalyzer;
 import io.breachwalk.source.github.workflow.WorkflowAnalyzer.UnparsableWorkflowException;
+import io.breachwalk.source.github.workflow.WorkflowModel;
 import io.breachwalk.source.github.workflow.WorkflowModel.Job;
 import io.breachwalk.source.github.workflow.WorkflowModel.ScopedSecret;
 import io.breachwalk.source.github.workflow.WorkflowModel.Step;
 import io.breachwalk.source.github.workflow.WorkflowModel.Workflow;
+import io.breachwalk.source.github.workflow.WorkflowTriggers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,12 +1,12 @@
 package io.breachwalk.source.github;
 
-import io.breachwalk.source.github.workflow.WorkflowModel;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.breachwalk.detect.IndicatorMatcher;
 import io.breachwalk.detect.Match;
 import io.breachwalk.detect.ScriptMatch;
 import io.breachwalk.model.Confidence;
 import io.breachwalk.model.Verdict;
+import io.breachwalk.source.github.workflow.WorkflowModel;
 import io.breachwalk.source.github.workflow.WorkflowModel.Hit;
 import io.breachwalk.source.github.workflow.WorkflowModel.Job;
 import io.breachwalk.source.github.workflow.WorkflowModel.Step;

@@ -1,7 +1,5 @@
 package io.breachwalk.source.jenkins;
 
-import io.breachwalk.source.jenkins.pipeline.JenkinsfileAnalyzer;
-import io.breachwalk.source.jenkins.pipeline.JobConfig;
 import com.cdancy.jenkins.rest.JenkinsClient;
 import com.cdancy.jenkins.rest.domain.job.Job;
 import com.cdancy.jenkins.rest.domain.job.JobList;
@@ -23,9 +21,11 @@ import io.breachwalk.model.SecretState;
 import io.breachwalk.model.Verdict;
 import io.breachwalk.source.CiSource;
 import io.breachwalk.source.Findings;
-import io.breachwalk.source.Sink;
 import io.breachwalk.source.ScanContext;
+import io.breachwalk.source.Sink;
 import io.breachwalk.source.SourceException;
+import io.breachwalk.source.jenkins.pipeline.JenkinsfileAnalyzer;
+import io.breachwalk.source.jenkins.pipeline.JobConfig;
 
 import java.io.IOException;
 import java.io.InputStream;

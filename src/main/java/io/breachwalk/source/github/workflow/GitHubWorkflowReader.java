@@ -1,5 +1,6 @@
 package io.breachwalk.source.github.workflow;
 
+
 import io.breachwalk.detect.ConfigParseException;
 import io.breachwalk.detect.FileLookup;
 import io.breachwalk.detect.IndicatorMatcher;
@@ -16,7 +17,6 @@ import io.breachwalk.source.github.workflow.WorkflowModel.Hit;
 import io.breachwalk.source.github.workflow.WorkflowModel.Job;
 import io.breachwalk.source.github.workflow.WorkflowModel.ScopedSecret;
 import io.breachwalk.source.github.workflow.WorkflowModel.Step;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

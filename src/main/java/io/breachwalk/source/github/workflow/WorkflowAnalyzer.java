@@ -1,5 +1,6 @@
 package io.breachwalk.source.github.workflow;
 
+
 import io.breachwalk.detect.ConfigParseException;
 import io.breachwalk.detect.FileLookup;
 import io.breachwalk.detect.IndicatorMatcher;
@@ -14,7 +15,6 @@ import io.breachwalk.source.github.workflow.WorkflowModel.Job;
 import io.breachwalk.source.github.workflow.WorkflowModel.SecretUse;
 import io.breachwalk.source.github.workflow.WorkflowModel.Step;
 import io.breachwalk.source.github.workflow.WorkflowModel.Workflow;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

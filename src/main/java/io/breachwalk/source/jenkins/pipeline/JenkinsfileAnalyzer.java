@@ -1,10 +1,10 @@
 package io.breachwalk.source.jenkins.pipeline;
 
+
 import io.breachwalk.detect.FileLookup;
 import io.breachwalk.detect.IndicatorMatcher;
 import io.breachwalk.detect.shell.ShellGuard;
 import io.breachwalk.detect.shell.ShellScan;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
