@@ -25,7 +25,7 @@ final class ConfigReaders {
     /** Every reader, in the order content sniffing needs: the more specific formats first. */
     static List<ConfigReader> all() {
         return List.of(new GitHubWorkflowReader(), new BitriseReader(), new BitbucketPipelinesReader(),
-                new CircleCiReader(), new AzurePipelinesReader(), new AppVeyorReader(), new TravisReader(), new GitLabReader(),
-                new BuildkiteReader(), new JenkinsfileReader(), new ShellScriptReader());
+                new CircleCiReader(), new AzurePipelinesReader(), new AppVeyorReader(), new TravisReader(),
+                new GitLabReader(), new BuildkiteReader(), new JenkinsfileReader(), new ShellScriptReader());
     }
 }
