@@ -1,4 +1,4 @@
-package io.breachwalk.detect.config;
+package io.breachwalk.detect.formats;
 
 import io.breachwalk.detect.yaml.YNode;
 import java.util.ArrayList;

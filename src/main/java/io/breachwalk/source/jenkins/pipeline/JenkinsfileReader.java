@@ -1,13 +1,16 @@
-package io.breachwalk.detect.config;
+package io.breachwalk.source.jenkins.pipeline;
+
 
 import io.breachwalk.detect.FileLookup;
 import io.breachwalk.detect.IndicatorMatcher;
 import io.breachwalk.detect.StepHit;
+import io.breachwalk.detect.config.CiFile;
+import io.breachwalk.detect.config.ConfigReader;
+import io.breachwalk.detect.config.JobReport;
+import io.breachwalk.detect.config.JobResult;
 import io.breachwalk.detect.shell.ShellGuard;
 import io.breachwalk.detect.shell.ShellScan;
 import io.breachwalk.detect.yaml.YNode;
-import io.breachwalk.source.jenkins.JenkinsfileAnalyzer;
-
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;

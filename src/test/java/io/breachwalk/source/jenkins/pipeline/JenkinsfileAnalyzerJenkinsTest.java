@@ -1,5 +1,8 @@
-package io.breachwalk.source.jenkins;
+package io.breachwalk.source.jenkins.pipeline;
 
+import io.breachwalk.detect.IndicatorMatcher;
+import io.breachwalk.playbook.PlaybookLoader;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -13,6 +16,13 @@ class JenkinsfileAnalyzerJenkinsTest {
     /** The corpus of real CI files kept with the tests (a copy of the shared corpus). */
     static final Path CORPUS = Path.of("src/test/resources/corpus/ci-configs/jenkins");
 
+    static IndicatorMatcher matcher;
+
+    @BeforeAll
+    static void loadTheDefaultPlaybook() throws Exception {
+        matcher = new IndicatorMatcher(PlaybookLoader.loadBundled(PlaybookLoader.DEFAULT_ID));
+    }
+
     static String read(String name) throws Exception {
         assertThat(CORPUS).isDirectory();
         return Files.readString(CORPUS.resolve(name));
@@ -20,7 +30,7 @@ class JenkinsfileAnalyzerJenkinsTest {
 
     @Test
     void plotPluginRunsTheUploaderInsideWithCredentials() throws Exception {
-        var a = JenkinsfileAnalyzer.analyze("Jenkinsfile", read("jenkinsci__plot-plugin__Jenkinsfile"));
+        var a = JenkinsfileAnalyzer.analyze("Jenkinsfile", read("jenkinsci__plot-plugin__Jenkinsfile"), matcher);
         assertThat(a.declarative()).isFalse();
         assertThat(a.affectedUses()).singleElement().satisfies(u -> {
             assertThat(u.line()).isEqualTo(8);
@@ -34,7 +44,7 @@ class JenkinsfileAnalyzerJenkinsTest {
 
     @Test
     void dockerCliDeclarativePipelineDoesNotRunIt() throws Exception {
-        var a = JenkinsfileAnalyzer.analyze("Jenkinsfile", read("docker__cli__Jenkinsfile"));
+        var a = JenkinsfileAnalyzer.analyze("Jenkinsfile", read("docker__cli__Jenkinsfile"), matcher);
         assertThat(a.declarative()).isTrue();
         assertThat(a.uses()).isEmpty();
         assertThat(a.bindings()).isEmpty();
@@ -43,7 +53,7 @@ class JenkinsfileAnalyzerJenkinsTest {
     @Test
     void sharedLibraryCallIsNotSeenAsTheUploader() throws Exception {
         // buildPlugin() lives in a shared library: nothing in this file runs the uploader itself.
-        var a = JenkinsfileAnalyzer.analyze("Jenkinsfile", read("jenkinsci__configuration-as-code-plugin__Jenkinsfile"));
+        var a = JenkinsfileAnalyzer.analyze("Jenkinsfile", read("jenkinsci__configuration-as-code-plugin__Jenkinsfile"), matcher);
         assertThat(a.runsUploader()).isFalse();
     }
 
@@ -71,7 +81,7 @@ class JenkinsfileAnalyzerJenkinsTest {
                     }
                   }
                 }
-                """);
+                """, matcher);
         assertThat(a.affectedUses()).singleElement().satisfies(u -> {
             assertThat(u.line()).isEqualTo(16);
             assertThat(u.stage()).isEqualTo("Coverage");
@@ -85,7 +95,7 @@ class JenkinsfileAnalyzerJenkinsTest {
 
     @Test
     void pythonCodecovIsRecognisedAsNotAffected() {
-        var a = JenkinsfileAnalyzer.analyze("Jenkinsfile", "node { stage('t') { sh 'pip install codecov && codecov' } }");
+        var a = JenkinsfileAnalyzer.analyze("Jenkinsfile", "node { stage('t') { sh 'pip install codecov && codecov' } }", matcher);
         assertThat(a.runsUploader()).isFalse();
         assertThat(a.uses()).singleElement().satisfies(u -> assertThat(u.affected()).isFalse());
     }

@@ -1,4 +1,4 @@
-package io.breachwalk.inspect;
+package io.breachwalk.cli;
 
 import io.breachwalk.detect.FileLookup;
 import java.io.IOException;

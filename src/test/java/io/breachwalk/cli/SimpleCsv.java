@@ -1,4 +1,4 @@
-package io.breachwalk.inspect;
+package io.breachwalk.cli;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

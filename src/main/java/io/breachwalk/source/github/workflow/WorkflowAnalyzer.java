@@ -1,6 +1,8 @@
-package io.breachwalk.source.github;
+package io.breachwalk.source.github.workflow;
+
 
 import io.breachwalk.detect.ConfigParseException;
+import io.breachwalk.detect.FileLookup;
 import io.breachwalk.detect.IndicatorMatcher;
 import io.breachwalk.detect.Match;
 import io.breachwalk.detect.ScriptMatch;
@@ -8,13 +10,13 @@ import io.breachwalk.detect.shell.ShellGuard;
 import io.breachwalk.detect.shell.ShellScan;
 import io.breachwalk.detect.yaml.SafeYaml;
 import io.breachwalk.detect.yaml.YNode;
-import io.breachwalk.source.github.WorkflowModel.Hit;
-import io.breachwalk.source.github.WorkflowModel.Job;
-import io.breachwalk.source.github.WorkflowModel.SecretUse;
-import io.breachwalk.source.github.WorkflowModel.Step;
-import io.breachwalk.source.github.WorkflowModel.Workflow;
-
+import io.breachwalk.source.github.workflow.WorkflowModel.Hit;
+import io.breachwalk.source.github.workflow.WorkflowModel.Job;
+import io.breachwalk.source.github.workflow.WorkflowModel.SecretUse;
+import io.breachwalk.source.github.workflow.WorkflowModel.Step;
+import io.breachwalk.source.github.workflow.WorkflowModel.Workflow;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,21 +29,13 @@ import java.util.regex.Pattern;
 /**
  * Reads a GitHub Actions workflow into jobs and steps with their indicator hits and secret references (DESIGN 4.3).
  * The one reader of GitHub workflows: the GitHub walk (files at a run's commit) and `inspect` (files on disk, through
- * io.breachwalk.detect.config.GitHubWorkflowReader) both call
+ * {@link GitHubWorkflowReader}) both call
  * {@code WorkflowAnalyzer.analyze(".github/workflows/ci.yml", text, lookup, matcher)}.
  * Followed through the {@link FileLookup}: local composite actions, reusable workflows, repository scripts and make
  * targets a `run:` calls (possible, `script:<path>`), and third-party actions whose name says they may wrap the
  * uploader (possible).
  */
 public final class WorkflowAnalyzer {
-
-    /** Reads a file the workflow refers to. {@code repo} null: the same repository at the same commit (ref null). */
-    @FunctionalInterface
-    public interface FileLookup {
-        Optional<String> read(String repo, String path, String ref) throws IOException;
-
-        FileLookup NONE = (repo, path, ref) -> Optional.empty();
-    }
 
     /** The workflow file is not valid YAML or not a workflow; the message says where. */
     public static final class UnparsableWorkflowException extends Exception {
@@ -67,7 +61,12 @@ public final class WorkflowAnalyzer {
         this.lookup = lookup;
     }
 
-    /** Analyzes one workflow file. */
+    /**
+     * Analyzes one workflow file.
+     * @param lookup files of the same tree at the same commit ({@link FileLookup#read}) and of other repositories'
+     *               actions and workflows ({@link FileLookup#readRemote}); a lookup that cannot read a file (rather
+     *               than finding it absent) throws {@link UncheckedIOException}, recorded as a problem of the workflow
+     */
     public static Workflow analyze(String path, String yaml, FileLookup lookup, IndicatorMatcher matcher)
             throws UnparsableWorkflowException {
         WorkflowAnalyzer a = new WorkflowAnalyzer(matcher, lookup == null ? FileLookup.NONE : lookup);
@@ -143,13 +142,13 @@ public final class WorkflowAnalyzer {
             try {
                 if (uses.startsWith("./")) {
                     calledPath = uses.substring(2);
-                    text = lookup.read(null, calledPath, null);
+                    text = read(null, calledPath, null);
                 } else {
                     int at = uses.lastIndexOf('@');
                     String[] parts = (at < 0 ? uses : uses.substring(0, at)).split("/", 3);
                     if (parts.length == 3 && at > 0) {
                         calledPath = parts[2];
-                        text = lookup.read(parts[0] + "/" + parts[1], parts[2], uses.substring(at + 1));
+                        text = read(parts[0] + "/" + parts[1], parts[2], uses.substring(at + 1));
                     }
                 }
             } catch (IOException e) {
@@ -273,15 +272,27 @@ public final class WorkflowAnalyzer {
     }
 
     /**
+     * A file the workflow refers to: {@code repo} null for the same tree (ref null), else another repository at a ref.
+     * The lookup's read failure comes back as the IOException the callers record.
+     */
+    private Optional<String> read(String repo, String path, String ref) throws IOException {
+        try {
+            return repo == null ? lookup.read(path) : lookup.readRemote(repo, ref, path);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /**
      * The uploader lines of a `run:` script, and those of the repository scripts and make targets it calls (read at the
      * same commit; `possible`, the script's path in the evidence).
      */
     private List<Hit> runHits(String file, YNode runNode, String run) {
         List<Hit> out = new ArrayList<>();
         String[] lines = run.split("\\r?\\n", -1);
-        io.breachwalk.detect.FileLookup sameTree = repoPath -> {
+        FileLookup sameTree = repoPath -> {
             try {
-                return lookup.read(null, repoPath, null);
+                return read(null, repoPath, null);
             } catch (IOException e) {
                 problems.add(file + ": cannot read " + repoPath + ": " + e.getMessage() + "; not followed");
                 return Optional.empty();
@@ -316,9 +327,9 @@ public final class WorkflowAnalyzer {
         String sub = parts.length > 2 ? String.join("/", List.of(parts).subList(2, parts.length)) + "/" : "";
         List<String> texts = new ArrayList<>();
         try {
-            Optional<String> action = lookup.read(repo, sub + "action.yml", ref);
+            Optional<String> action = read(repo, sub + "action.yml", ref);
             if (action.isEmpty()) {
-                action = lookup.read(repo, sub + "action.yaml", ref);
+                action = read(repo, sub + "action.yaml", ref);
             }
             if (action.isPresent()) {
                 texts.add(action.get());
@@ -329,10 +340,10 @@ public final class WorkflowAnalyzer {
                     }
                 }
                 if ("docker".equals(text(runs.get("using")))) {
-                    String entry = io.breachwalk.detect.FileLookup.normalise(
+                    String entry = FileLookup.normalise(
                             runs.get("entrypoint").text("entrypoint.sh"));
                     if (entry != null) {
-                        lookup.read(repo, sub + entry, ref).ifPresent(texts::add);
+                        read(repo, sub + entry, ref).ifPresent(texts::add);
                     }
                 }
             }
@@ -404,7 +415,7 @@ public final class WorkflowAnalyzer {
         String found = null;
         try {
             for (String name : List.of("action.yml", "action.yaml")) {
-                text = lookup.read(null, dir + "/" + name, null);
+                text = read(null, dir + "/" + name, null);
                 if (text.isPresent()) {
                     found = dir + "/" + name;
                     break;

@@ -1,11 +1,12 @@
-package io.breachwalk.source.github;
+package io.breachwalk.source.github.workflow;
 
+import io.breachwalk.detect.FileLookup;
 import io.breachwalk.detect.IndicatorMatcher;
 import io.breachwalk.model.ExposureLevel;
 import io.breachwalk.playbook.PlaybookLoader;
-import io.breachwalk.source.github.WorkflowModel.Job;
-import io.breachwalk.source.github.WorkflowModel.ScopedSecret;
-import io.breachwalk.source.github.WorkflowModel.Workflow;
+import io.breachwalk.source.github.workflow.WorkflowModel.Job;
+import io.breachwalk.source.github.workflow.WorkflowModel.ScopedSecret;
+import io.breachwalk.source.github.workflow.WorkflowModel.Workflow;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +47,7 @@ class WorkflowAnalyzerGitHubTest {
                           ALL: ${{ toJSON(secrets) }}
                           GH: ${{ github.token }}
                       - run: ./deploy.sh ${{ secrets['DEPLOY_KEY'] }}
-                """, WorkflowAnalyzer.FileLookup.NONE, matcher);
+                """, FileLookup.NONE, matcher);
         Job job = wf.jobs().get(0);
         assertThat(job.namePattern().matcher("Test on ubuntu").matches()).isTrue();
         assertThat(job.hits()).hasSize(1);
@@ -70,7 +71,7 @@ class WorkflowAnalyzerGitHubTest {
                           # bash <(curl -s https://codecov.io/bash)
                           pip install codecov && codecov
                       - uses: codecov/codecov-action@v2
-                """, WorkflowAnalyzer.FileLookup.NONE, matcher);
+                """, FileLookup.NONE, matcher);
         assertThat(wf.referencesIndicator()).isFalse();
         assertThat(wf.jobs().get(0).steps()).flatExtracting(WorkflowModel.Step::related)
                 .extracting(WorkflowModel.Hit::how).contains("python-codecov");
@@ -78,7 +79,7 @@ class WorkflowAnalyzerGitHubTest {
 
     @Test
     void reusableWorkflowWithExplicitSecretsTranslatesNames() throws Exception {
-        WorkflowAnalyzer.FileLookup lookup = (repo, path, ref) -> "octo/shared".equals(repo)
+        FileLookup lookup = remoteOnly((repo, path, ref) -> "octo/shared".equals(repo)
                 && path.equals(".github/workflows/cov.yml") && "v1".equals(ref) ? Optional.of("""
                 on: workflow_call
                 jobs:
@@ -87,7 +88,7 @@ class WorkflowAnalyzerGitHubTest {
                       - uses: codecov/codecov-action@v1
                         with:
                           token: ${{ secrets.token }}
-                """) : Optional.empty();
+                """) : Optional.empty());
         Workflow wf = WorkflowAnalyzer.analyze("ci.yml", """
                 on: push
                 jobs:
@@ -104,18 +105,18 @@ class WorkflowAnalyzerGitHubTest {
 
     @Test
     void malformedYamlIsUnparsableWithALine() {
-        assertThatThrownBy(() -> WorkflowAnalyzer.analyze("bad.yml", "jobs:\n  a: [\n", WorkflowAnalyzer.FileLookup.NONE,
+        assertThatThrownBy(() -> WorkflowAnalyzer.analyze("bad.yml", "jobs:\n  a: [\n", FileLookup.NONE,
                 matcher)).isInstanceOf(WorkflowAnalyzer.UnparsableWorkflowException.class).hasMessageContaining("bad.yml");
-        assertThatThrownBy(() -> WorkflowAnalyzer.analyze("x.yml", "a: &a [*a]\n", WorkflowAnalyzer.FileLookup.NONE,
+        assertThatThrownBy(() -> WorkflowAnalyzer.analyze("x.yml", "a: &a [*a]\n", FileLookup.NONE,
                 matcher)).isInstanceOf(WorkflowAnalyzer.UnparsableWorkflowException.class);
     }
 
     @Test
     void wrapperActionIsFollowedWhereItCanBeReadAndPossibleEitherWay() throws Exception {
-        WorkflowAnalyzer.FileLookup lookup = (repo, path, ref) -> !"acme/codecov-wrapper".equals(repo) ? Optional.empty()
+        FileLookup lookup = remoteOnly((repo, path, ref) -> !"acme/codecov-wrapper".equals(repo) ? Optional.empty()
                 : path.equals("action.yml") ? Optional.of("runs: {using: docker, image: Dockerfile, entrypoint: run.sh}\n")
                 : path.equals("run.sh") ? Optional.of("#!/bin/sh\nbash <(curl -s https://codecov.io/bash)\n")
-                : Optional.empty();
+                : Optional.empty());
         Workflow wf = WorkflowAnalyzer.analyze("ci.yml", """
                 on: push
                 jobs:
@@ -146,12 +147,27 @@ class WorkflowAnalyzerGitHubTest {
                         uses: codecov/codecov-action@v1
                   b:
                     uses: elsewhere/templates/.github/workflows/codecov.yml@main
-                """, WorkflowAnalyzer.FileLookup.NONE, matcher);
+                """, FileLookup.NONE, matcher);
         assertThat(wf.jobs().get(0).hits().get(0).neverRuns()).isTrue();
         Job b = wf.jobs().get(1);
         assertThat(b.key()).isEqualTo("b");
         assertThat(b.hits().get(0).hit().how()).isEqualTo("wrapper-workflow:elsewhere/templates/.github/workflows/codecov.yml@main");
         assertThat(b.hits().get(0).hit().possible()).isTrue();
         assertThat(wf.problems()).anyMatch(p -> p.contains("not found; job b not followed"));
+    }
+
+    /** Files of other repositories only, by (repository, path, ref); the same tree holds nothing. */
+    interface Remote {
+        Optional<String> read(String repo, String path, String ref);
+    }
+
+    static FileLookup remoteOnly(Remote remote) {
+        return new FileLookup() {
+            @Override public Optional<String> read(String path) { return Optional.empty(); }
+
+            @Override public Optional<String> readRemote(String repo, String ref, String path) {
+                return remote.read(repo, path, ref);
+            }
+        };
     }
 }

@@ -1,9 +1,14 @@
-package io.breachwalk.detect.config;
+package io.breachwalk.detect.formats;
 
 import io.breachwalk.detect.ConfigParseException;
 import io.breachwalk.detect.FileLookup;
 import io.breachwalk.detect.IndicatorMatcher;
 import io.breachwalk.detect.StepHit;
+import io.breachwalk.detect.config.CiFile;
+import io.breachwalk.detect.config.ConfigReader;
+import io.breachwalk.detect.config.JobReport;
+import io.breachwalk.detect.config.JobResult;
+import io.breachwalk.detect.config.SecretNames;
 import io.breachwalk.detect.shell.ShellGuard;
 import io.breachwalk.detect.shell.ShellScan;
 import io.breachwalk.detect.yaml.SafeYaml;

@@ -1,6 +1,9 @@
-package io.breachwalk.detect.config;
+package io.breachwalk.cli;
 
 import io.breachwalk.detect.FileLookup;
+import io.breachwalk.detect.config.CiFile;
+import io.breachwalk.detect.config.ConfigInspector;
+import io.breachwalk.detect.config.JobReport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.breachwalk.detect.IndicatorMatcher;
@@ -17,7 +20,7 @@ class FormatReadersInspectTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        inspector = new ConfigInspector(ConfigInspector.standardReaders(),
+        inspector = new ConfigInspector(ConfigReaders.all(),
                 new IndicatorMatcher(PlaybookLoader.loadBundled("codecov-2021")));
     }
 

@@ -1,8 +1,7 @@
-package io.breachwalk.inspect;
+package io.breachwalk.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.breachwalk.cli.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

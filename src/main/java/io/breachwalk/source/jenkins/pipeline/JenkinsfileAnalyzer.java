@@ -1,12 +1,10 @@
-package io.breachwalk.source.jenkins;
+package io.breachwalk.source.jenkins.pipeline;
+
 
 import io.breachwalk.detect.FileLookup;
 import io.breachwalk.detect.IndicatorMatcher;
 import io.breachwalk.detect.shell.ShellGuard;
 import io.breachwalk.detect.shell.ShellScan;
-import io.breachwalk.playbook.PlaybookException;
-import io.breachwalk.playbook.PlaybookLoader;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -24,7 +22,7 @@ import java.util.regex.Pattern;
  * Every string literal is handed to the shared shell scanner, so a curl kept in a variable is found too, and a
  * repository script or make target it calls is followed through a {@link FileLookup} (a `possible` use whose text names
  * the script: {@code script:scripts/upload.sh:3 bash <(curl ...)}).
- * The one Jenkinsfile reader: the Jenkins walk and `inspect` (io.breachwalk.detect.config.JenkinsfileReader) use it.
+ * The one Jenkinsfile reader: the Jenkins walk and `inspect` (JenkinsfileReader) use it.
  */
 public final class JenkinsfileAnalyzer {
 
@@ -74,15 +72,6 @@ public final class JenkinsfileAnalyzer {
     private static final Pattern OTHER_CRED = Pattern.compile("\\b(credentials|credentialsId)\\s*[:(]\\s*['\"]([^'\"]+)['\"]");
 
     private JenkinsfileAnalyzer() { }
-
-    /** Analyses with the default playbook's indicators; for callers (such as `inspect`) that have no playbook. */
-    public static Analysis analyze(String path, String text) {
-        try {
-            return analyze(path, text, new IndicatorMatcher(PlaybookLoader.loadBundled(PlaybookLoader.DEFAULT_ID)));
-        } catch (PlaybookException e) {
-            throw new IllegalStateException("the bundled playbook does not load: " + e.getMessage(), e);
-        }
-    }
 
     public static Analysis analyze(String path, String text, IndicatorMatcher matcher) {
         return analyze(path, text, matcher, FileLookup.NONE);

@@ -1,12 +1,12 @@
-package io.breachwalk.inspect;
+package io.breachwalk.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.breachwalk.detect.IndicatorMatcher;
 import io.breachwalk.detect.config.CiFile;
 import io.breachwalk.detect.config.ConfigInspector;
-import io.breachwalk.detect.IndicatorMatcher;
-import io.breachwalk.playbook.PlaybookLoader;
 import io.breachwalk.detect.config.JobReport;
+import io.breachwalk.playbook.PlaybookLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +33,7 @@ class CorpusInspectTest {
         for (Map<String, String> rec : SimpleCsv.read(Path.of("src/test/resources/inspect/corpus-expected.csv"))) {
             expected.computeIfAbsent(rec.get("file"), k -> new LinkedHashMap<>()).put(rec.get("job"), rec);
         }
-        ConfigInspector inspector = new ConfigInspector(ConfigInspector.standardReaders(),
+        ConfigInspector inspector = new ConfigInspector(ConfigReaders.all(),
                 new IndicatorMatcher(PlaybookLoader.loadBundled("codecov-2021")));
         List<String> problems = new ArrayList<>();
         int jobs = 0;

@@ -1,20 +1,22 @@
-package io.breachwalk.detect.config;
+package io.breachwalk.source.github.workflow;
+
 
 import io.breachwalk.detect.ConfigParseException;
 import io.breachwalk.detect.FileLookup;
 import io.breachwalk.detect.IndicatorMatcher;
 import io.breachwalk.detect.StepHit;
+import io.breachwalk.detect.config.CiFile;
+import io.breachwalk.detect.config.ConfigReader;
+import io.breachwalk.detect.config.JobReport;
+import io.breachwalk.detect.config.JobResult;
 import io.breachwalk.detect.shell.ShellGuard;
 import io.breachwalk.detect.shell.ShellScan;
 import io.breachwalk.detect.yaml.YNode;
 import io.breachwalk.model.ExposureLevel;
-import io.breachwalk.source.github.WorkflowAnalyzer;
-import io.breachwalk.source.github.WorkflowModel.Hit;
-import io.breachwalk.source.github.WorkflowModel.Job;
-import io.breachwalk.source.github.WorkflowModel.ScopedSecret;
-import io.breachwalk.source.github.WorkflowModel.Step;
-import io.breachwalk.source.github.WorkflowModel;
-
+import io.breachwalk.source.github.workflow.WorkflowModel.Hit;
+import io.breachwalk.source.github.workflow.WorkflowModel.Job;
+import io.breachwalk.source.github.workflow.WorkflowModel.ScopedSecret;
+import io.breachwalk.source.github.workflow.WorkflowModel.Step;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -50,7 +52,7 @@ public final class GitHubWorkflowReader implements ConfigReader {
         String path = file.displayPath();
         WorkflowModel.Workflow wf;
         try {
-            wf = WorkflowAnalyzer.analyze(path, file.text(), sameLookup(lookup), ind);
+            wf = WorkflowAnalyzer.analyze(path, file.text(), normalised(lookup), ind);
         } catch (WorkflowAnalyzer.UnparsableWorkflowException e) {
             String m = e.getMessage();
             throw new ConfigParseException(m.startsWith(path + ": ") ? m.substring(path.length() + 2) : m);
@@ -105,12 +107,18 @@ public final class GitHubWorkflowReader implements ConfigReader {
         return s.name().equals(WorkflowModel.ALL_SECRETS) ? ALL_SECRETS : s.name();
     }
 
-    /** The analyzer's lookup over inspect's: the same tree for local files, readRemote for other repositories. */
-    private static WorkflowAnalyzer.FileLookup sameLookup(FileLookup lookup) {
-        return (repo, path, ref) -> {
-            String p = FileLookup.normalise(path);
-            if (p == null) return Optional.empty();
-            return repo == null ? lookup.read(p) : lookup.readRemote(repo, ref, p);
+    /** Inspect's lookup with paths normalised ("./a/../b" to "b"); empty for a path that leaves the tree. */
+    private static FileLookup normalised(FileLookup lookup) {
+        return new FileLookup() {
+            @Override public Optional<String> read(String path) {
+                String p = FileLookup.normalise(path);
+                return p == null ? Optional.empty() : lookup.read(p);
+            }
+
+            @Override public Optional<String> readRemote(String repo, String ref, String path) {
+                String p = FileLookup.normalise(path);
+                return p == null ? Optional.empty() : lookup.readRemote(repo, ref, p);
+            }
         };
     }
 }

@@ -1,7 +1,12 @@
-package io.breachwalk.detect.config;
+package io.breachwalk.detect.formats;
 
 import io.breachwalk.detect.FileLookup;
 import io.breachwalk.detect.IndicatorMatcher;
+import io.breachwalk.detect.config.CiFile;
+import io.breachwalk.detect.config.ConfigReader;
+import io.breachwalk.detect.config.JobReport;
+import io.breachwalk.detect.config.JobResult;
+import io.breachwalk.detect.config.SecretNames;
 import io.breachwalk.detect.shell.ShellGuard;
 import io.breachwalk.detect.shell.ShellScan;
 import io.breachwalk.detect.yaml.YNode;
@@ -25,7 +30,8 @@ public final class ShellScriptReader implements ConfigReader {
     @Override public boolean looksLike(String text, YNode yaml) { return false; }
 
     /** True for a file a user names that is a shell script by its extension or its first line. */
-    public static boolean isShellScript(String path, String text) {
+    @Override
+    public boolean takesNamedFile(String path, String text) {
         String p = path.toLowerCase();
         return p.endsWith(".sh") || p.endsWith(".bash") || SHEBANG.matcher(text).find();
     }

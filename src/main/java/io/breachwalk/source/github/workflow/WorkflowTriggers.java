@@ -1,8 +1,8 @@
-package io.breachwalk.source.github;
+package io.breachwalk.source.github.workflow;
+
 
 import io.breachwalk.detect.yaml.SafeYaml;
 import io.breachwalk.detect.yaml.YNode;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,11 +16,11 @@ import java.util.regex.Pattern;
  * would have run a job: certainly (a push to that branch), maybe (a filter on paths, a manual or external event, a
  * condition that cannot be read), or never (the filters rule the branch out).
  */
-final class WorkflowTriggers {
-    enum Fire { CERTAIN, MAYBE, NEVER }
+public final class WorkflowTriggers {
+    public enum Fire { CERTAIN, MAYBE, NEVER }
 
     /** An event that could start the workflow, and how sure that is. */
-    record Chance(String event, Fire fire) {}
+    public record Chance(String event, Fire fire) {}
 
     private record Trigger(List<String> branches, List<String> branchesIgnore, boolean paths, boolean tagsOnly) {}
 
@@ -39,7 +39,7 @@ final class WorkflowTriggers {
     }
 
     /** Reads `on:` and the jobs' `if:`; a file that does not parse has no known events (every chance is MAYBE). */
-    static WorkflowTriggers parse(String yaml) {
+    public static WorkflowTriggers parse(String yaml) {
         Map<String, Trigger> events = new LinkedHashMap<>();
         Map<String, String> conditions = new LinkedHashMap<>();
         YNode root;
@@ -102,7 +102,7 @@ final class WorkflowTriggers {
         return out;
     }
 
-    String jobCondition(String key) {
+    public String jobCondition(String key) {
         return jobConditions.get(key);
     }
 
@@ -111,7 +111,7 @@ final class WorkflowTriggers {
      * branch only), a pull_request_target whose base it is, a manual or external event. A `pull_request` runs the
      * pull request's head, judged from the pull requests themselves ({@link #onPullRequest}).
      */
-    List<Chance> onBranch(String branch, boolean defaultBranch) {
+    public List<Chance> onBranch(String branch, boolean defaultBranch) {
         if (events == null) {
             return List.of(new Chance("unknown", Fire.MAYBE));
         }
@@ -134,7 +134,7 @@ final class WorkflowTriggers {
     }
 
     /** A pull request's head, for a pull request into {@code base}: only `pull_request` runs that version. */
-    List<Chance> onPullRequest(String base) {
+    public List<Chance> onPullRequest(String base) {
         if (events == null) {
             return List.of(new Chance("pull_request", Fire.MAYBE));
         }
@@ -185,7 +185,7 @@ final class WorkflowTriggers {
     }
 
     /** How an `if:` reads for one event: TRUE, FALSE, or null when it cannot be told from the file. */
-    static Boolean condition(String cond, String event) {
+    public static Boolean condition(String cond, String event) {
         if (cond == null || cond.isBlank() || ALWAYS_TRUE.matcher(cond).matches()) {
             return Boolean.TRUE;
         }

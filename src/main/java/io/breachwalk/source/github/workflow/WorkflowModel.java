@@ -1,7 +1,7 @@
-package io.breachwalk.source.github;
+package io.breachwalk.source.github.workflow;
+
 
 import io.breachwalk.model.ExposureLevel;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.breachwalk.source.jenkins;
+package io.breachwalk.source.jenkins.pipeline;
 
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
