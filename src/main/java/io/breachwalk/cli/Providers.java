@@ -1,5 +1,7 @@
 package io.breachwalk.cli;
 
+import io.breachwalk.detect.config.ConfigReader;
+import io.breachwalk.detect.formats.FormatReaders;
 import io.breachwalk.model.ProviderTraits;
 import io.breachwalk.source.Provider;
 import io.breachwalk.source.github.GitHubProvider;
@@ -37,6 +39,19 @@ final class Providers {
         List<String> names = new ArrayList<>();
         all.forEach(p -> names.addAll(p.credentialVariables()));
         return names;
+    }
+
+    /**
+     * The readers `inspect` uses: each provider's own (GitHub workflows, Jenkinsfiles), then the formats of CI systems
+     * without a walk, then shell scripts. Only Jenkinsfiles and scripts are read from text that is not YAML, so the
+     * providers' readers go first without taking another format's files.
+     */
+    List<ConfigReader> configReaders() {
+        List<ConfigReader> readers = new ArrayList<>();
+        all.forEach(p -> readers.addAll(p.configReaders()));
+        readers.addAll(FormatReaders.withoutWalk());
+        readers.add(FormatReaders.fallback());
+        return readers;
     }
 
     /** How the reports speak of each provider, by provider name. */

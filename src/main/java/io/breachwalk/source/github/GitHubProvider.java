@@ -1,7 +1,7 @@
 package io.breachwalk.source.github;
 
 import io.breachwalk.detect.config.ConfigReader;
-import io.breachwalk.detect.config.GitHubWorkflowReader;
+import io.breachwalk.source.github.workflow.GitHubWorkflowReader;
 import io.breachwalk.evidence.EvidenceStore;
 import io.breachwalk.model.EvidenceRecord;
 import io.breachwalk.model.ProviderTraits;

@@ -1,7 +1,7 @@
 package io.breachwalk.source.jenkins;
 
 import io.breachwalk.detect.config.ConfigReader;
-import io.breachwalk.detect.config.JenkinsfileReader;
+import io.breachwalk.source.jenkins.pipeline.JenkinsfileReader;
 import io.breachwalk.evidence.EvidenceStore;
 import io.breachwalk.model.EvidenceRecord;
 import io.breachwalk.model.ProviderTraits;
