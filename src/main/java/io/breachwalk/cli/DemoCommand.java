@@ -59,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
     /** Starts every simulator on its sample into {@code estates}; false after one line on stderr when one cannot. */
     private boolean started(List<DemoEstate<?>> estates) {
         try {
-            for (DemoEstate.Starter starter : Simulators.demos()) {
+            for (DemoEstate.Starter starter : main.providers.demos()) {
                 estates.add(starter.start());
             }
             return true;

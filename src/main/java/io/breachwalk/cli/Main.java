@@ -54,12 +54,12 @@ public class Main implements Runnable {
 
     /** Runs one command line; tests call this in-process with their own environment and streams. */
     public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-        return run(args, env, out, err, Providers.STANDARD.get());
+        return run(args, env, out, err, Providers.STANDARD);
     }
 
     /** The same with another provider list (a test registers a provider of its own this way). */
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err,
-                   List<io.breachwalk.source.Provider> providerList) {
+                   List<Providers.Entry> providerList) {
         Providers providers = new Providers(providerList);
         CommandLine cli = new CommandLine(new Main(env, out, err, providers));
         ScanCommand.addProviders(cli.getSubcommands().get("scan"), providers.all());

@@ -3,6 +3,9 @@ package io.breachwalk.cli;
 import io.breachwalk.detect.config.ConfigReader;
 import io.breachwalk.detect.formats.FormatReaders;
 import io.breachwalk.model.ProviderTraits;
+import io.breachwalk.sim.DemoEstate;
+import io.breachwalk.sim.github.GitHubSimulator;
+import io.breachwalk.sim.jenkins.JenkinsSimulator;
 import io.breachwalk.source.Provider;
 import io.breachwalk.source.github.GitHubProvider;
 import io.breachwalk.source.jenkins.JenkinsProvider;
@@ -15,19 +18,36 @@ import java.util.function.Supplier;
 
 /**
  * The CI providers breachwalk knows, in the order they are walked and listed: adding a provider adds one line to
- * {@link #STANDARD}. Fresh instances per command line, since each holds that line's parsed flags.
+ * {@link #STANDARD}, naming its {@link Provider} and the simulator `demo` serves for it. Fresh provider instances per
+ * command line, since each holds that line's parsed flags.
  */
 final class Providers {
 
-    static final Supplier<List<Provider>> STANDARD = () -> List.of(
-            new GitHubProvider(),
-            new JenkinsProvider()
+    /** A provider and the starter of its sample estate for `demo` (null: none in the demo). */
+    record Entry(Supplier<Provider> provider, DemoEstate.Starter demo) {
+    }
+
+    static final List<Entry> STANDARD = List.of(
+            new Entry(GitHubProvider::new, GitHubSimulator::startDemo),
+            new Entry(JenkinsProvider::new, JenkinsSimulator::startDemo)
     );
 
     private final List<Provider> all;
+    private final List<DemoEstate.Starter> demos;
 
-    Providers(List<Provider> all) {
-        this.all = List.copyOf(all);
+    Providers(List<Entry> entries) {
+        this.all = entries.stream().map(e -> e.provider().get()).toList();
+        this.demos = entries.stream().map(Entry::demo).filter(java.util.Objects::nonNull).toList();
+    }
+
+    /** The standard providers, as a command line gets them. */
+    static Providers standard() {
+        return new Providers(STANDARD);
+    }
+
+    /** The simulators `demo` serves, in banner order. */
+    List<DemoEstate.Starter> demos() {
+        return demos;
     }
 
     List<Provider> all() {

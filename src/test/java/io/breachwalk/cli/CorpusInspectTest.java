@@ -33,7 +33,7 @@ class CorpusInspectTest {
         for (Map<String, String> rec : SimpleCsv.read(Path.of("src/test/resources/inspect/corpus-expected.csv"))) {
             expected.computeIfAbsent(rec.get("file"), k -> new LinkedHashMap<>()).put(rec.get("job"), rec);
         }
-        ConfigInspector inspector = new ConfigInspector(new Providers(Providers.STANDARD.get()).configReaders(),
+        ConfigInspector inspector = new ConfigInspector(Providers.standard().configReaders(),
                 new IndicatorMatcher(PlaybookLoader.loadBundled("codecov-2021")));
         List<String> problems = new ArrayList<>();
         int jobs = 0;

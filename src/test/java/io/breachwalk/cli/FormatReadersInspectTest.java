@@ -20,7 +20,7 @@ class FormatReadersInspectTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        inspector = new ConfigInspector(new Providers(Providers.STANDARD.get()).configReaders(),
+        inspector = new ConfigInspector(Providers.standard().configReaders(),
                 new IndicatorMatcher(PlaybookLoader.loadBundled("codecov-2021")));
     }
 

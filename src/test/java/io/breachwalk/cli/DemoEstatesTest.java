@@ -10,16 +10,19 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** `demo` runs `scan` on the arguments its simulators name: each list must be a valid `scan` command line. */
-class SimulatorsTest {
+class DemoEstatesTest {
 
     @Test
     void everyDemoEstateNamesItsTargetsAsScanArguments() throws Exception {
         List<String> providers = new ArrayList<>();
-        for (DemoEstate.Starter starter : Simulators.demos()) {
+        Providers standard = Providers.standard();
+        for (DemoEstate.Starter starter : standard.demos()) {
             try (DemoEstate<?> demo = starter.start()) {
                 providers.add(demo.simulator().provider());
                 ScanCommand scan = new ScanCommand();
-                CommandLine.ParseResult parsed = new CommandLine(scan).parseArgs(demo.scanArgs().toArray(String[]::new));
+                CommandLine line = new CommandLine(scan);
+                ScanCommand.addProviders(line, standard.all());
+                CommandLine.ParseResult parsed = line.parseArgs(demo.scanArgs().toArray(String[]::new));
                 assertThat(parsed.unmatched()).as(demo.description()).isEmpty();
                 assertThat(parsed.matchedOptions()).as(demo.description()).isNotEmpty();
                 assertThat(String.join(" ", demo.scanArgs())).contains(demo.url());
