@@ -3,15 +3,16 @@ package io.breachwalk.cli;
 import io.breachwalk.report.JsonReport;
 import io.breachwalk.files.OwnerOnlyFiles;
 import io.breachwalk.report.ReportBuilder;
-import io.breachwalk.sim.github.GitHubSimulator;
-import io.breachwalk.sim.jenkins.JenkinsSample;
-import io.breachwalk.source.ScanOptions;
+import io.breachwalk.sim.DemoEstate;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,8 @@ import java.util.concurrent.Callable;
 
 /**
  * Serves the bundled sample estate on loopback and scans it with the same code as a live scan: the simulators speak
- * the providers' real APIs, so the clients, pagination, secret resolution and reports are all the real ones.
+ * the providers' real APIs, so the clients, pagination, secret resolution and reports are all the real ones. The scan
+ * is the `scan` command itself, given the arguments each simulator names: demo knows no provider option.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Scan the bundled sample estate (simulated on loopback): no network, no tokens.")
@@ -44,20 +46,47 @@ final class DemoCommand implements Callable<Integer> {
         if (!OutputFolder.usable(OwnerOnlyFiles.normalized(out), JsonReport.FILE, force, "", main.err)) {
             return Exits.USAGE;
         }
-        try (GitHubSimulator.Demo github = GitHubSimulator.startDemo(); JenkinsSample jenkins = JenkinsSample.start()) {
-            Map<String, String> env = new HashMap<>(github.env());
-            env.putAll(jenkins.env());
-            ScanOptions options = new ScanOptions(github.orgs(), List.of(), github.githubUrl(), jenkins.url(),
-                    jenkins.jobs(), 4, out);
-            main.err.println("breachwalk demo: sample estate served on loopback (GitHub organization "
-                    + String.join(", ", github.orgs()) + " at " + github.githubUrl() + ", Jenkins at " + jenkins.url()
-                    + ")");
-            // The estate, not its loopback ports (new each run), identifies the demo's scan: an interrupted demo resumes.
-            return new ScanRun(env, main.out, main.err, quiet).force(force)
-                    .estateKey("sample estate of breachwalk " + ReportBuilder.version()).run(null, null, null, options);
-        } catch (IOException e) {
-            main.err.println("breachwalk: cannot start the sample estate on loopback (" + e.getMessage() + ")");
-            return Exits.USAGE;
+        List<DemoEstate<?>> estates = new ArrayList<>();
+        try {
+            return started(estates) ? scan(estates) : Exits.USAGE;
+        } finally {
+            for (int i = estates.size() - 1; i >= 0; i--) {
+                estates.get(i).close();
+            }
         }
+    }
+
+    /** Starts every simulator on its sample into {@code estates}; false after one line on stderr when one cannot. */
+    private boolean started(List<DemoEstate<?>> estates) {
+        try {
+            for (DemoEstate.Starter starter : main.providers.demos()) {
+                estates.add(starter.start());
+            }
+            return true;
+        } catch (IOException | UncheckedIOException e) {
+            String reason = e instanceof UncheckedIOException u ? u.getCause().getMessage() : e.getMessage();
+            main.err.println("breachwalk: cannot start the sample estate on loopback (" + reason + ")");
+            return false;
+        }
+    }
+
+    private int scan(List<DemoEstate<?>> estates) {
+        // The simulators' environment only: the user's own credential variables play no part in the demo.
+        Map<String, String> env = new HashMap<>();
+        List<String> args = new ArrayList<>();
+        List<String> described = new ArrayList<>();
+        for (DemoEstate<?> estate : estates) {
+            env.putAll(estate.env());
+            args.addAll(estate.scanArgs());
+            described.add(estate.description());
+        }
+        main.err.println("breachwalk demo: sample estate served on loopback (" + String.join(", ", described) + ")");
+        ScanCommand scan = new ScanCommand();
+        scan.main = main;
+        CommandLine line = new CommandLine(scan);
+        ScanCommand.addProviders(line, main.providers.all());
+        line.parseArgs(args.toArray(String[]::new));
+        // The estate, not its loopback ports (new each run), identifies the demo's scan: an interrupted demo resumes.
+        return scan.scan(env, "sample estate of breachwalk " + ReportBuilder.version(), out, force, quiet);
     }
 }

@@ -114,7 +114,7 @@ final class InspectCommand implements Callable<Integer> {
         }
         Playbook pb = loaded.playbook();
         Window window = loaded.window();
-        ConfigInspector inspector = new ConfigInspector(ConfigInspector.standardReaders(),
+        ConfigInspector inspector = new ConfigInspector(main.providers.configReaders(),
                 new IndicatorMatcher(pb));
         if (provider != null && inspector.byProvider(provider).isEmpty()) {
             main.err.println("breachwalk: inspect: unknown --provider `" + SafeText.terminal(provider) + "`; use one of: "

@@ -36,11 +36,14 @@ public class Main implements Runnable {
     final Map<String, String> env;
     final PrintStream out;
     final PrintStream err;
+    /** This command line's providers, each holding the flags `scan` parsed into it. */
+    final Providers providers;
 
-    Main(Map<String, String> env, PrintStream out, PrintStream err) {
+    Main(Map<String, String> env, PrintStream out, PrintStream err, Providers providers) {
         this.env = env;
         this.out = out;
         this.err = err;
+        this.providers = providers;
     }
 
     public static void main(String[] args) {
@@ -51,7 +54,15 @@ public class Main implements Runnable {
 
     /** Runs one command line; tests call this in-process with their own environment and streams. */
     public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-        CommandLine cli = new CommandLine(new Main(env, out, err));
+        return run(args, env, out, err, Providers.STANDARD);
+    }
+
+    /** The same with another provider list (a test registers a provider of its own this way). */
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err,
+                   List<Providers.Entry> providerList) {
+        Providers providers = new Providers(providerList);
+        CommandLine cli = new CommandLine(new Main(env, out, err, providers));
+        ScanCommand.addProviders(cli.getSubcommands().get("scan"), providers.all());
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         // Wide enough that no default, URL or path in a description is broken across lines (picocli breaks at
@@ -103,7 +114,9 @@ public class Main implements Runnable {
 
     @Override
     public void run() {
-        new CommandLine(this).usage(out);
+        CommandLine cli = new CommandLine(this);
+        ScanCommand.addProviders(cli.getSubcommands().get("scan"), providers.all());
+        cli.usage(out);
     }
 
     /** `breachwalk version`, the same as `breachwalk --version` (as with `gh version`, `git version`). */

@@ -6,7 +6,6 @@ import io.breachwalk.source.CiSource;
 import io.breachwalk.source.RetryPolicy;
 import io.breachwalk.source.ScanOptions;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
@@ -28,21 +27,7 @@ final class ScanBlock {
     /** Targets and options of a live scan, as the flags gave them. */
     static ScanReport.ScanInfo asked(ScanOptions o, RetryPolicy retry) {
         Map<String, Object> targets = new TreeMap<>();
-        if (!o.githubOrgs().isEmpty() || !o.githubRepos().isEmpty()) {
-            targets.put("github_url", withoutUserInfo(o.githubUrl()));
-        }
-        if (!o.githubOrgs().isEmpty()) {
-            targets.put("github_orgs", o.githubOrgs());
-        }
-        if (!o.githubRepos().isEmpty()) {
-            targets.put("github_repos", o.githubRepos());
-        }
-        if (o.jenkinsUrl() != null) {
-            targets.put("jenkins_url", withoutUserInfo(o.jenkinsUrl()));
-        }
-        if (!o.jenkinsJobs().isEmpty()) {
-            targets.put("jenkins_jobs", o.jenkinsJobs());
-        }
+        o.providers().forEach(p -> targets.putAll(p.reportTargets()));
         Map<String, Object> options = new TreeMap<>();
         options.put("concurrency", o.concurrency());
         options.put("retries", retry.maxAttempts());
@@ -83,19 +68,5 @@ final class ScanBlock {
                     .orElse(m));
         }
         return out;
-    }
-
-    /** `https://user:token@host/` reads `https://host/`: a URL flag may carry credentials; the report never does. */
-    static String withoutUserInfo(String url) {
-        try {
-            URI u = URI.create(url);
-            if (u.getRawUserInfo() == null) {
-                return url;
-            }
-            return new URI(u.getScheme(), null, u.getHost(), u.getPort(), u.getPath(), u.getQuery(), u.getFragment())
-                    .toString();
-        } catch (IllegalArgumentException | java.net.URISyntaxException e) {
-            return url.replaceAll("//[^/@]*@", "//");
-        }
     }
 }

@@ -7,8 +7,6 @@ import io.breachwalk.exposure.Ledger;
 import io.breachwalk.exposure.SecretTypes;
 import io.breachwalk.model.EvidenceLink;
 import io.breachwalk.model.EvidenceRecord;
-import io.breachwalk.source.github.GitHubOffline;
-import io.breachwalk.source.jenkins.JenkinsOffline;
 import io.breachwalk.model.Gap;
 import io.breachwalk.model.RotationItem;
 import io.breachwalk.model.WalkResult;
@@ -27,11 +25,11 @@ import io.breachwalk.source.CiSource;
 import io.breachwalk.source.Findings;
 import io.breachwalk.source.Journal;
 import io.breachwalk.source.Progress;
+import io.breachwalk.source.Provider;
 import io.breachwalk.source.RetryPolicy;
 import io.breachwalk.source.ScanContext;
 import io.breachwalk.source.ScanOptions;
 import io.breachwalk.source.SourceException;
-import io.breachwalk.source.SourceFactory;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -45,6 +43,7 @@ import java.util.Map;
 final class ScanRun {
 
     private final Map<String, String> env;
+    private final Providers providers;
     private final PrintStream out;
     private final PrintStream err;
     private final boolean quiet;
@@ -54,8 +53,9 @@ final class ScanRun {
     /** What was asked, for report.json's `scan` block (set by run and runOffline). */
     private ScanReport.ScanInfo asked = new ScanReport.ScanInfo(null, Map.of(), Map.of(), Map.of());
 
-    ScanRun(Map<String, String> env, PrintStream out, PrintStream err, boolean quiet) {
+    ScanRun(Map<String, String> env, Providers providers, PrintStream out, PrintStream err, boolean quiet) {
         this.env = env;
+        this.providers = providers;
         this.out = out;
         this.err = err;
         this.quiet = quiet;
@@ -87,9 +87,10 @@ final class ScanRun {
             return String.join("|", playbook.id(), playbook.source(), window.since().toString(),
                     window.until().toString(), estateKey);
         }
-        return String.join("|", playbook.id(), playbook.source(), window.since().toString(), window.until().toString(),
-                String.valueOf(o.githubOrgs()), String.valueOf(o.githubRepos()), o.githubUrl(),
-                String.valueOf(o.jenkinsUrl()), String.valueOf(o.jenkinsJobs()));
+        List<String> parts = new ArrayList<>(List.of(playbook.id(), playbook.source(), window.since().toString(),
+                window.until().toString()));
+        o.providers().forEach(p -> parts.add(p.resumeKey()));
+        return String.join("|", parts);
     }
 
     /** The scan in words, for the message of a later, different scan in the same folder. */
@@ -98,12 +99,7 @@ final class ScanRun {
             return "the demo";
         }
         List<String> targets = new ArrayList<>();
-        o.githubOrgs().forEach(t -> targets.add("--github-org " + t));
-        o.githubRepos().forEach(t -> targets.add("--github-repo " + t));
-        if (o.jenkinsUrl() != null) {
-            targets.add("--jenkins-url " + o.jenkinsUrl());
-        }
-        o.jenkinsJobs().forEach(t -> targets.add("--jenkins-job " + t));
+        o.providers().forEach(p -> targets.addAll(p.targetWords()));
         return playbook.id() + " scan of " + String.join(" ", targets);
     }
 
@@ -165,8 +161,8 @@ final class ScanRun {
 
         List<CiSource> sources = new ArrayList<>();
         try {
-            for (SourceFactory factory : SourceRegistry.factories()) {
-                factory.create(options, env).ifPresent(sources::add);
+            for (Provider provider : options.requested()) {
+                sources.add(provider.create(env));
             }
         } catch (SourceException e) {
             err.println("breachwalk: " + e.getMessage());
@@ -177,7 +173,7 @@ final class ScanRun {
             return Exits.USAGE;
         }
 
-        Redactor redactor = Redactor.forEnvironment(env);
+        Redactor redactor = Redactor.forEnvironment(env, providers.credentialVariables());
         Findings findings = new Findings();
         Started started = start(out, identity(playbook, window, options), about(playbook, options), "resume journal");
         if (started == null) {
@@ -308,20 +304,21 @@ final class ScanRun {
         for (Gap g : manifest.gaps()) {
             findings.gap(g); // what the online walk could not check stays unchecked
         }
-        java.util.Set<String> providers = new java.util.TreeSet<>();
-        manifest.records().forEach(r -> providers.add(r.provider()));
-        for (String provider : providers) {
+        java.util.Set<String> inEvidence = new java.util.TreeSet<>();
+        manifest.records().forEach(r -> inEvidence.add(r.provider()));
+        for (String provider : inEvidence) {
             findings.gap(new Gap(provider, "", "", "", Gap.OFFLINE_REANALYSIS, "re-analysed offline from "
                     + evidenceDir.getFileName() + " (evidence of a scan of " + manifest.since() + " to "
                     + manifest.until() + "): secret stores and rotation status are as listed then; runs whose "
                     + "configuration referenced no indicator then have no job records (NOT_IN_EVIDENCE if that "
                     + "changed); run listings and the online walk's gaps are repeated as they were", false));
         }
-        List<CiSource> sources = List.of(new GitHubOffline(store, manifest.records()),
-                new JenkinsOffline(store, manifest.records()));
+        List<CiSource> sources = providers.all().stream()
+                .map(p -> p.offline(store, manifest.records().stream().filter(r -> r.provider().equals(p.name()))
+                        .toList())).toList();
         try {
             return walkAndReport(playbook, window, outDir, concurrency, sources, files, findings, journal,
-                    Redactor.forEnvironment(env), null);
+                    Redactor.forEnvironment(env, providers.credentialVariables()), null);
         } finally {
             endRun(folder, outDir, journal, "journal");
         }
@@ -387,6 +384,7 @@ final class ScanRun {
         WalkResult walk = findings.snapshot();
         List<RotationItem> rotation = new Ledger(playbook, SecretTypes.bundled()).rotation(walk.exposures());
         ScanReport report = ReportBuilder.build(playbook, window, walk, rotation, redactor)
+                .withTraits(providers.traits())
                 .withScan(ScanBlock.of(asked, sources, java.time.Clock.systemUTC()));
         if (!unusable.isEmpty()) {
             report = report.withStopped(ScanBlock.stopped(report, unusable));

@@ -214,7 +214,7 @@ final class TicketsCommand implements Callable<Integer> {
                 usage(what + ": " + file + " is not a breachwalk report.json (no playbook or rotation)");
                 return null;
             }
-            return r;
+            return r.withTraits(main.providers.traits()); // report.json holds findings, not the providers' words
         } catch (IOException e) {
             usage(what + ": " + file + " is not a readable breachwalk report.json ("
                     + e.getMessage().lines().findFirst().orElse("") + ")");

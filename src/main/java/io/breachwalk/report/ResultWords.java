@@ -1,6 +1,7 @@
 package io.breachwalk.report;
 
 import io.breachwalk.model.Gap;
+import io.breachwalk.model.ProviderTraits;
 import io.breachwalk.model.RotationItem;
 import io.breachwalk.model.RotationStatus;
 
@@ -104,12 +105,13 @@ public final class ResultWords {
      * One provider whose secret stores could not be listed (SECRETS_UNLISTABLE): the stores, the rotation rows that
      * are REVIEW because of it, and the permission that would have listed them.
      */
-    public record Unlistable(String provider, List<String> stores, List<RotationItem> review, String permission) {
+    public record Unlistable(String provider, String account, List<String> stores, List<RotationItem> review,
+                             String permission) {
 
         /** One sentence: what could not be listed, what that made REVIEW, what to grant. */
         public String sentence() {
             StringBuilder b = new StringBuilder();
-            b.append(provider).append(": the ").append(provider.equals("jenkins") ? "user" : "token")
+            b.append(provider).append(": the ").append(account)
                     .append(" could not list the secrets of ");
             b.append(names(stores, "store", "stores"));
             if (review.isEmpty()) {
@@ -133,15 +135,6 @@ public final class ResultWords {
         }
     }
 
-    /** What to grant so that a provider's secret stores can be listed. */
-    static String permission(String provider) {
-        return switch (provider) {
-            case "github-actions" -> "the token Secrets: read, Environments: read and Organization secrets: read";
-            case "jenkins" -> "the user in JENKINS_USER Credentials/View";
-            default -> "the token read access to the secret settings";
-        };
-    }
-
     /** Per provider, in report order: the stores a SECRETS_UNLISTABLE gap names and the REVIEW rows they explain. */
     public static List<Unlistable> unlistable(ScanReport report) {
         Map<String, List<Gap>> byProvider = new LinkedHashMap<>();
@@ -152,16 +145,18 @@ public final class ResultWords {
         }
         List<Unlistable> out = new ArrayList<>();
         byProvider.forEach((provider, gaps) -> {
+            ProviderTraits words = report.traits(provider);
             Set<String> stores = new LinkedHashSet<>();
             for (Gap g : gaps) {
-                boolean jenkins = provider.equals("jenkins");
-                stores.add(g.project() == null || g.project().isEmpty() ? (jenkins ? "the system store" : g.host())
-                        : jenkins ? "folder " + g.project() : g.project());
+                boolean instance = g.project() == null || g.project().isEmpty();
+                stores.add(instance ? (words.instanceStore().isEmpty() ? g.host() : words.instanceStore())
+                        : words.projectStoreWord().isEmpty() ? g.project()
+                        : words.projectStoreWord() + " " + g.project());
             }
             List<RotationItem> review = report.rotation().stream()
                     .filter(r -> r.status() == RotationStatus.REVIEW && !"literal".equals(r.secretScope()))
                     .filter(r -> gaps.stream().anyMatch(g -> explains(g, r))).toList();
-            out.add(new Unlistable(provider, List.copyOf(stores), review, permission(provider)));
+            out.add(new Unlistable(provider, words.account(), List.copyOf(stores), review, words.listPermission()));
         });
         return out;
     }

@@ -2,6 +2,7 @@ package io.breachwalk.report;
 
 import io.breachwalk.exposure.Ledger;
 import io.breachwalk.model.Exposure;
+import io.breachwalk.model.ProviderTraits;
 import io.breachwalk.model.RotationItem;
 import io.breachwalk.model.SecretState;
 
@@ -24,7 +25,10 @@ public final class RotationNotes {
 
     private final Map<String, List<Exposure>> bySecret = new LinkedHashMap<>();
 
+    private final java.util.function.Function<String, ProviderTraits> traits;
+
     public RotationNotes(ScanReport report) {
+        this.traits = report::traits;
         for (Exposure e : report.exposures()) {
             bySecret.computeIfAbsent(Ledger.secretId(report.playbook().id(), e), k -> new ArrayList<>()).add(e);
         }
@@ -51,7 +55,7 @@ public final class RotationNotes {
     }
 
     public String statusNote(RotationItem r) {
-        return statusNote(r, exposures(r));
+        return statusNote(r, exposures(r), traits.apply(r.provider()));
     }
 
     /**
@@ -98,7 +102,7 @@ public final class RotationNotes {
     }
 
     /** The status in words: why the row says what it says and what settles it. */
-    public static String statusNote(RotationItem r, List<Exposure> exposures) {
+    public static String statusNote(RotationItem r, List<Exposure> exposures, ProviderTraits traits) {
         String last = r.lastExposedAt() == null ? "its last exposure" : SafeText.time(r.lastExposedAt());
         String changed = SafeText.time(r.secretUpdatedAt());
         return switch (r.status()) {
@@ -110,20 +114,20 @@ public final class RotationNotes {
                     + " during the job";
             case MISSING -> "no store visible to the jobs holds it now: confirm that the value was revoked where it"
                     + " was issued (deleting it from CI does not revoke it)";
-            case REVIEW -> "no change time available (" + reviewReason(r, exposures)
+            case REVIEW -> "no change time available (" + reviewReason(r, exposures, traits)
                     + "): rotate unless you can show it was changed after " + last;
         };
     }
 
-    private static String reviewReason(RotationItem r, List<Exposure> exposures) {
+    private static String reviewReason(RotationItem r, List<Exposure> exposures, ProviderTraits traits) {
         if ("literal".equals(r.secretScope())) {
             return "it is written into the job's configuration; only its issuer knows";
         }
         if ("unresolved".equals(r.secretScope())) {
             return "its store could not be listed; see coverage.csv";
         }
-        if ("jenkins".equals(r.provider())) {
-            return "Jenkins keeps none for credentials";
+        if (!traits.keepsSecretChangeTimes()) {
+            return traits.displayName() + " keeps none for " + traits.secretWord();
         }
         if (exposures.stream().anyMatch(e -> e.state() == SecretState.UNKNOWN)) {
             return "its store could not be listed; see coverage.csv";

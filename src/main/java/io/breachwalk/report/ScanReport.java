@@ -1,10 +1,12 @@
 package io.breachwalk.report;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.breachwalk.model.Exposure;
 import io.breachwalk.model.Gap;
 import io.breachwalk.model.JobFinding;
+import io.breachwalk.model.ProviderTraits;
 import io.breachwalk.model.RotationItem;
 
 import java.time.Instant;
@@ -29,10 +31,33 @@ public record ScanReport(
         @JsonProperty("exposures") List<Exposure> exposures,
         @JsonProperty("rotation") List<RotationItem> rotation,
         @JsonProperty("coverage") List<Gap> coverage,
-        @JsonProperty("evidence") Map<String, List<String>> evidence) {
+        @JsonProperty("evidence") Map<String, List<String>> evidence,
+        @JsonIgnore Map<String, ProviderTraits> traits) {
 
     public ScanReport {
         evidence = evidence == null ? Map.of() : evidence; // reports written before evidence existed
+        traits = traits == null ? Map.of() : Map.copyOf(traits);
+    }
+
+    /** Jackson's and the writers' constructor: the providers' words are added by {@link #withTraits}. */
+    public ScanReport(String tool, String version, ScanInfo scan, PlaybookInfo playbook, WindowInfo window,
+                      Summary summary, List<JobFinding> jobs, List<Exposure> exposures, List<RotationItem> rotation,
+                      List<Gap> coverage, Map<String, List<String>> evidence) {
+        this(tool, version, scan, playbook, window, summary, jobs, exposures, rotation, coverage, evidence, Map.of());
+    }
+
+    /**
+     * The same findings with the providers' words (change times, account, what to grant): given by the providers in
+     * `cli`, never stored in report.json, so that the writers name no provider.
+     */
+    public ScanReport withTraits(Map<String, ProviderTraits> providerTraits) {
+        return new ScanReport(tool, version, scan, playbook, window, summary, jobs, exposures, rotation, coverage,
+                evidence, providerTraits);
+    }
+
+    /** How the reports speak of this provider's secrets; generic words for one no provider described. */
+    public ProviderTraits traits(String provider) {
+        return traits.getOrDefault(provider, ProviderTraits.generic(provider));
     }
 
     public ScanReport(String tool, String version, PlaybookInfo playbook, WindowInfo window, Summary summary,
@@ -49,7 +74,7 @@ public record ScanReport(
     /** The same findings, stamped with when, what and as whom they were scanned. */
     public ScanReport withScan(ScanInfo info) {
         return new ScanReport(tool, version, info, playbook, window, summary, jobs, exposures, rotation, coverage,
-                evidence);
+                evidence, traits);
     }
 
     /**
@@ -61,7 +86,7 @@ public record ScanReport(
         return new ScanReport(tool, version, scan, playbook, window, new Summary(s.examined(), s.jobsRan(),
                 s.jobsNotRun(), s.jobsUnknown(), s.projectsAffected(), s.secrets(), s.secretsByPriority(),
                 s.secretsByStatus(), s.gaps(), s.blockingGaps(), s.apiRequests(), STOPPED_EXIT, messages), jobs,
-                exposures, rotation, coverage, evidence);
+                exposures, rotation, coverage, evidence, traits);
     }
 
     /** The exit status of a scan in which a provider could not run (DESIGN 5.1: a configuration error). */

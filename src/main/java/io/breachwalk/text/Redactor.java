@@ -15,9 +15,6 @@ import java.util.regex.Pattern;
  */
 public final class Redactor {
 
-    /** Environment variables whose values breachwalk uses as credentials. */
-    public static final List<String> CREDENTIAL_VARIABLES = List.of("GITHUB_TOKEN", "GH_TOKEN", "JENKINS_TOKEN",
-            "GITLAB_TOKEN", "CIRCLECI_TOKEN", "TRAVIS_TOKEN");
     private static final Pattern AUTH_HEADER = Pattern.compile("(?i)(authorization\\s*[:=]\\s*)(bearer|token|basic)?\\s*[^\\s,;\"']+");
     private static final Pattern URL_USERINFO = Pattern.compile("(?i)\\b(https?://)([^/@\\s:]+):([^/@\\s]+)@");
 
@@ -30,10 +27,13 @@ public final class Redactor {
         this.shapes = List.copyOf(shapes);
     }
 
-    /** The credentials in this environment plus every token shape of the bundled secret types. */
-    public static Redactor forEnvironment(Map<String, String> env) {
+    /**
+     * The values of these credential variables (each provider names its own) in this environment, plus every token
+     * shape of the bundled secret types.
+     */
+    public static Redactor forEnvironment(Map<String, String> env, List<String> credentialVariables) {
         List<String> values = new ArrayList<>();
-        for (String name : CREDENTIAL_VARIABLES) {
+        for (String name : credentialVariables) {
             String v = env.get(name);
             if (v != null) {
                 values.add(v);

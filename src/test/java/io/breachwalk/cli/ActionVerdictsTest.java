@@ -3,7 +3,8 @@ package io.breachwalk.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.breachwalk.sim.github.GitHubSimulator;
-import io.breachwalk.sim.jenkins.JenkinsSample;
+import io.breachwalk.sim.DemoEstate;
+import io.breachwalk.sim.jenkins.JenkinsSimulator;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
@@ -100,7 +101,7 @@ class ActionVerdictsTest {
 
     @Test
     void aJenkinsOnlyScanRanksCredentialsByTypeAndExitsOne(@TempDir Path tmp) throws Exception {
-        try (JenkinsSample jenkins = JenkinsSample.start()) {
+        try (DemoEstate<JenkinsSimulator> jenkins = JenkinsSimulator.startDemo()) {
             Scan s = scan(jenkins.env(), tmp.resolve("payments"), "scan", "--jenkins-url", jenkins.url(),
                     "--jenkins-job", "payments");
             List<CSVRecord> rotation = s.rows("rotation.csv");

@@ -1,6 +1,7 @@
 package io.breachwalk.cli;
 
 import io.breachwalk.cli.Cli.Result;
+import io.breachwalk.sim.DemoEstate;
 import io.breachwalk.sim.github.GitHubSimulator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,10 +89,10 @@ class OutputFolderTest {
     void outDotWritesIntoTheWorkingFolderAndKeepsItsMode(@TempDir Path tmp) throws Exception {
         Path cwd = Files.createDirectory(tmp.resolve("work"));
         Files.setPosixFilePermissions(cwd, PosixFilePermissions.fromString("rwxr-xr-x"));
-        try (GitHubSimulator.Demo github = GitHubSimulator.startDemo()) {
+        try (DemoEstate<GitHubSimulator> github = GitHubSimulator.startDemo()) {
             Path log = tmp.resolve("scan.log");
             int exit = childExit(cwd, github.env(), log, "scan", "--github-repo", "acme/api", "--github-url",
-                    github.githubUrl(), "--out", ".", "--quiet");
+                    github.url(), "--out", ".", "--quiet");
             assertThat(exit).as(Files.readString(log)).isEqualTo(1);
             assertThat(Files.readString(log)).contains("reports    ./ jobs.csv").doesNotContain("internal error");
             for (String f : List.of("jobs.csv", "rotation.csv", "report.json", "tickets.csv", "report.html")) {
@@ -123,15 +124,15 @@ class OutputFolderTest {
     @Test
     void aFinishedReportIsReplacedOnlyWithForceAndThenCleanly(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("out");
-        try (GitHubSimulator.Demo github = GitHubSimulator.startDemo()) {
-            Result first = run(github.env(), "scan", "--github-org", "acme", "--github-url", github.githubUrl(),
+        try (DemoEstate<GitHubSimulator> github = GitHubSimulator.startDemo()) {
+            Result first = run(github.env(), "scan", "--github-org", "acme", "--github-url", github.url(),
                     "--out", out.toString(), "--quiet");
             assertThat(first.exit()).as(first.err()).isIn(1, 3);
             Map<String, String> before = snapshot(out);
             assertThat(Files.readString(out.resolve("evidence/index.jsonl"))).contains("/repos/acme/web-app/");
 
             github.simulator().clearRequests();
-            Result again = run(github.env(), "scan", "--github-repo", "acme/api", "--github-url", github.githubUrl(),
+            Result again = run(github.env(), "scan", "--github-repo", "acme/api", "--github-url", github.url(),
                     "--out", out.toString(), "--quiet");
             assertThat(again.exit()).isEqualTo(2);
             assertThat(again.err().lines()).hasSize(1);
@@ -140,7 +141,7 @@ class OutputFolderTest {
             assertThat(snapshot(out)).isEqualTo(before);
 
             Result forced = run(github.env(), "scan", "--github-repo", "acme/api", "--github-url",
-                    github.githubUrl(), "--out", out.toString(), "--quiet", "--force");
+                    github.url(), "--out", out.toString(), "--quiet", "--force");
             assertThat(forced.exit()).as(forced.err()).isEqualTo(1);
             assertThat(Files.readString(out.resolve("jobs.csv"))).contains("acme/api").doesNotContain("acme/web-app");
             // No evidence of the earlier scan is mixed with the new one.
@@ -165,9 +166,9 @@ class OutputFolderTest {
         Files.writeString(out.resolve("guide/onboarding.md"), "# our team's guide\n");
         Files.writeString(out.resolve("report.html"), "<p>our own report</p>\n");
         Map<String, String> before = snapshot(out);
-        try (GitHubSimulator.Demo github = GitHubSimulator.startDemo()) {
+        try (DemoEstate<GitHubSimulator> github = GitHubSimulator.startDemo()) {
             Result refused = run(github.env(), "scan", "--github-repo", "acme/api", "--github-url",
-                    github.githubUrl(), "--out", out.toString(), "--quiet");
+                    github.url(), "--out", out.toString(), "--quiet");
             assertThat(refused.exit()).isEqualTo(2);
             assertThat(refused.err().strip()).isEqualTo("breachwalk: " + out + " holds report.html, guide but no "
                     + "finished report: the reports would replace them; give another --out, or add --force to "
@@ -209,8 +210,8 @@ class OutputFolderTest {
     @Test
     void aForcedRunThatCannotStartPutsTheEarlierReportBack(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("out");
-        try (GitHubSimulator.Demo github = GitHubSimulator.startDemo()) {
-            assertThat(run(github.env(), "scan", "--github-repo", "acme/api", "--github-url", github.githubUrl(),
+        try (DemoEstate<GitHubSimulator> github = GitHubSimulator.startDemo()) {
+            assertThat(run(github.env(), "scan", "--github-repo", "acme/api", "--github-url", github.url(),
                     "--out", out.toString(), "--quiet").exit()).isEqualTo(1);
         }
         Map<String, String> before = snapshot(out);
@@ -258,8 +259,8 @@ class OutputFolderTest {
                 "http://127.0.0.1:" + closedPort(), "--retries", "1", "--out", out.toString(), "--quiet");
         assertThat(failed.exit()).isEqualTo(2);
         assertThat(snapshot(out)).isEqualTo(before);
-        try (GitHubSimulator.Demo github = GitHubSimulator.startDemo()) {
-            Result r = run(github.env(), "scan", "--github-repo", "acme/api", "--github-url", github.githubUrl(),
+        try (DemoEstate<GitHubSimulator> github = GitHubSimulator.startDemo()) {
+            Result r = run(github.env(), "scan", "--github-repo", "acme/api", "--github-url", github.url(),
                     "--out", out.toString(), "--quiet");
             assertThat(r.exit()).as(r.err()).isEqualTo(1);
             assertThat(r.err()).startsWith("breachwalk: a different scan was interrupted in " + out

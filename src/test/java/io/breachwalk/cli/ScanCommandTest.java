@@ -56,15 +56,15 @@ class ScanCommandTest {
     @Test
     void oneUnusableProviderDoesNotLoseWhatTheOtherFound(@TempDir Path dir) throws Exception {
         try (var github = io.breachwalk.sim.github.GitHubSimulator.startDemo();
-             var jenkins = io.breachwalk.sim.jenkins.JenkinsSample.start()) {
+             var jenkins = io.breachwalk.sim.jenkins.JenkinsSimulator.startDemo()) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             Map<String, String> env = new java.util.HashMap<>(github.env());
             env.put("JENKINS_USER", "auditor");
             env.put("JENKINS_TOKEN", "wrong-token-0000");
             Path outDir = dir.resolve("out");
-            int exit = Main.run(new String[]{"scan", "--github-org", github.orgs().get(0), "--github-url",
-                            github.githubUrl(), "--jenkins-url", jenkins.url(), "--out", outDir.toString(), "--quiet"},
+            int exit = Main.run(new String[]{"scan", "--github-org", "acme", "--github-url",
+                            github.url(), "--jenkins-url", jenkins.url(), "--out", outDir.toString(), "--quiet"},
                     env, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
             assertThat(exit).isEqualTo(2);
             assertThat(err.toString(StandardCharsets.UTF_8).lines()).hasSize(1)
@@ -85,7 +85,7 @@ class ScanCommandTest {
     @Test
     void exitStatusSaysWhetherThereIsSomethingToRotate(@TempDir Path dir) throws Exception {
         try (var github = io.breachwalk.sim.github.GitHubSimulator.startDemo()) {
-            String[] common = {"scan", "--github-url", github.githubUrl(), "--github-repo", "acme/web-app", "--quiet"};
+            String[] common = {"scan", "--github-url", github.url(), "--github-repo", "acme/web-app", "--quiet"};
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             int rotate = Main.run(concat(common, "--out", dir.resolve("a").toString()), github.env(),
                     new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));

@@ -2,7 +2,8 @@ package io.breachwalk.cli;
 
 import io.breachwalk.cli.Cli.Result;
 import io.breachwalk.sim.github.GitHubSimulator;
-import io.breachwalk.sim.jenkins.JenkinsSample;
+import io.breachwalk.sim.DemoEstate;
+import io.breachwalk.sim.jenkins.JenkinsSimulator;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -50,7 +51,7 @@ class TicketsFromScansTest {
             run(Map.of("GITHUB_TOKEN", sim.token("demo")), "scan", "--github-url", sim.baseUrl(),
                     "--github-org", "acme", "--out", full.toString(), "--quiet");
         }
-        try (JenkinsSample sample = JenkinsSample.start()) {
+        try (DemoEstate<JenkinsSimulator> sample = JenkinsSimulator.startDemo()) {
             jenkins = tmp.resolve("jenkins");
             jenkinsUrl = sample.url().endsWith("/") ? sample.url() : sample.url() + "/";
             run(sample.env(), "scan", "--jenkins-url", sample.url(), "--out", jenkins.toString(), "--quiet");

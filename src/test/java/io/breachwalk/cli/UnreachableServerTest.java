@@ -136,7 +136,7 @@ class UnreachableServerTest {
             env.put("JENKINS_USER", "auditor");
             env.put("JENKINS_TOKEN", "t0ken");
             Path out = dir.resolve("out");
-            Result r = run(env, "scan", "--github-org", github.orgs().get(0), "--github-url", github.githubUrl(),
+            Result r = run(env, "scan", "--github-org", "acme", "--github-url", github.url(),
                     "--jenkins-url", "http://127.0.0.1:" + port + "/", "--retries", "1", "--out", out.toString(),
                     "--quiet");
             assertThat(r.err()).contains("cannot reach Jenkins").contains("connection refused");

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.breachwalk.cli.Main;
 import io.breachwalk.sim.github.GitHubSimulator;
-import io.breachwalk.sim.jenkins.JenkinsSample;
+import io.breachwalk.sim.DemoEstate;
+import io.breachwalk.sim.jenkins.JenkinsSimulator;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,8 @@ class EvidenceScanTest {
 
     /** Scans the sample estates into each folder in turn, against the same simulators (URLs in answers hold ports). */
     private static List<Scan> scanSamples(Path... outs) throws Exception {
-        try (GitHubSimulator.Demo github = GitHubSimulator.startDemo(); JenkinsSample jenkins = JenkinsSample.start()) {
+        try (DemoEstate<GitHubSimulator> github = GitHubSimulator.startDemo();
+             DemoEstate<JenkinsSimulator> jenkins = JenkinsSimulator.startDemo()) {
             List<Scan> scans = new ArrayList<>();
             for (Path out : outs) {
                 scans.add(scanSamples(github, jenkins, out));
@@ -55,14 +57,13 @@ class EvidenceScanTest {
         }
     }
 
-    private static Scan scanSamples(GitHubSimulator.Demo github, JenkinsSample jenkins, Path out) {
+    private static Scan scanSamples(DemoEstate<GitHubSimulator> github, DemoEstate<JenkinsSimulator> jenkins, Path out) {
         {
             Map<String, String> env = new HashMap<>(github.env());
             env.putAll(jenkins.env());
-            List<String> args = new ArrayList<>(List.of("scan", "--quiet", "--out", out.toString(),
-                    "--github-url", github.githubUrl(), "--jenkins-url", jenkins.url()));
-            github.orgs().forEach(o -> args.addAll(List.of("--github-org", o)));
-            jenkins.jobs().forEach(j -> args.addAll(List.of("--jenkins-job", j)));
+            List<String> args = new ArrayList<>(List.of("scan", "--quiet", "--out", out.toString()));
+            args.addAll(github.scanArgs());
+            args.addAll(jenkins.scanArgs());
             return run(args, env, out);
         }
     }

@@ -55,7 +55,7 @@ class CsvReportsTest {
     @Test
     void rowsAreSortedSafeAndByteIdenticalAcrossRuns(@TempDir Path dir) throws Exception {
         Playbook playbook = PlaybookLoader.loadBundled("codecov-2021");
-        Redactor redactor = Redactor.forEnvironment(Map.of("GITHUB_TOKEN", "sekrit-token-value"));
+        Redactor redactor = Redactor.forEnvironment(Map.of("GITHUB_TOKEN", "sekrit-token-value"), List.of("GITHUB_TOKEN"));
         ScanReport a = ReportFixture.report(playbook, findings(false).snapshot(), redactor);
         ScanReport b = ReportFixture.report(playbook, findings(true).snapshot(), redactor);
         Path outA = dir.resolve("a");

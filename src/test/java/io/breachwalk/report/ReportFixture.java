@@ -81,7 +81,10 @@ public final class ReportFixture {
     /** As a scan makes it: the ledger's rows from the walk's result, then the report from both. */
     static ScanReport report(Playbook p, WalkResult walk, Redactor redactor) {
         List<RotationItem> rotation = new Ledger(p, SecretTypes.bundled()).rotation(walk.exposures());
-        return ReportBuilder.build(p, p.window(), walk, rotation, redactor);
+        // The providers' words, as the CLI adds them to every report it writes.
+        return ReportBuilder.build(p, p.window(), walk, rotation, redactor).withTraits(java.util.Map.of(
+                "github-actions", new io.breachwalk.source.github.GitHubProvider().traits(),
+                "jenkins", new io.breachwalk.source.jenkins.JenkinsProvider().traits()));
     }
 
     static Instant t(String iso) {

@@ -8,7 +8,10 @@ import io.breachwalk.detect.yaml.YNode;
 import java.util.List;
 import java.util.Optional;
 
-/** Picks the reader for a file (by conventional path, else by content, or as forced) and reads it. */
+/**
+ * Picks the reader for a file (by conventional path, else by content, or as forced) and reads it. The readers are
+ * given: providers own theirs, and the command that inspects assembles the list.
+ */
 public final class ConfigInspector {
     /** Either the jobs of a recognised file, or why there are none (one line), or neither for a non-CI file. */
     public record Outcome(Optional<String> provider, List<JobReport> jobs, Optional<String> problem) {
@@ -19,16 +22,12 @@ public final class ConfigInspector {
     private final List<ConfigReader> readers;
     private final IndicatorMatcher indicators;
 
+    /**
+     * @param readers every format `inspect` knows; order matters for content sniffing, the more specific formats first
+     */
     public ConfigInspector(List<ConfigReader> readers, IndicatorMatcher indicators) {
         this.readers = readers;
         this.indicators = indicators;
-    }
-
-    public static List<ConfigReader> standardReaders() {
-        // Order matters for content sniffing: the more specific formats first.
-        return List.of(new GitHubWorkflowReader(), new BitriseReader(), new BitbucketPipelinesReader(), new CircleCiReader(),
-                new AzurePipelinesReader(), new AppVeyorReader(), new TravisReader(), new GitLabReader(),
-                new BuildkiteReader(), new JenkinsfileReader(), new ShellScriptReader());
     }
 
     /** The provider names --provider accepts, in the readers' order. */
@@ -62,8 +61,8 @@ public final class ConfigInspector {
             }
             final YNode y = yaml;
             reader = readers.stream().filter(r -> r.looksLike(file.text(), y)).findFirst();
-            if (reader.isEmpty() && mustBeCi && ShellScriptReader.isShellScript(file.displayPath(), file.text())) {
-                reader = byProvider("shell");
+            if (reader.isEmpty() && mustBeCi) {
+                reader = readers.stream().filter(r -> r.takesNamedFile(file.displayPath(), file.text())).findFirst();
             }
             if (reader.isEmpty()) {
                 if (!mustBeCi) return Outcome.notCi();

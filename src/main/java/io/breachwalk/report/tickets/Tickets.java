@@ -5,6 +5,7 @@ import io.breachwalk.exposure.SecretTypes;
 import io.breachwalk.model.Exposure;
 import io.breachwalk.model.ExposureLevel;
 import io.breachwalk.model.JobFinding;
+import io.breachwalk.model.ProviderTraits;
 import io.breachwalk.model.RotationItem;
 import io.breachwalk.model.RotationStatus;
 import io.breachwalk.text.SafeText;
@@ -98,7 +99,7 @@ public final class Tickets {
      * is; the folders and jobs that bound it do. Those are matched by --assignee-map too and give the Component.
      */
     private boolean routedByJobs(RotationItem r) {
-        return "jenkins".equals(r.provider()) && "jenkins-credential".equals(r.secretScope());
+        return "jenkins-credential".equals(r.secretScope());
     }
 
     private List<String> routedBy(RotationItem r) {
@@ -313,14 +314,15 @@ public final class Tickets {
         };
     }
 
-    private static String confirmByScan(RotationItem r) {
+    private String confirmByScan(RotationItem r) {
         if (r.status() == RotationStatus.MISSING) {
             return "No store holds it any more, so a new scan cannot show the revocation: close this ticket by hand"
                     + " once its issuer shows the old value revoked.";
         }
-        if ("jenkins".equals(r.provider())) {
-            return "Jenkins keeps no change time for credentials: a new scan will still say REVIEW; close this"
-                    + " ticket by hand once the steps are done.";
+        if (!report.traits(r.provider()).keepsSecretChangeTimes()) {
+            ProviderTraits t = report.traits(r.provider());
+            return t.displayName() + " keeps no change time for " + t.secretWord() + ": a new scan will still say"
+                    + " REVIEW; close this ticket by hand once the steps are done.";
         }
         return "Run `breachwalk scan` again with the same options: this secret (" + r.secretId()
                 + ") should show ROTATED, with a store change time after " + SafeText.time(r.lastExposedAt()) + ".";

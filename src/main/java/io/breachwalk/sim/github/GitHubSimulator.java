@@ -1,12 +1,12 @@
 package io.breachwalk.sim.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.breachwalk.sim.DemoEstate;
+import io.breachwalk.sim.Loopback;
+import io.breachwalk.sim.Simulator;
 import io.breachwalk.sim.github.Estate.Attempt;
-import io.breachwalk.sim.github.Estate.Commit;
 import io.breachwalk.sim.github.Estate.Environment;
 import io.breachwalk.sim.github.Estate.Faults;
 import io.breachwalk.sim.github.Estate.Job;
@@ -20,13 +20,10 @@ import io.breachwalk.sim.github.Estate.Workflow;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -36,11 +33,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -51,20 +46,21 @@ import java.util.stream.Stream;
  * 302 + 410 for job logs, 401/403/404 answers, X-RateLimit-* headers and a primary limit, plus seeded faults.
  * Every request is recorded ({@link #requests()}) so tests can check request economy.
  */
-public final class GitHubSimulator implements AutoCloseable {
+public final class GitHubSimulator implements Simulator {
     /** GitHub stops filtered run listings after this many results, whatever total_count says. */
     public static final int RESULT_CAP = 1000;
     public static final String SAMPLE_ESTATE = "samples/github/estate.yaml";
 
-    private static final String DOCS = "https://docs.github.com/rest";
+    private static final String DOCS = Reply.DOCS;
     private static final List<String> CAPPING_FILTERS =
             List.of("actor", "branch", "check_suite_id", "created", "event", "head_sha", "status");
 
     private final Estate estate;
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final Loopback server;
     private final String baseUrl;
     private final Payloads payloads;
+    private final Pager pager;
+    private final GitEndpoints git;
     private final List<RecordedRequest> log = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final AtomicLong requestIds = new AtomicLong(1);
@@ -75,17 +71,11 @@ public final class GitHubSimulator implements AutoCloseable {
         this.estate = estate;
         this.rateLimit = estate.rateLimit().limit();
         this.faults = new FaultInjector(estate.faults());
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        this.executor = Executors.newFixedThreadPool(8, r -> {
-            Thread t = new Thread(r, "github-sim");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
-        this.baseUrl = "http://127.0.0.1:" + server.getAddress().getPort();
+        this.server = Loopback.start("github-sim", this::handle);
+        this.baseUrl = server.url();
         this.payloads = new Payloads(baseUrl, estate.webUrl());
+        this.pager = new Pager(baseUrl);
+        this.git = new GitEndpoints(estate, payloads, pager);
     }
 
     public static GitHubSimulator start(Estate estate) {
@@ -106,25 +96,25 @@ public final class GitHubSimulator implements AutoCloseable {
     }
 
     /**
-     * What `breachwalk demo` needs to scan the sample estate: the running simulator (close it after the scan), the
-     * value for --github-url, the organizations to pass as --github-org, and the environment holding GITHUB_TOKEN.
+     * Starts the simulator on the bundled sample estate and says how to scan it (no network, no real token): its
+     * organizations as --github-org, GITHUB_TOKEN holding the estate's first token.
      */
-    public record Demo(GitHubSimulator simulator, String githubUrl, List<String> orgs, Map<String, String> env)
-            implements AutoCloseable {
-        @Override
-        public void close() {
-            simulator.close();
-        }
+    public static DemoEstate<GitHubSimulator> startDemo() {
+        GitHubSimulator sim = startSample();
+        List<String> orgs = sim.estate().orgs().stream().map(Estate.Org::login).toList();
+        List<String> args = new ArrayList<>(List.of("--github-url", sim.baseUrl()));
+        orgs.forEach(org -> args.addAll(List.of("--github-org", org)));
+        return new DemoEstate<>(sim, Map.of("GITHUB_TOKEN", sim.defaultToken()), args,
+                "GitHub organization " + String.join(", ", orgs) + " at " + sim.baseUrl());
     }
 
-    /** Starts the simulator on the bundled sample estate and says how to scan it (no network, no real token). */
-    public static Demo startDemo() {
-        GitHubSimulator sim = startSample();
-        return new Demo(sim, sim.baseUrl(), sim.estate().orgs().stream().map(Estate.Org::login).toList(),
-                Map.of("GITHUB_TOKEN", sim.defaultToken()));
+    @Override
+    public String provider() {
+        return "github-actions";
     }
 
     /** e.g. http://127.0.0.1:PORT, the value for --github-url. */
+    @Override
     public String baseUrl() {
         return baseUrl;
     }
@@ -183,30 +173,10 @@ public final class GitHubSimulator implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-
-    /** An answer before it is written: status, headers, body. */
-    private record Reply(int status, Map<String, String> headers, byte[] body, String contentType) {
-        static Reply json(int status, JsonNode body) {
-            return json(status, body, new LinkedHashMap<>());
-        }
-
-        static Reply json(int status, JsonNode body, Map<String, String> headers) {
-            try {
-                return new Reply(status, headers, Payloads.JSON.writeValueAsBytes(body), "application/json; charset=utf-8");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        static Reply error(int status, String message) {
-            return json(status, Payloads.message(message, DOCS));
-        }
-    }
 
     /** Thrown to drop the connection (reset, truncated body). */
     private static final class Abort extends IOException {
@@ -460,10 +430,10 @@ public final class GitHubSimulator implements AutoCloseable {
             return Reply.json(200, payloads.repo(repo, org.id()));
         }
         if (s.get(0).equals("contents")) {
-            return contents(repo, String.join("/", s.subList(1, s.size())), q.get("ref"));
+            return git.contents(repo, String.join("/", s.subList(1, s.size())), q.get("ref"));
         }
         if (s.size() == 1 && s.get(0).equals("commits")) {
-            return commits(repo, q);
+            return git.commits(repo, q);
         }
         if (s.size() == 1 && s.get(0).equals("branches")) {
             List<JsonNode> branches = new ArrayList<>();
@@ -477,7 +447,7 @@ public final class GitHubSimulator implements AutoCloseable {
             return page(branches, q, base + "/branches", null, -1);
         }
         if (s.size() == 1 && s.get(0).equals("pulls")) {
-            return pulls(repo, q);
+            return git.pulls(repo, q);
         }
         if (s.size() == 1 && s.get(0).equals("environments")) {
             List<JsonNode> envs = repo.environments().stream().map(e -> (JsonNode) payloads.environment(repo, e)).toList();
@@ -686,135 +656,6 @@ public final class GitHubSimulator implements AutoCloseable {
         return page(list, r -> runJson(org, repo, r, r.latest()), q, linkPath, "workflow_runs", capped ? RESULT_CAP : -1);
     }
 
-    /**
-     * The commits API: the history reachable from {@code sha} (a branch or commit; the default branch when absent),
-     * newest first, only commits that changed something under {@code path}, committed in [since, until].
-     */
-    private Reply commits(Repo repo, Query q) {
-        Optional<Commit> start = repo.resolve(q.get("sha"));
-        if (start.isEmpty()) {
-            return Reply.error(404, "No commit found for SHA: " + q.get("sha"));
-        }
-        Instant since;
-        Instant until;
-        try {
-            since = q.get("since") == null ? null : OffsetDateTime.parse(q.get("since")).toInstant();
-            until = q.get("until") == null ? null : OffsetDateTime.parse(q.get("until")).toInstant();
-        } catch (RuntimeException e) {
-            return Reply.error(422, "Validation Failed");
-        }
-        String path = q.get("path");
-        List<Commit> chain = new ArrayList<>();
-        for (Commit c = start.get(); c != null; c = c.parent() == null ? null : repo.commit(c.parent()).orElse(null)) {
-            chain.add(c);
-            if (chain.size() > 100_000) {
-                break;
-            }
-        }
-        List<JsonNode> out = new ArrayList<>();
-        for (Commit c : chain) {
-            if ((since != null && c.date().isBefore(since)) || (until != null && c.date().isAfter(until))) {
-                continue;
-            }
-            Commit parent = c.parent() == null ? null : repo.commit(c.parent()).orElse(null);
-            if (path != null && !path.isEmpty() && !touches(c, parent, path)) {
-                continue;
-            }
-            ObjectNode n = Payloads.JSON.createObjectNode();
-            n.put("sha", c.sha());
-            ObjectNode commit = n.putObject("commit");
-            commit.putObject("author").put("name", "dev").put("date", c.date().toString());
-            commit.putObject("committer").put("name", "dev").put("date", c.date().toString());
-            commit.put("message", c.message());
-            ArrayNode parents = n.putArray("parents");
-            if (c.parent() != null) {
-                parents.addObject().put("sha", c.parent());
-            }
-            n.put("html_url", estate.webUrl() + "/" + repo.fullName() + "/commit/" + c.sha());
-            out.add(n);
-        }
-        return page(out, q, "/repositories/" + repo.id() + "/commits", null, -1);
-    }
-
-    private static boolean touches(Commit c, Commit parent, String path) {
-        String prefix = path.endsWith("/") ? path : path + "/";
-        Map<String, String> before = parent == null ? Map.of() : parent.files();
-        java.util.Set<String> names = new java.util.HashSet<>(c.files().keySet());
-        names.addAll(before.keySet());
-        for (String f : names) {
-            if ((f.equals(path) || f.startsWith(prefix)) && !java.util.Objects.equals(c.files().get(f), before.get(f))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Pull requests, most recently updated first (state=all|open|closed). */
-    private Reply pulls(Repo repo, Query q) {
-        String state = q.get("state") == null ? "open" : q.get("state");
-        boolean asc = "asc".equals(q.get("direction"));
-        String sort = q.get("sort") == null ? "created" : q.get("sort");
-        Comparator<Estate.Pull> order = Comparator.comparing(sort.equals("updated") ? Estate.Pull::updatedAt
-                : Estate.Pull::createdAt);
-        List<JsonNode> out = new ArrayList<>();
-        for (Estate.Pull p : repo.history().pulls().stream().sorted(asc ? order : order.reversed()).toList()) {
-            if (!state.equals("all") && !state.equals(p.state())) {
-                continue;
-            }
-            ObjectNode n = Payloads.JSON.createObjectNode();
-            n.put("number", p.number());
-            n.put("state", p.state());
-            n.put("created_at", p.createdAt().toString());
-            n.put("updated_at", p.updatedAt().toString());
-            n.put("html_url", estate.webUrl() + "/" + repo.fullName() + "/pull/" + p.number());
-            ObjectNode head = n.putObject("head");
-            head.put("ref", p.headRef());
-            head.put("sha", p.headSha());
-            head.putObject("repo").put("full_name", p.headRepository() == null ? repo.fullName() : p.headRepository());
-            n.putObject("base").put("ref", p.base());
-            out.add(n);
-        }
-        return page(out, q, "/repos/" + repo.fullName() + "/pulls", null, -1);
-    }
-
-    private Reply contents(Repo repo, String path, String ref) {
-        Optional<Commit> commit = repo.resolve(ref);
-        if (commit.isEmpty()) {
-            return Reply.error(404, "No commit found for the ref " + ref);
-        }
-        String refShown = ref == null ? repo.defaultBranch() : ref;
-        String file = commit.get().files().get(path);
-        if (file != null) {
-            return Reply.json(200, payloads.file(repo, path, refShown, file));
-        }
-        // A directory: list its direct children.
-        String prefix = path.isEmpty() ? "" : path + "/";
-        TreeSet<String> dirs = new TreeSet<>();
-        TreeSet<String> files = new TreeSet<>();
-        for (String p : commit.get().files().keySet()) {
-            if (p.startsWith(prefix)) {
-                String rest = p.substring(prefix.length());
-                int slash = rest.indexOf('/');
-                if (slash < 0) {
-                    files.add(rest);
-                } else {
-                    dirs.add(rest.substring(0, slash));
-                }
-            }
-        }
-        if (dirs.isEmpty() && files.isEmpty()) {
-            return Reply.error(404, "Not Found");
-        }
-        ArrayNode listing = Payloads.JSON.createArrayNode();
-        for (String d : dirs) {
-            listing.add(payloads.directoryEntry(repo, prefix + d, refShown, true, null));
-        }
-        for (String f : files) {
-            listing.add(payloads.directoryEntry(repo, prefix + f, refShown, false, commit.get().files().get(prefix + f)));
-        }
-        return Reply.json(200, listing);
-    }
-
     private record JobRef(Run run, Attempt attempt, Job job) {}
 
     private static Optional<JobRef> findJob(Repo repo, String id) {
@@ -889,48 +730,14 @@ public final class GitHubSimulator implements AutoCloseable {
         return Reply.json(200, root);
     }
 
-    /**
-     * One page of a list: per_page (default 30, at most 100), page, Link rel=next/last/first/prev, and total_count
-     * when {@code field} wraps the list. {@code cap} > 0 stops the listing after that many results.
-     */
+    /** One page of a list, with GitHub's Link headers ({@link Pager}). */
     private Reply page(List<JsonNode> all, Query q, String path, String field, int cap) {
-        return page(all, x -> x, q, path, field, cap);
+        return pager.page(all, q, path, field, cap);
     }
 
     /** As above, turning only the items of the page into JSON (run listings can be long). */
-    private <T> Reply page(List<T> all, java.util.function.Function<T, JsonNode> toJson, Query q, String path,
-                           String field, int cap) {
-        int perPage = Math.max(1, Math.min(100, q.intValue("per_page", 30)));
-        int page = Math.max(1, q.intValue("page", 1));
-        int reachable = cap > 0 ? Math.min(cap, all.size()) : all.size();
-        int from = Math.min(reachable, (page - 1) * perPage);
-        int to = Math.min(reachable, from + perPage);
-        ArrayNode items = Payloads.JSON.createArrayNode();
-        all.subList(from, to).forEach(x -> items.add(toJson.apply(x)));
-        JsonNode body;
-        if (field == null) {
-            body = items;
-        } else {
-            ObjectNode o = Payloads.JSON.createObjectNode();
-            o.put("total_count", all.size());
-            o.set(field, items);
-            body = o;
-        }
-        int last = Math.max(1, (reachable + perPage - 1) / perPage);
-        List<String> links = new ArrayList<>();
-        if (page < last) {
-            links.add("<" + baseUrl + path + "?" + q.withPage(page + 1) + ">; rel=\"next\"");
-            links.add("<" + baseUrl + path + "?" + q.withPage(last) + ">; rel=\"last\"");
-        }
-        if (page > 1) {
-            links.add("<" + baseUrl + path + "?" + q.withPage(1) + ">; rel=\"first\"");
-            links.add("<" + baseUrl + path + "?" + q.withPage(Math.min(page - 1, last)) + ">; rel=\"prev\"");
-        }
-        Map<String, String> h = new LinkedHashMap<>();
-        if (!links.isEmpty()) {
-            h.put("Link", String.join(", ", links));
-        }
-        return Reply.json(200, body, h);
+    private <T> Reply page(List<T> all, Function<T, JsonNode> toJson, Query q, String path, String field, int cap) {
+        return pager.page(all, toJson, q, path, field, cap);
     }
 
     private static List<String> segments(String rawPath) {
@@ -954,118 +761,6 @@ public final class GitHubSimulator implements AutoCloseable {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** The primary rate limit of one token: a fixed window that resets after resetSeconds. */
-    private static final class Bucket {
-        private final int limit;
-        private final long resetSeconds;
-        private int used;
-        private long reset;
-
-        Bucket(int limit, long resetSeconds) {
-            this.limit = limit;
-            this.resetSeconds = resetSeconds;
-            this.reset = Instant.now().getEpochSecond() + resetSeconds;
-        }
-
-        private void roll() {
-            long now = Instant.now().getEpochSecond();
-            if (now >= reset) {
-                used = 0;
-                reset = now + resetSeconds;
-            }
-        }
-
-        synchronized boolean take() {
-            roll();
-            if (used >= limit) {
-                return false;
-            }
-            used++;
-            return true;
-        }
-
-        synchronized void exhaust() {
-            roll();
-            used = limit;
-        }
-
-        synchronized void headers(Map<String, String> h) {
-            roll();
-            h.put("X-RateLimit-Limit", Integer.toString(limit));
-            h.put("X-RateLimit-Remaining", Integer.toString(Math.max(0, limit - used)));
-            h.put("X-RateLimit-Reset", Long.toString(reset));
-            h.put("X-RateLimit-Used", Integer.toString(used));
-            h.put("X-RateLimit-Resource", "core");
-        }
-
-        synchronized ObjectNode json() {
-            roll();
-            ObjectNode n = Payloads.JSON.createObjectNode();
-            n.put("limit", limit);
-            n.put("used", used);
-            n.put("remaining", Math.max(0, limit - used));
-            n.put("reset", reset);
-            return n;
-        }
-    }
-
-    /** The query string, decoded, in the order sent (so Link URLs keep the client's parameters). */
-    private record Query(List<String[]> params) {
-        static Query parse(String raw) {
-            List<String[]> params = new ArrayList<>();
-            if (raw != null && !raw.isEmpty()) {
-                for (String pair : raw.split("&")) {
-                    int eq = pair.indexOf('=');
-                    String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                    String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                    params.add(new String[] {k, v});
-                }
-            }
-            return new Query(params);
-        }
-
-        String get(String key) {
-            for (String[] p : params) {
-                if (p[0].equals(key)) {
-                    return p[1];
-                }
-            }
-            return null;
-        }
-
-        int intValue(String key, int fallback) {
-            try {
-                return get(key) == null ? fallback : Integer.parseInt(get(key));
-            } catch (NumberFormatException e) {
-                return fallback;
-            }
-        }
-
-        String withPage(int page) {
-            StringBuilder sb = new StringBuilder();
-            boolean done = false;
-            for (String[] p : params) {
-                if (sb.length() > 0) {
-                    sb.append('&');
-                }
-                if (p[0].equals("page")) {
-                    sb.append("page=").append(page);
-                    done = true;
-                } else {
-                    sb.append(encode(p[0])).append('=').append(encode(p[1]));
-                }
-            }
-            if (!done) {
-                sb.append(sb.length() > 0 ? "&" : "").append("page=").append(page);
-            }
-            return sb.toString();
-        }
-
-        private static String encode(String s) {
-            return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
         }
     }
 }

@@ -8,15 +8,15 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.breachwalk.sim.DemoEstate;
+import io.breachwalk.sim.Loopback;
+import io.breachwalk.sim.Simulator;
 import org.yaml.snakeyaml.LoaderOptions;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,8 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 
 /**
@@ -39,7 +37,7 @@ import java.util.function.Predicate;
  * once a log is gone), progressive text, config.xml, wfapi, credential stores (ids and types only), the crumb issuer,
  * 401/403/404, the {@code X-Jenkins} header, and seeded fault injection. Every request is logged for tests.
  */
-public final class JenkinsSimulator implements AutoCloseable {
+public final class JenkinsSimulator implements Simulator {
 
     /** One request as the simulator saw it. */
     public record Request(String method, String path, String query, String user, int status) {
@@ -54,8 +52,7 @@ public final class JenkinsSimulator implements AutoCloseable {
     private final List<SimItem> roots = new ArrayList<>();
     private final Repos repos;
     private final FaultInjector faults;
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final Loopback server;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
 
     private JenkinsSimulator(JenkinsEstate estate) throws IOException {
@@ -69,15 +66,7 @@ public final class JenkinsSimulator implements AutoCloseable {
             for (JenkinsEstate.Item i : estate.jobs()) roots.add(build(i, null));
         }
         this.faults = new FaultInjector(estate.faults());
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        this.executor = Executors.newFixedThreadPool(8, r -> {
-            Thread t = new Thread(r, "jenkins-sim");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
+        this.server = Loopback.start("jenkins-sim", this::handle);
     }
 
     // ---------------------------------------------------------------- starting
@@ -105,6 +94,16 @@ public final class JenkinsSimulator implements AutoCloseable {
     /** The bundled sample instance that {@code breachwalk demo} scans (see samples/jenkins/README.md). */
     public static JenkinsSimulator startSample() throws IOException {
         return startResource(SAMPLE_RESOURCE);
+    }
+
+    /**
+     * Starts the bundled sample instance and says how to scan it: --jenkins-url, and JENKINS_USER/JENKINS_TOKEN of the
+     * sample's fictional user (the whole instance is walked: no --jenkins-job).
+     */
+    public static DemoEstate<JenkinsSimulator> startDemo() throws IOException {
+        JenkinsSimulator sim = startSample();
+        return new DemoEstate<>(sim, Map.of("JENKINS_USER", SAMPLE_USER, "JENKINS_TOKEN", SAMPLE_TOKEN),
+                List.of("--jenkins-url", sim.baseUrl()), "Jenkins at " + sim.baseUrl());
     }
 
     public static final String SAMPLE_RESOURCE = "samples/jenkins/estate.yaml";
@@ -150,9 +149,15 @@ public final class JenkinsSimulator implements AutoCloseable {
 
     // ---------------------------------------------------------------- test API
 
+    @Override
+    public String provider() {
+        return "jenkins";
+    }
+
     /** http://127.0.0.1:PORT/ plus the context path. */
+    @Override
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + contextPath;
+        return server.url() + contextPath;
     }
 
     public List<Request> requests() { return List.copyOf(requests); }
@@ -173,8 +178,7 @@ public final class JenkinsSimulator implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
         try {
             repos.close();
         } catch (IOException e) {

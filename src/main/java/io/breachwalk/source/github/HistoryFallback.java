@@ -5,11 +5,13 @@ import io.breachwalk.model.Confidence;
 import io.breachwalk.model.JobFinding;
 import io.breachwalk.model.Verdict;
 import io.breachwalk.playbook.Window;
-import io.breachwalk.source.github.WorkflowModel.Job;
-import io.breachwalk.source.github.WorkflowModel.Step;
-import io.breachwalk.source.github.WorkflowModel.Workflow;
-import io.breachwalk.source.github.WorkflowTriggers.Chance;
-import io.breachwalk.source.github.WorkflowTriggers.Fire;
+import io.breachwalk.source.github.workflow.WorkflowModel;
+import io.breachwalk.source.github.workflow.WorkflowModel.Job;
+import io.breachwalk.source.github.workflow.WorkflowModel.Step;
+import io.breachwalk.source.github.workflow.WorkflowModel.Workflow;
+import io.breachwalk.source.github.workflow.WorkflowTriggers;
+import io.breachwalk.source.github.workflow.WorkflowTriggers.Chance;
+import io.breachwalk.source.github.workflow.WorkflowTriggers.Fire;
 
 import java.io.IOException;
 import java.net.URLEncoder;

@@ -1,6 +1,7 @@
 package io.breachwalk.source.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.breachwalk.detect.FileLookup;
 import io.breachwalk.detect.LogMatch;
 import io.breachwalk.model.Confidence;
 import io.breachwalk.model.EvidenceLink;
@@ -13,13 +14,17 @@ import io.breachwalk.model.SecretState;
 import io.breachwalk.model.Verdict;
 import io.breachwalk.source.ScanContext;
 import io.breachwalk.source.Sink;
-import io.breachwalk.source.github.WorkflowAnalyzer.UnparsableWorkflowException;
-import io.breachwalk.source.github.WorkflowModel.Job;
-import io.breachwalk.source.github.WorkflowModel.ScopedSecret;
-import io.breachwalk.source.github.WorkflowModel.Step;
-import io.breachwalk.source.github.WorkflowModel.Workflow;
+import io.breachwalk.source.github.workflow.WorkflowAnalyzer;
+import io.breachwalk.source.github.workflow.WorkflowAnalyzer.UnparsableWorkflowException;
+import io.breachwalk.source.github.workflow.WorkflowModel;
+import io.breachwalk.source.github.workflow.WorkflowModel.Job;
+import io.breachwalk.source.github.workflow.WorkflowModel.ScopedSecret;
+import io.breachwalk.source.github.workflow.WorkflowModel.Step;
+import io.breachwalk.source.github.workflow.WorkflowModel.Workflow;
+import io.breachwalk.source.github.workflow.WorkflowTriggers;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -643,13 +648,23 @@ final class RepoWalk {
                         + ": the run's jobs could not be judged", List.copyOf(read));
             }
             try {
-                Workflow wf = WorkflowAnalyzer.analyze(path, text.get(), (otherRepo, p, ref) -> {
-                    String r = otherRepo == null ? sha : ref;
-                    read.add(RepoData.fileName(otherRepo == null ? fullName : otherRepo, p, r));
-                    try {
-                        return file(otherRepo, p, r);
-                    } catch (RepoData.NotText e) {
-                        return Optional.of(e.lenient); // a script in Latin-1 is still scanned for commands
+                Workflow wf = WorkflowAnalyzer.analyze(path, text.get(), new FileLookup() {
+                    @Override public Optional<String> read(String p) { return referred(null, p, sha); }
+
+                    @Override public Optional<String> readRemote(String otherRepo, String ref, String p) {
+                        return referred(otherRepo, p, ref);
+                    }
+
+                    /** A file the workflow refers to, noted as read; a fetch failure is the analyzer's problem line. */
+                    private Optional<String> referred(String otherRepo, String p, String r) {
+                        read.add(RepoData.fileName(otherRepo == null ? fullName : otherRepo, p, r));
+                        try {
+                            return file(otherRepo, p, r);
+                        } catch (RepoData.NotText e) {
+                            return Optional.of(e.lenient); // a script in Latin-1 is still scanned for commands
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
                     }
                 }, ctx.matcher());
                 return new Analysis(wf, null, null, List.copyOf(read));

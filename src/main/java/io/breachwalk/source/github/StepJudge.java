@@ -6,9 +6,10 @@ import io.breachwalk.detect.Match;
 import io.breachwalk.detect.ScriptMatch;
 import io.breachwalk.model.Confidence;
 import io.breachwalk.model.Verdict;
-import io.breachwalk.source.github.WorkflowModel.Hit;
-import io.breachwalk.source.github.WorkflowModel.Job;
-import io.breachwalk.source.github.WorkflowModel.Step;
+import io.breachwalk.source.github.workflow.WorkflowModel;
+import io.breachwalk.source.github.workflow.WorkflowModel.Hit;
+import io.breachwalk.source.github.workflow.WorkflowModel.Job;
+import io.breachwalk.source.github.workflow.WorkflowModel.Step;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;

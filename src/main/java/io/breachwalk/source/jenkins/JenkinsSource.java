@@ -22,9 +22,11 @@ import io.breachwalk.model.SecretState;
 import io.breachwalk.model.Verdict;
 import io.breachwalk.source.CiSource;
 import io.breachwalk.source.Findings;
-import io.breachwalk.source.Sink;
 import io.breachwalk.source.ScanContext;
+import io.breachwalk.source.Sink;
 import io.breachwalk.source.SourceException;
+import io.breachwalk.source.jenkins.pipeline.JenkinsfileAnalyzer;
+import io.breachwalk.source.jenkins.pipeline.JobConfig;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,7 @@
 package io.breachwalk.source.jenkins;
 
-import io.breachwalk.sim.jenkins.JenkinsSample;
+import io.breachwalk.sim.DemoEstate;
+import io.breachwalk.sim.jenkins.JenkinsSimulator;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +18,7 @@ class JenkinsSampleTest {
 
     @Test
     void sampleInstanceFindings(@TempDir Path dir) throws Exception {
-        try (JenkinsSample sample = JenkinsSample.start()) {
+        try (DemoEstate<JenkinsSimulator> sample = JenkinsSimulator.startDemo()) {
             Path out = dir.resolve("out");
             JenkinsScanTest.Run r = JenkinsScanTest.run(new String[]{"scan", "--jenkins-url", sample.url(), "--out",
                     out.toString(), "--quiet"}, sample.env());

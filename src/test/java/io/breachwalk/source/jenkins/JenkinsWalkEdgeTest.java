@@ -7,6 +7,7 @@ import io.breachwalk.playbook.PlaybookLoader;
 import io.breachwalk.playbook.Window;
 import io.breachwalk.sim.jenkins.JenkinsSimulator;
 import io.breachwalk.source.Findings;
+import io.breachwalk.source.jenkins.pipeline.JobConfig;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

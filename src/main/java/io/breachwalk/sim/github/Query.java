@@ -1,0 +1,63 @@
+package io.breachwalk.sim.github;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The query string, decoded, in the order sent (so Link URLs keep the client's parameters). */
+record Query(List<String[]> params) {
+    static Query parse(String raw) {
+        List<String[]> params = new ArrayList<>();
+        if (raw != null && !raw.isEmpty()) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                params.add(new String[] {k, v});
+            }
+        }
+        return new Query(params);
+    }
+
+    String get(String key) {
+        for (String[] p : params) {
+            if (p[0].equals(key)) {
+                return p[1];
+            }
+        }
+        return null;
+    }
+
+    int intValue(String key, int fallback) {
+        try {
+            return get(key) == null ? fallback : Integer.parseInt(get(key));
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    String withPage(int page) {
+        StringBuilder sb = new StringBuilder();
+        boolean done = false;
+        for (String[] p : params) {
+            if (sb.length() > 0) {
+                sb.append('&');
+            }
+            if (p[0].equals("page")) {
+                sb.append("page=").append(page);
+                done = true;
+            } else {
+                sb.append(encode(p[0])).append('=').append(encode(p[1]));
+            }
+        }
+        if (!done) {
+            sb.append(sb.length() > 0 ? "&" : "").append("page=").append(page);
+        }
+        return sb.toString();
+    }
+
+    private static String encode(String s) {
+        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
