@@ -186,7 +186,9 @@ public final class GitLabPipelineAnalyzer {
             for (Include i : includes(inc, from)) {
                 if (!i.kind().equals("local")) {
                     unresolved.add(i);
-                    problems.add("include " + i.describe() + " not followed");
+                    // Worded as inspect always worded it: the project, template or URL.
+                    String note = "include " + (i.project() != null ? i.project() : i.location()) + " not followed";
+                    if (!problems.contains(note)) problems.add(note);
                     continue;
                 }
                 String path = FileLookup.normalise(i.location());

@@ -121,7 +121,7 @@ class GitLabConfigReaderTest {
         assertThat(reports).singleElement().satisfies(r -> {
             assertThat(r.usesIndicator()).isTrue();
             assertThat(r.evidence()).startsWith("ci/coverage.yml:3 bash <(curl -s https://codecov.io/bash)")
-                    .endsWith("include template Security/SAST.gitlab-ci.yml not followed");
+                    .endsWith("include Security/SAST.gitlab-ci.yml not followed");
         });
     }
 
@@ -167,6 +167,9 @@ class GitLabConfigReaderTest {
                     problems.add(rel + " | " + e.getKey() + ": secrets " + was.secretsInStep() + " -> " + now.secretsInStep());
                 }
                 if (now.usesIndicator()) affected++;
+                if (!was.evidence().equals(now.evidence())) {
+                    System.out.println(rel + " | " + e.getKey() + ": evidence was " + was.evidence() + ", now " + now.evidence());
+                }
             }
             for (String extra : after.keySet()) {
                 if (!before.containsKey(extra)) System.out.println(rel + " | " + extra + ": new job (not in the former reader)");
