@@ -18,6 +18,7 @@ import io.breachwalk.source.gitlab.pipeline.GitLabPipelineModel.ScriptLine;
 import io.breachwalk.source.gitlab.pipeline.GitLabPipelineModel.Trigger;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -51,6 +52,7 @@ public final class GitLabPipelineAnalyzer {
     private static final int MAX_INCLUDES = 150;
     private static final int MAX_EXTENDS_DEPTH = 11;
     private static final int MAX_REFERENCE_DEPTH = 10;
+    private static final int MAX_REFERENCES = 10_000;
 
     private final FileLookup lookup;
     private final IndicatorMatcher matcher;
@@ -60,6 +62,12 @@ public final class GitLabPipelineAnalyzer {
     private final List<Include> unresolved = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
     private final Set<String> seenLocal = new HashSet<>();
+    /** Templates already resolved (each once: a hostile file cannot make `extends:` fan out exponentially). */
+    private final Map<String, YNode> extended = new HashMap<>();
+    private final Set<String> extending = new LinkedHashSet<>();
+    /** Templates a job extends that this configuration does not define (often from an include not read). */
+    private final Map<String, Set<String>> undefinedParents = new HashMap<>();
+    private int referencesFollowed;
 
     private GitLabPipelineAnalyzer(FileLookup lookup, IndicatorMatcher matcher) {
         this.lookup = lookup == null ? FileLookup.NONE : lookup;
@@ -95,7 +103,7 @@ public final class GitLabPipelineAnalyzer {
         for (Map.Entry<String, YNode> e : top.entrySet()) {
             String name = e.getKey();
             if (name.startsWith(".") || RESERVED.contains(name) || !e.getValue().isMap()) continue;
-            YNode job = resolveExtends(name, e.getValue(), top, 0);
+            YNode job = resolveExtends(name, e.getValue(), top);
             if (!job.has("script") && !job.has("trigger") && !job.has("run")) continue;
             jobs.add(job(name, e.getValue(), job, defaults, legacy, globals, path));
         }
@@ -133,12 +141,23 @@ public final class GitLabPipelineAnalyzer {
         scan(scripts.stream().filter(s -> s.section().equals("after_script")).toList(), hits, missing);
 
         String when = job.get("when").text("on_success").trim();
+        YNode par = job.get("parallel");
+        int parallel = par.isMap() ? GitLabPipelineModel.PARALLEL_MATRIX : parseCount(par.text(""));
         YNode allow = job.get("allow_failure");
         return new Job(name, fileOf(own, rootPath), own.line(), job.get("stage").text("test").trim(), when,
                 allow.isScalar() ? allow.text() : allow.isMap() ? "exit_codes" : null, rules(job.get("rules")),
                 refFilter(job.get("only")), refFilter(job.get("except")), environment(job.get("environment")),
                 List.copyOf(vars), trigger(job.get("trigger"), fileOf(own, rootPath)), List.copyOf(scripts),
-                List.copyOf(hits), List.copyOf(missing));
+                List.copyOf(hits), List.copyOf(missing), parallel,
+                List.copyOf(undefinedParents.getOrDefault(name, Set.of())));
+    }
+
+    private static int parseCount(String s) {
+        try {
+            return Math.max(0, Integer.parseInt(s.trim()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** `inherit: default:` / `inherit: variables:`: absent or true inherits all, false none, a list those named. */
@@ -267,26 +286,45 @@ public final class GitLabPipelineAnalyzer {
 
     // ---- extends and !reference --------------------------------------------------------------------------------
 
-    /** GitLab extends: parents in order (later parents win), then the job itself; maps deep-merged, arrays replaced. */
-    private YNode resolveExtends(String name, YNode job, Map<String, YNode> top, int depth) {
+    /**
+     * GitLab extends: parents in order (later parents win), then the job itself; maps deep-merged, arrays replaced.
+     * A cycle, or a chain deeper than GitLab allows, stops there with a problem.
+     */
+    private YNode resolveExtends(String name, YNode job, Map<String, YNode> top) {
         if (!job.has("extends")) return job;
-        if (depth >= MAX_EXTENDS_DEPTH) {
-            problems.add(name + ": extends nested too deeply; not followed further");
+        YNode done = extended.get(name);
+        if (done != null) return done;
+        if (!extending.add(name)) {
+            problems.add(name + ": extends itself through " + extending + "; not followed further");
             return job;
         }
-        Map<String, YNode> merged = new LinkedHashMap<>();
-        for (YNode parentName : flat(job.get("extends"))) {
-            String p = parentName.text("");
-            YNode parent = top.get(p);
-            if (parent == null || !parent.isMap()) {
-                problems.add(name + ": extends " + p + ", which is not defined here");
-                continue;
+        try {
+            if (extending.size() > MAX_EXTENDS_DEPTH) {
+                problems.add(name + ": extends nested more than " + MAX_EXTENDS_DEPTH + " levels; not followed further");
+                return job;
             }
-            merged = deepMerge(merged, resolveExtends(p, parent, top, depth + 1).map());
+            Map<String, YNode> merged = new LinkedHashMap<>();
+            Set<String> undefined = new LinkedHashSet<>();
+            for (YNode parentName : flat(job.get("extends"))) {
+                String p = parentName.text("");
+                YNode parent = top.get(p);
+                if (parent == null || !parent.isMap()) {
+                    undefined.add(p);
+                    problems.add(name + ": extends " + p + ", which is not defined here");
+                    continue;
+                }
+                merged = deepMerge(merged, resolveExtends(p, parent, top).map());
+                undefined.addAll(undefinedParents.getOrDefault(p, Set.of()));
+            }
+            Map<String, YNode> own = new LinkedHashMap<>(job.map());
+            own.remove("extends");
+            YNode result = YNode.ofMap(deepMerge(merged, own), job.line());
+            extended.put(name, result);
+            undefinedParents.put(name, undefined);
+            return result;
+        } finally {
+            extending.remove(name);
         }
-        Map<String, YNode> own = new LinkedHashMap<>(job.map());
-        own.remove("extends");
-        return YNode.ofMap(deepMerge(merged, own), job.line());
     }
 
     private static Map<String, YNode> deepMerge(Map<String, YNode> base, Map<String, YNode> over) {
@@ -349,6 +387,10 @@ public final class GitLabPipelineAnalyzer {
     }
 
     private YNode follow(YNode ref, Map<String, YNode> top) {
+        if (++referencesFollowed > MAX_REFERENCES) {
+            if (referencesFollowed == MAX_REFERENCES + 1) problems.add("more than " + MAX_REFERENCES + " !reference tags; the rest not followed");
+            return YNode.missing();
+        }
         List<YNode> path = ref.seq().subList(1, ref.seq().size());
         if (path.isEmpty()) return YNode.missing();
         YNode at = top.getOrDefault(path.get(0).text(""), YNode.missing());

@@ -11,6 +11,9 @@ import java.util.List;
 public final class GitLabPipelineModel {
     private GitLabPipelineModel() {}
 
+    /** {@link Job#parallel()} of a `parallel: matrix:` job. */
+    public static final int PARALLEL_MATRIX = -1;
+
     /**
      * The analysis of one root configuration with its local includes.
      * @param includedFiles      local files merged in (repository paths), in the order they were read
@@ -44,10 +47,26 @@ public final class GitLabPipelineModel {
      * @param scripts     the effective `before_script`, `script` and `after_script` lines, in run order
      * @param hits        the indicator lines among them, and in repository scripts they call
      * @param missing     repository scripts they call that the tree does not hold (what they run cannot be told)
+     * @param parallel    `parallel: N` (N jobs named "name i/N"), {@link #PARALLEL_MATRIX} for `parallel: matrix:`
+     *                    (jobs named "name: [a, b]"), 0 for one job
+     * @param undefinedTemplates `extends:` parents (directly or not) this configuration does not define, typically
+     *                    from an include that was not read: the job's scripts may be incomplete
      */
     public record Job(String name, String file, int line, String stage, String when, String allowFailure,
                       List<Rule> rules, RefFilter only, RefFilter except, String environment, List<String> variables,
-                      Trigger trigger, List<ScriptLine> scripts, List<Hit> hits, List<MissingScript> missing) {
+                      Trigger trigger, List<ScriptLine> scripts, List<Hit> hits, List<MissingScript> missing,
+                      int parallel, List<String> undefinedTemplates) {
+        /** True when a job name of the jobs API ("test", "test 2/3", "test: [3.9, linux]") is one of this job's. */
+        public boolean namesApiJob(String apiName) {
+            if (apiName == null) return false;
+            if (apiName.equals(name)) return true;
+            if (parallel == PARALLEL_MATRIX) return apiName.startsWith(name + ": [") && apiName.endsWith("]");
+            if (parallel > 0 && apiName.startsWith(name + " ")) {
+                return apiName.substring(name.length() + 1).matches("[1-9][0-9]*/" + parallel);
+            }
+            return false;
+        }
+
         /** True when some line of the job runs the compromised code. */
         public boolean usesIndicator() {
             return hits.stream().anyMatch(Hit::affected);

@@ -372,6 +372,49 @@ class GitLabPipelineAnalyzerTest {
     }
 
     @Test
+    void extendsCyclesFanOutAndUndefinedTemplatesStopWithAProblem() throws Exception {
+        StringBuilder yml = new StringBuilder();
+        // 30 levels, each extending the next four times: resolved once per template, not 4^30 times.
+        for (int i = 0; i < 30; i++) {
+            String next = ".t" + (i + 1);
+            yml.append(".t").append(i).append(":\n  extends: [").append(next).append(", ").append(next).append(", ")
+                    .append(next).append(", ").append(next).append("]\n");
+        }
+        yml.append(".t30:\n  script: [bash <(curl -s https://codecov.io/bash)]\n");
+        yml.append("deep:\n  extends: .t0\n");
+        yml.append(".loop-a:\n  extends: .loop-b\n  script: [make]\n.loop-b:\n  extends: .loop-a\n");
+        yml.append("looping:\n  extends: .loop-a\n");
+        yml.append("partial:\n  extends: [.from-project-include, .loop-b]\n  script: [make test]\n");
+        Pipeline p = analyze(yml.toString(), Map.of());
+        assertThat(p.problems()).anyMatch(s -> s.contains("nested more than"));
+        assertThat(p.problems()).anyMatch(s -> s.contains("extends itself"));
+        assertThat(job(p, "looping").scripts()).extracting(ScriptLine::text).containsExactly("make");
+        assertThat(job(p, "partial").undefinedTemplates()).containsExactly(".from-project-include");
+        assertThat(job(p, "looping").undefinedTemplates()).isEmpty();
+    }
+
+    @Test
+    void parallelJobsMatchTheirApiNames() throws Exception {
+        Pipeline p = analyze("""
+                test:
+                  parallel: 3
+                  script: [make test]
+                matrix:
+                  parallel:
+                    matrix:
+                      - PY: ["3.8", "3.9"]
+                  script: [make test]
+                single:
+                  script: [make]
+                """, Map.of());
+        assertThat(job(p, "test").namesApiJob("test 2/3")).isTrue();
+        assertThat(job(p, "test").namesApiJob("test 2/4")).isFalse();
+        assertThat(job(p, "matrix").namesApiJob("matrix: [3.9]")).isTrue();
+        assertThat(job(p, "single").namesApiJob("single")).isTrue();
+        assertThat(job(p, "single").namesApiJob("single 1/2")).isFalse();
+    }
+
+    @Test
     void notAMappingIsRejected() {
         assertThatThrownBy(() -> analyze("- a\n- b\n", Map.of())).isInstanceOf(ConfigParseException.class);
         assertThatThrownBy(() -> analyze("a: [\n", Map.of())).isInstanceOf(ConfigParseException.class);
