@@ -46,8 +46,8 @@ public final class GitLabPipelineAnalyzer {
     static final Set<String> RESERVED = Set.of("stages", "variables", "include", "workflow", "default", "image",
             "services", "before_script", "after_script", "cache", "types", "pages:deploy", "spec");
     private static final List<String> SECTIONS = List.of("before_script", "script", "after_script");
-    /** Flow-style `!reference [` is rewritten to a marked sequence before parsing: SafeYaml drops custom tags. */
-    private static final Pattern REFERENCE_TAG = Pattern.compile("!reference\\s*\\[");
+    /** Flow-style `!reference [` in value position is rewritten to a marked sequence before parsing: SafeYaml drops custom tags. */
+    private static final Pattern REFERENCE_TAG = Pattern.compile("(?m)((?:^|[:\\[,-])[ \\t]*)!reference[ \\t]*\\[");
     private static final String REFERENCE_MARK = "__gitlab_reference__";
     private static final int MAX_INCLUDES = 150;
     private static final int MAX_EXTENDS_DEPTH = 11;
@@ -216,7 +216,12 @@ public final class GitLabPipelineAnalyzer {
                     problems.add("include " + i.location() + " (wildcard) not followed");
                     continue;
                 }
-                if (path == null || path.isEmpty() || !seenLocal.add(path)) continue;
+                if (path == null || path.isEmpty()) {
+                    unresolved.add(withReason(i, "outside the repository"));
+                    problems.add("include " + i.location() + " not followed: outside the repository");
+                    continue;
+                }
+                if (!seenLocal.add(path)) continue;
                 if (included.size() >= MAX_INCLUDES || depth > 20) {
                     unresolved.add(withReason(i, "too many includes"));
                     problems.add("include " + i.location() + " not followed: too many includes");
@@ -356,9 +361,7 @@ public final class GitLabPipelineAnalyzer {
             if (node.map().values().stream().noneMatch(GitLabPipelineAnalyzer::containsReference)) return node;
             Map<String, YNode> m = new LinkedHashMap<>();
             node.map().forEach((k, v) -> m.put(k, deref(v, top, depth)));
-            YNode copy = YNode.ofMap(m, node.line());
-            fileOf.put(copy, fileOf.get(node));
-            return copy;
+            return sameFile(YNode.ofMap(m, node.line()), node);
         }
         if (node.isSeq()) {
             if (node.seq().stream().noneMatch(GitLabPipelineAnalyzer::containsReference)) return node;
@@ -368,11 +371,15 @@ public final class GitLabPipelineAnalyzer {
                 if (isReference(item) && d.isSeq()) items.addAll(d.seq());
                 else if (d.isPresent()) items.add(d);
             }
-            YNode copy = YNode.ofSeq(items, node.line());
-            fileOf.put(copy, fileOf.get(node));
-            return copy;
+            return sameFile(YNode.ofSeq(items, node.line()), node);
         }
         return node;
+    }
+
+    private YNode sameFile(YNode copy, YNode original) {
+        String file = fileOf.get(original);
+        if (file != null) fileOf.put(copy, file);
+        return copy;
     }
 
     private static boolean isReference(YNode n) {
@@ -462,8 +469,14 @@ public final class GitLabPipelineAnalyzer {
     // ---- parsing -----------------------------------------------------------------------------------------------
 
     private YNode parse(String text, String file) throws ConfigParseException {
-        String prepared = REFERENCE_TAG.matcher(text).replaceAll("[" + REFERENCE_MARK + ", ");
-        YNode root = new SafeYaml().parse(prepared);
+        String prepared = REFERENCE_TAG.matcher(text).replaceAll("$1[" + REFERENCE_MARK + ", ");
+        YNode root;
+        try {
+            root = new SafeYaml().parse(prepared);
+        } catch (ConfigParseException e) {
+            if (prepared.equals(text)) throw e;
+            root = new SafeYaml().parse(text); // the rewrite broke something odd: read the tags as plain lists
+        }
         register(root, file, 0);
         return root;
     }
