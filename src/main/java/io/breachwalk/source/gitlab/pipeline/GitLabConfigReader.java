@@ -54,6 +54,10 @@ public final class GitLabConfigReader implements ConfigReader {
 
     private JobReport report(String path, Job j, String note) {
         JobResult r = new JobResult(path, provider(), j.name());
+        if (j.neverRuns()) {
+            // Defined but no pipeline creates it (rules all `when: never`), as GitHub's `if: false` steps.
+            return r.note(path + ":" + j.line() + " job " + j.name() + ": rules never let it run").report();
+        }
         for (Hit h : j.hits()) r.hit(stepHit(h));
         for (MissingScript m : j.missing()) {
             r.hit(new ShellScan.Missing(0, m.script(), m.via()).hit(m.file() + ":" + m.line()));

@@ -76,6 +76,20 @@ public final class GitLabPipelineModel {
         public boolean manual() {
             return "manual".equals(when);
         }
+
+        /**
+         * True when no pipeline can create the job: every `rules:` entry says `when: never` (or the job's own `when:`
+         * does). A rule with an `if:` is otherwise never judged here: that needs a pipeline's ref and source.
+         */
+        public boolean neverRuns() {
+            return "never".equals(when) || (!rules.isEmpty() && rules.stream().allMatch(r -> "never".equals(r.when())));
+        }
+
+        /** The script item a hit is on (for a followed script, the item that calls it): its full command text. */
+        public java.util.Optional<ScriptLine> scriptOf(Hit hit) {
+            return scripts.stream().filter(s -> s.section().equals(hit.section()) && s.file().equals(hit.file())
+                    && hit.line() >= s.line() && hit.line() < s.line() + s.text().split("\\r?\\n", -1).length).findFirst();
+        }
     }
 
     /**
@@ -88,6 +102,7 @@ public final class GitLabPipelineModel {
      * An indicator line. {@code file}/{@code line}: the job's script line (the call, for a followed script);
      * {@code script}: the repository script or make target it is in when followed, else null; {@code location}: for a
      * followed script where the indicator line is ("scripts/upload.sh:3"); {@code possible}: indirect or weak.
+     * {@code section} matters to the walk: GitLab runs `after_script` even when `script` failed, in its own shell.
      */
     public record Hit(String section, String how, boolean affected, boolean possible, String file, int line,
                       String text, String script, String location) {

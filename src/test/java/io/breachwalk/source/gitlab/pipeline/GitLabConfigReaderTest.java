@@ -125,6 +125,24 @@ class GitLabConfigReaderTest {
         });
     }
 
+    @Test
+    void aJobWhoseRulesAllSayNeverDoesNotCount() throws Exception {
+        String main = """
+                disabled:
+                  rules:
+                    - when: never
+                  script: [bash <(curl -s https://codecov.io/bash)]
+                conditional:
+                  rules:
+                    - if: $CI_COMMIT_BRANCH == "main"
+                    - when: never
+                  script: [bash <(curl -s https://codecov.io/bash)]
+                """;
+        assertThat(read(main, Map.of())).containsExactly(
+                "gitlab-ci|disabled|false||||",
+                "gitlab-ci|conditional|true|curl-bash|probable|project-level: all|");
+    }
+
     /**
      * Every GitLab file of the corpus: the new reader reports every job the former one did, with the same verdict,
      * how and confidence, and at least its secret names.

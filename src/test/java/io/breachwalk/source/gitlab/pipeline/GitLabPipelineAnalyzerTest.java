@@ -159,6 +159,7 @@ class GitLabPipelineAnalyzerTest {
         assertThat(c.rules().get(1).variables()).containsExactly("UPLOAD");
         assertThat(c.rules().get(2).condition()).isNull();
         assertThat(c.rules().get(2).when()).isEqualTo("never");
+        assertThat(c.neverRuns()).isFalse();
 
         Job m = job(p, "upload-manually");
         assertThat(m.manual()).isTrue();
@@ -208,6 +209,8 @@ class GitLabPipelineAnalyzerTest {
             assertThat(job(p, name).hits()).as(name).extracting(Hit::how).contains("curl-bash");
         }
         assertThat(job(p, "download-then-run").hits()).singleElement().extracting(Hit::line).isEqualTo(8);
+        Job wget = job(p, "wget-then-run");
+        assertThat(wget.scriptOf(wget.hits().get(0))).get().extracting(ScriptLine::text).asString().contains("bash codecov.sh");
         assertThat(job(p, "download-then-run").missing()).isEmpty(); // codecov.sh is written by the job itself
         assertThat(job(p, "wget-then-run").hits()).singleElement().extracting(Hit::line).isEqualTo(14);
         assertThat(job(p, "new-uploader").usesIndicator()).isFalse();
