@@ -68,6 +68,7 @@ public final class GitLabPipelineAnalyzer {
     /** Templates a job extends that this configuration does not define (often from an include not read). */
     private final Map<String, Set<String>> undefinedParents = new HashMap<>();
     private int referencesFollowed;
+    private YNode globalVariables = YNode.missing();
 
     private GitLabPipelineAnalyzer(FileLookup lookup, IndicatorMatcher matcher) {
         this.lookup = lookup == null ? FileLookup.NONE : lookup;
@@ -99,6 +100,7 @@ public final class GitLabPipelineAnalyzer {
             if (top.containsKey(part)) legacy.put(part, top.get(part));
         }
         List<String> globals = new ArrayList<>(names(top.getOrDefault("variables", YNode.missing())));
+        globalVariables = top.getOrDefault("variables", YNode.missing());
         List<Job> jobs = new ArrayList<>();
         for (Map.Entry<String, YNode> e : top.entrySet()) {
             String name = e.getKey();
@@ -139,6 +141,7 @@ public final class GitLabPipelineAnalyzer {
         // before_script and script run in one shell; after_script in another.
         scan(scripts.stream().filter(s -> !s.section().equals("after_script")).toList(), hits, missing);
         scan(scripts.stream().filter(s -> s.section().equals("after_script")).toList(), hits, missing);
+        hits.addAll(throughVariables(scripts, hits, globalValues(inheritVars), job.get("variables")));
 
         String when = job.get("when").text("on_success").trim();
         YNode par = job.get("parallel");
@@ -158,6 +161,45 @@ public final class GitLabPipelineAnalyzer {
         } catch (NumberFormatException e) {
             return 0;
         }
+    }
+
+    private Map<String, YNode> globalValues(YNode inheritVars) {
+        Map<String, YNode> out = new LinkedHashMap<>();
+        if (globalVariables.isMap()) {
+            globalVariables.map().forEach((k, v) -> { if (inherits(inheritVars, k)) out.put(k, v); });
+        }
+        return out;
+    }
+
+    /**
+     * `UPLOADER: https://codecov.io/bash` in `variables:` and `curl -s $UPLOADER | bash` in a script: the script line
+     * runs what the variable names. Reported at the script line, possible, naming the variable and never its value
+     * (a URL may carry a token).
+     */
+    private List<Hit> throughVariables(List<ScriptLine> scripts, List<Hit> direct, Map<String, YNode> globals, YNode own) {
+        Map<String, YNode> vars = new LinkedHashMap<>(globals);
+        if (own.isMap()) vars.putAll(own.map());
+        List<Hit> out = new ArrayList<>();
+        for (Map.Entry<String, YNode> v : vars.entrySet()) {
+            YNode value = v.getValue().isMap() ? v.getValue().get("value") : v.getValue();
+            if (!value.isScalar()) continue;
+            var uploader = matcher.affectedScript(value.text()).stream().findFirst();
+            if (uploader.isEmpty()) continue;
+            Pattern use = Pattern.compile("\\$\\{?" + Pattern.quote(v.getKey()) + "(?![A-Za-z0-9_])");
+            for (ScriptLine l : scripts) {
+                String[] lines = l.text().split("\\r?\\n", -1);
+                for (int i = 0; i < lines.length; i++) {
+                    int line = l.line() + i;
+                    if (!use.matcher(io.breachwalk.detect.ShellText.stripComment(lines[i])).find()) continue;
+                    boolean already = direct.stream().anyMatch(h -> h.affected() && h.file().equals(l.file()) && h.line() == line)
+                            || out.stream().anyMatch(h -> h.file().equals(l.file()) && h.line() == line);
+                    if (already) continue;
+                    out.add(new Hit(l.section(), uploader.get().how(), true, true, l.file(), line,
+                            ShellScan.clip(lines[i]) + " ($" + v.getKey() + " names the uploader)", null, null));
+                }
+            }
+        }
+        return out;
     }
 
     /** `inherit: default:` / `inherit: variables:`: absent or true inherits all, false none, a list those named. */

@@ -418,6 +418,32 @@ class GitLabPipelineAnalyzerTest {
     }
 
     @Test
+    void aVariableThatNamesTheUploaderCountsWhereAScriptUsesIt() throws Exception {
+        String main = """
+                variables:
+                  UPLOADER_URL: https://codecov.io/bash?token-in-url-xyz
+                upload:
+                  script:
+                    - echo $UPLOADER_URL_OTHER
+                    - curl -s "${UPLOADER_URL}" | bash
+                opted-out:
+                  inherit:
+                    variables: false
+                  script:
+                    - curl -s "${UPLOADER_URL}" | bash
+                """;
+        Pipeline p = analyze(main, Map.of());
+        Job u = job(p, "upload");
+        assertThat(u.usesIndicator()).isTrue();
+        assertThat(u.hits()).singleElement().satisfies(h -> {
+            assertThat(h.line()).isEqualTo(6);
+            assertThat(h.possible()).isTrue();
+            assertThat(h.text()).contains("$UPLOADER_URL names the uploader").doesNotContain("xyz");
+        });
+        assertThat(job(p, "opted-out").usesIndicator()).isFalse();
+    }
+
+    @Test
     void notAMappingIsRejected() {
         assertThatThrownBy(() -> analyze("- a\n- b\n", Map.of())).isInstanceOf(ConfigParseException.class);
         assertThatThrownBy(() -> analyze("a: [\n", Map.of())).isInstanceOf(ConfigParseException.class);
