@@ -38,8 +38,9 @@ import java.util.regex.Pattern;
  * keys (by {@link SafeYaml}), flow-style `!reference [job, key]` tags, `extends:` (multi-level, list form, deep merge,
  * arrays replaced), `default:` and the legacy top-level `before_script`/`after_script` (with `inherit: default:`).
  * Hidden `.name` keys are templates, never jobs, so an uploader in a template nobody extends does not count, nor does
- * one in an anchor nobody aliases or a commented-out line. Other includes are listed, not fetched: this class does
- * no I/O beyond the {@link FileLookup}.
+ * one in an anchor nobody aliases or a commented-out line. `project:`, `template:` and `remote:` includes are asked of
+ * {@link FileLookup#readRemote} (the walk's lookup fetches them; inspect's has none) and, when it has no answer,
+ * listed as unresolved for the walk to record a gap. This class does no I/O beyond the {@link FileLookup}.
  */
 public final class GitLabPipelineAnalyzer {
     /** Top-level keys that are not jobs. */
@@ -50,6 +51,13 @@ public final class GitLabPipelineAnalyzer {
     private static final Pattern REFERENCE_TAG = Pattern.compile("(?m)((?:^|[:\\[,-])[ \\t]*)!reference[ \\t]*\\[");
     private static final String REFERENCE_MARK = "__gitlab_reference__";
     private static final int MAX_INCLUDES = 150;
+    /**
+     * The repository name under which {@code include: template:} files are asked of {@link FileLookup#readRemote}
+     * (path: the template name, "Jobs/Code-Quality.gitlab-ci.yml"); a lookup that cannot serve them answers empty.
+     */
+    public static final String TEMPLATES = "gitlab-ci-templates";
+    /** Likewise for {@code include: remote:} (path: the URL). */
+    public static final String REMOTE = "remote-url";
     private static final int MAX_EXTENDS_DEPTH = 11;
     private static final int MAX_REFERENCE_DEPTH = 10;
     private static final int MAX_REFERENCES = 10_000;
@@ -242,56 +250,87 @@ public final class GitLabPipelineAnalyzer {
 
     // ---- includes ----------------------------------------------------------------------------------------------
 
+    /**
+     * Where an included file is read: {@code repository} null for the analysed tree itself, else the first argument
+     * of {@link FileLookup#readRemote} (a project path, {@link #TEMPLATES} or {@link #REMOTE}).
+     */
+    private record Origin(String repository, String ref) {
+        static final Origin TREE = new Origin(null, null);
+    }
+
     private void includeInto(YNode config, String from, Map<String, YNode> top, int depth) {
+        includeInto(config, from, Origin.TREE, top, depth);
+    }
+
+    private void includeInto(YNode config, String from, Origin origin, Map<String, YNode> top, int depth) {
         for (YNode inc : flat(config.get("include"))) {
             for (Include i : includes(inc, from)) {
-                if (!i.kind().equals("local")) {
-                    unresolved.add(i);
-                    // Worded as inspect always worded it: the project, template or URL.
-                    String note = "include " + (i.project() != null ? i.project() : i.location()) + " not followed";
-                    if (!problems.contains(note)) problems.add(note);
-                    continue;
-                }
-                String path = FileLookup.normalise(i.location());
-                if (i.location().contains("*")) {
+                if (i.kind().equals("local") && i.location().contains("*")) {
                     unresolved.add(withReason(i, "wildcard"));
                     problems.add("include " + i.location() + " (wildcard) not followed");
                     continue;
+                }
+                Origin at;
+                String path;
+                switch (i.kind()) {
+                    case "local" -> { at = origin; path = FileLookup.normalise(i.location()); }
+                    case "project" -> { at = new Origin(i.project(), i.ref()); path = FileLookup.normalise(i.location()); }
+                    case "template" -> { at = new Origin(TEMPLATES, null); path = i.location(); }
+                    case "remote" -> { at = new Origin(REMOTE, null); path = i.location(); }
+                    default -> { notFollowed(i, "not supported"); continue; }
                 }
                 if (path == null || path.isEmpty()) {
                     unresolved.add(withReason(i, "outside the repository"));
                     problems.add("include " + i.location() + " not followed: outside the repository");
                     continue;
                 }
-                if (!seenLocal.add(path)) continue;
+                String name = at.repository() == null ? path : at.repository().equals(REMOTE) ? path
+                        : at.repository().equals(TEMPLATES) ? "template:" + path
+                        : at.repository() + "/" + path + (at.ref() == null ? "" : "@" + at.ref());
+                if (!seenLocal.add(name)) continue;
                 if (included.size() >= MAX_INCLUDES || depth > 20) {
                     unresolved.add(withReason(i, "too many includes"));
                     problems.add("include " + i.location() + " not followed: too many includes");
                     continue;
                 }
-                Optional<String> text = lookup.read(path);
+                Optional<String> text = at.repository() == null ? lookup.read(path)
+                        : lookup.readRemote(at.repository(), at.ref(), path);
                 if (text.isEmpty()) {
-                    unresolved.add(withReason(i, "not found"));
-                    problems.add("include " + i.location() + " not found");
+                    if (at.repository() == null) {
+                        unresolved.add(withReason(i, "not found"));
+                        problems.add("include " + i.location() + " not found");
+                    } else {
+                        notFollowed(i, "not available");
+                    }
                     continue;
                 }
                 YNode parsed;
                 try {
-                    parsed = parse(text.get(), path);
+                    parsed = parse(text.get(), name);
                 } catch (ConfigParseException e) {
                     unresolved.add(withReason(i, "not valid YAML: " + e.getMessage()));
                     problems.add("include " + i.location() + " is not valid YAML (" + e.getMessage() + ")");
                     continue;
                 }
-                included.add(new Include("local", path, null, null, i.from(), i.line(), i.conditional(), ""));
+                boolean inProject = i.kind().equals("local") && at.repository() != null;
+                included.add(new Include(i.kind(), path, inProject ? at.repository() : i.project(),
+                        inProject ? at.ref() : i.ref(), i.from(), i.line(), i.conditional(), ""));
                 if (!parsed.isMap()) continue;
                 // Nested includes first, then this file over them; the including file is merged over all later.
+                // A local include inside a project's file is a file of that project.
                 Map<String, YNode> inner = new LinkedHashMap<>();
-                includeInto(parsed, path, inner, depth + 1);
+                includeInto(parsed, name, at, inner, depth + 1);
                 inner = deepMerge(inner, parsed.map());
                 top.putAll(deepMerge(top, inner));
             }
         }
+    }
+
+    private void notFollowed(Include i, String reason) {
+        unresolved.add(withReason(i, reason));
+        // Worded as inspect always worded it: the project, template or URL.
+        String note = "include " + (i.project() != null ? i.project() : i.location()) + " not followed";
+        if (!problems.contains(note)) problems.add(note);
     }
 
     private static Include withReason(Include i, String reason) {

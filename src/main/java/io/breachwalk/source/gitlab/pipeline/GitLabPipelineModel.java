@@ -16,9 +16,11 @@ public final class GitLabPipelineModel {
 
     /**
      * The analysis of one root configuration with its local includes.
-     * @param includedFiles      local files merged in (repository paths), in the order they were read
-     * @param unresolvedIncludes `project:`, `template:`, `remote:`, `component:` includes, and local ones that are
-     *                           missing or use wildcards: the walk fetches them or records a coverage gap
+     * @param includedFiles      files merged in, in the order they were read: local ones (repository paths), and
+     *                           `project:`/`template:`/`remote:` ones the lookup's readRemote served
+     * @param unresolvedIncludes includes not read: `project:`, `template:`, `remote:` ones the lookup could not serve,
+     *                           `component:`, and local ones that are missing or use wildcards; the walk fetches
+     *                           them or records a coverage gap
      * @param problems           things not followed, one line each, for the evidence
      */
     public record Pipeline(String path, List<Job> jobs, List<String> stages, List<Rule> workflowRules,

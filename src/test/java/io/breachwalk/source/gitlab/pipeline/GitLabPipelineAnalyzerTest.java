@@ -444,6 +444,43 @@ class GitLabPipelineAnalyzerTest {
     }
 
     @Test
+    void projectAndTemplateIncludesAreReadWhereTheLookupServesThem() throws Exception {
+        String main = """
+                include:
+                  - project: group/ci-templates
+                    ref: v1
+                    file: /coverage.yml
+                  - template: Jobs/Test.gitlab-ci.yml
+                  - remote: https://example.com/ci.yml
+                unit:
+                  extends: .coverage
+                  script: [make test]
+                """;
+        FileLookup lookup = new FileLookup() {
+            @Override public Optional<String> read(String path) { return Optional.empty(); }
+            @Override public Optional<String> readRemote(String repository, String ref, String path) {
+                return Optional.ofNullable(Map.of(
+                        "group/ci-templates@v1:coverage.yml", "include:\n  - local: /upload.yml\n",
+                        "group/ci-templates@v1:upload.yml", ".coverage:\n  after_script:\n    - bash <(curl -s https://codecov.io/bash)\n",
+                        GitLabPipelineAnalyzer.TEMPLATES + "@null:Jobs/Test.gitlab-ci.yml", "template-job:\n  script: [echo t]\n")
+                        .get(repository + "@" + ref + ":" + path));
+            }
+        };
+        Pipeline p = GitLabPipelineAnalyzer.analyze(".gitlab-ci.yml", main, lookup, matcher);
+        assertThat(p.includedFiles()).extracting(Include::kind, Include::location).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("project", "coverage.yml"),
+                org.assertj.core.groups.Tuple.tuple("local", "upload.yml"),
+                org.assertj.core.groups.Tuple.tuple("template", "Jobs/Test.gitlab-ci.yml"));
+        assertThat(p.includedFiles().get(1).project()).isEqualTo("group/ci-templates");
+        assertThat(p.unresolvedIncludes()).extracting(Include::kind, Include::reason)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("remote", "not available"));
+        assertThat(p.jobs()).extracting(Job::name).containsExactly("template-job", "unit");
+        assertThat(job(p, "unit").hits()).singleElement().extracting(Hit::file)
+                .isEqualTo("group/ci-templates/upload.yml@v1");
+        assertThat(job(p, "unit").undefinedTemplates()).isEmpty();
+    }
+
+    @Test
     void notAMappingIsRejected() {
         assertThatThrownBy(() -> analyze("- a\n- b\n", Map.of())).isInstanceOf(ConfigParseException.class);
         assertThatThrownBy(() -> analyze("a: [\n", Map.of())).isInstanceOf(ConfigParseException.class);
