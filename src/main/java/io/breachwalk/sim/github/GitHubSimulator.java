@@ -16,6 +16,7 @@ import io.breachwalk.sim.github.Estate.Repo;
 import io.breachwalk.sim.github.Estate.Run;
 import io.breachwalk.sim.github.Estate.Token;
 import io.breachwalk.sim.github.Estate.Workflow;
+import io.breachwalk.sim.github.graphql.GraphQlEndpoint;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -69,12 +70,14 @@ public final class GitHubSimulator implements AutoCloseable {
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final AtomicLong requestIds = new AtomicLong(1);
     private final FaultInjector faults;
+    private final GraphQlEndpoint graphql;
     private volatile int rateLimit;
 
     private GitHubSimulator(Estate estate) throws IOException {
         this.estate = estate;
         this.rateLimit = estate.rateLimit().limit();
         this.faults = new FaultInjector(estate.faults());
+        this.graphql = new GraphQlEndpoint(estate);
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         this.executor = Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "github-sim");
@@ -151,6 +154,11 @@ public final class GitHubSimulator implements AutoCloseable {
         synchronized (log) {
             return List.copyOf(log);
         }
+    }
+
+    /** The POST /graphql side: its query and point counts and its budget (REST requests to it are in the log too). */
+    public GraphQlEndpoint graphql() {
+        return graphql;
     }
 
     public int requestCount() {
@@ -231,6 +239,14 @@ public final class GitHubSimulator implements AutoCloseable {
                 reply = serveLog(path, query);
             } else if (tokenValue != null && token == null) {
                 reply = Reply.error(401, "Bad credentials");
+            } else if (GraphQlEndpoint.serves(path) && method.equals("POST")) {
+                fault = faults.decide(method, path, query); // only the kinds a GraphQL client meets: 5xx, resets, 403/429
+                reply = fault == null || "slow".equals(fault) || FaultInjector.MALFORMED.contains(fault)
+                        || "truncated".equals(fault) ? graphqlReply(ex, token) : faultReply(fault, bucket);
+                if (reply == null) {
+                    record(method, path, query, -1, token, fault);
+                    throw new Abort("injected connection reset");
+                }
             } else {
                 fault = faults.decide(method, path, query);
                 if (fault != null && FaultInjector.MALFORMED.contains(fault)) {
@@ -269,6 +285,11 @@ public final class GitHubSimulator implements AutoCloseable {
         } finally {
             ex.close();
         }
+    }
+
+    private Reply graphqlReply(HttpExchange ex, Token token) throws IOException {
+        GraphQlEndpoint.Answer a = graphql.execute(token == null ? null : token.name(), ex.getRequestBody().readAllBytes());
+        return new Reply(a.status(), new LinkedHashMap<>(a.headers()), a.body(), "application/json; charset=utf-8");
     }
 
     private void record(String method, String path, String query, int status, Token token, String fault) {
