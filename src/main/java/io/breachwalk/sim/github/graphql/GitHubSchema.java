@@ -63,7 +63,7 @@ final class GitHubSchema {
             return null;
         };
         TypeResolver byClass = env -> env.getSchema().getObjectType(typeName(env.getObject()));
-        RuntimeWiring wiring = RuntimeWiring.newRuntimeWiring()
+        RuntimeWiring wiring = RuntimeWiring.newRuntimeWiring().strictMode(false) // to replace the built-in Int
                 .codeRegistry(GraphQLCodeRegistry.newCodeRegistry().defaultDataFetcher(e -> byName))
                 .scalar(longInt())
                 .scalar(text("URI", "An RFC 3986, RFC 3987, and RFC 6570 (level 4) compliant URI string."))
