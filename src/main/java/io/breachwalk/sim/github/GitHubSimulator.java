@@ -240,9 +240,8 @@ public final class GitHubSimulator implements AutoCloseable {
             } else if (tokenValue != null && token == null) {
                 reply = Reply.error(401, "Bad credentials");
             } else if (GraphQlEndpoint.serves(path) && method.equals("POST")) {
-                fault = faults.decide(method, path, query); // only the kinds a GraphQL client meets: 5xx, resets, 403/429
-                reply = fault == null || "slow".equals(fault) || FaultInjector.MALFORMED.contains(fault)
-                        || "truncated".equals(fault) ? graphqlReply(ex, token) : faultReply(fault, bucket);
+                fault = faults.decide(method, path, query);
+                reply = graphqlReply(ex, token, fault, bucket);
                 if (reply == null) {
                     record(method, path, query, -1, token, fault);
                     throw new Abort("injected connection reset");
@@ -287,9 +286,23 @@ public final class GitHubSimulator implements AutoCloseable {
         }
     }
 
-    private Reply graphqlReply(HttpExchange ex, Token token) throws IOException {
-        GraphQlEndpoint.Answer a = graphql.execute(token == null ? null : token.name(), ex.getRequestBody().readAllBytes());
-        return new Reply(a.status(), new LinkedHashMap<>(a.headers()), a.body(), "application/json; charset=utf-8");
+    /** POST /graphql, with injected faults as a GraphQL client meets them; null: drop the connection. */
+    private Reply graphqlReply(HttpExchange ex, Token token, String fault, Bucket bucket) throws IOException {
+        boolean malformed = fault != null && FaultInjector.MALFORMED.contains(fault);
+        if (fault != null && !malformed && !GraphQlEndpoint.answersDespite(fault)) {
+            return faultReply(fault, bucket);
+        }
+        if ("slow".equals(fault)) {
+            sleep(faults.slowMillis());
+        }
+        GraphQlEndpoint.Answer a = graphql.execute(token == null ? null : token.name(), ex.getRequestBody().readAllBytes(),
+                "rate-limit".equals(fault));
+        Reply reply = new Reply(a.status(), new LinkedHashMap<>(a.headers()), a.body(), "application/json; charset=utf-8");
+        if (malformed && (a.status() == 200 || fault.equals("html-200"))) {
+            Malformed.Answer m = Malformed.apply(fault, reply.body(), reply.contentType());
+            reply = new Reply(200, reply.headers(), m.body(), m.contentType());
+        }
+        return reply;
     }
 
     private void record(String method, String path, String query, int status, Token token, String fault) {
@@ -906,6 +919,7 @@ public final class GitHubSimulator implements AutoCloseable {
             n.put("remaining", limit);
             n.put("reset", core.get("reset").asLong());
         }
+        resources.set("graphql", graphql.resource(token == null ? null : token.name()));
         root.set("rate", core.deepCopy());
         return Reply.json(200, root);
     }

@@ -231,9 +231,10 @@ class GitHubGraphQlTest {
 
     @Test
     void rateLimitReportsTheCostAndRemainingFallsBySeparateFromRest() throws Exception {
+        String suite = suiteOf(101);
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            ids.add("\"" + suiteOf(101) + "\"");
+            ids.add("\"" + suite + "\"");
         }
         String query = "{ rateLimit { cost limit remaining used nodeCount resetAt } nodes(ids: [" + String.join(",", ids)
                 + "]) { ... on CheckSuite { checkRuns(first: 20, filterBy: {checkType: ALL}) "
@@ -265,6 +266,67 @@ class GitHubGraphQlTest {
     void databaseIdsPastThirtyTwoBitsAreServedWhole() throws Exception {
         JsonNode r = graphql("{ node(id: \"" + suiteOf(101) + "\") { ... on CheckSuite { databaseId } } }");
         assertThat(r.path("data").path("node").path("databaseId").asLong()).isEqualTo(10_000_000_101L);
+    }
+
+    @Test
+    void archivedJobsAreAbsentAsRestHasThemAndHistoryMatchesTheCommitsApi() throws Exception {
+        try (GitHubSimulator history = GitHubSimulator.start(EstateLoader.loadResource("github/history-estate.yaml"))) {
+            HttpRequest.Builder auth = HttpRequest.newBuilder().header("Authorization", "Bearer " + history.token("admin"));
+            JsonNode runs = JSON.readTree(http.send(auth.copy().uri(URI.create(history.baseUrl()
+                    + "/repos/gone/archived-app/actions/runs")).build(), HttpResponse.BodyHandlers.ofString()).body());
+            JsonNode run = runs.path("workflow_runs").get(0);
+            JsonNode jobs = JSON.readTree(http.send(auth.copy().uri(URI.create(history.baseUrl()
+                    + "/repos/gone/archived-app/actions/runs/" + run.path("id").asLong() + "/jobs?filter=all")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(jobs.path("total_count").asInt()).isZero();
+            String query = """
+                    { node(id: "%s") { ... on CheckSuite { checkRuns(first: 10, filterBy: {checkType: ALL}) { totalCount } } }
+                      repository(owner: "gone", name: "matrix-app") { object(expression: "HEAD") { ... on Commit {
+                        history(first: 100, path: ".github/workflows", since: "2020-01-01T00:00:00Z") { totalCount nodes { oid } } } } } }
+                    """.formatted(run.path("check_suite_node_id").asText());
+            String body = JSON.writeValueAsString(java.util.Map.of("query", query));
+            JsonNode r = JSON.readTree(http.send(auth.copy().uri(URI.create(history.baseUrl() + "/graphql"))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(r.has("errors")).as(r.toString()).isFalse();
+            assertThat(r.path("data").path("node").path("checkRuns").path("totalCount").asInt()).isZero();
+            JsonNode commits = JSON.readTree(http.send(auth.copy().uri(URI.create(history.baseUrl()
+                    + "/repos/gone/matrix-app/commits?path=.github/workflows&since=2020-01-01T00:00:00Z&per_page=100")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            JsonNode nodes = r.path("data").path("repository").path("object").path("history").path("nodes");
+            List<String> restShas = new ArrayList<>();
+            commits.forEach(c -> restShas.add(c.path("sha").asText()));
+            assertThat(nodes.findValuesAsText("oid")).isNotEmpty().isEqualTo(restShas);
+        }
+    }
+
+    @Test
+    void injectedFaultsReachGraphQlClientsAndRestShowsTheGraphQlBudget() throws Exception {
+        sim.setFaults(new Estate.Faults(7, 0, List.of(), null, 0, 2, List.of(
+                new Estate.FaultRule("^/graphql", "502", 1), new Estate.FaultRule("^/graphql", "rate-limit", 1))));
+        try {
+            assertThat(post("{ rateLimit { cost } }").statusCode()).isEqualTo(502);
+            JsonNode limited = graphql("{ rateLimit { cost } }");
+            assertThat(limited.path("errors").get(0).path("type").asText()).isEqualTo("RATE_LIMITED");
+        } finally {
+            sim.setFaults(Estate.Faults.none());
+        }
+        JsonNode resources = rest("/rate_limit").path("resources");
+        assertThat(resources.path("graphql").path("remaining").asInt()).isZero();
+        assertThat(resources.path("core").path("remaining").asInt()).isPositive();
+        sim.graphql().setLimit(5000);
+        assertThat(graphql("{ rateLimit { remaining } }").path("data").path("rateLimit").path("remaining").asInt())
+                .isEqualTo(4999);
+    }
+
+    @Test
+    void invalidQueriesAnswerGraphQlErrorsWithLocations() throws Exception {
+        JsonNode r = graphql("{ repository(owner: \"acme\", name: \"web\") { nosuchfield } }");
+        assertThat(r.has("data")).isFalse();
+        assertThat(r.path("errors").get(0).path("message").asText()).contains("nosuchfield");
+        assertThat(r.path("errors").get(0).path("locations").get(0).path("line").asInt()).isEqualTo(1);
+        JsonNode missing = graphql("{ repository(owner: \"acme\", name: \"nope\") { name } }");
+        assertThat(missing.path("data").get("repository").isNull()).isTrue();
+        assertThat(missing.path("errors").get(0).path("type").asText()).isEqualTo("NOT_FOUND");
     }
 
     @Test

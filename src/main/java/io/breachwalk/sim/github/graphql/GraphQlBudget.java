@@ -62,6 +62,11 @@ final class GraphQlBudget {
         return true;
     }
 
+    synchronized void exhaust() {
+        roll();
+        used = limit;
+    }
+
     synchronized Snapshot snapshot() {
         roll();
         return new Snapshot(limit, used, Math.max(0, limit - used), reset);

@@ -36,19 +36,44 @@ public final class GraphQlEndpoint {
     /** An answer: HTTP status, headers (X-RateLimit-* of the graphql resource) and a JSON body. */
     public record Answer(int status, Map<String, String> headers, byte[] body) {}
 
-    private final EstateIndex index;
-    private final GraphQLSchema schema;
-    private final GraphQL graphql;
+    private final Estate estate;
+    private EstateIndex index; // built on the first query: most simulators never see one
     private final Map<String, GraphQlBudget> budgets = new ConcurrentHashMap<>();
     private final AtomicLong queries = new AtomicLong();
     private final AtomicLong points = new AtomicLong();
     private volatile int limit;
 
+    /** The schema does not depend on the estate: built once, on first use. */
+    private static final class Schema {
+        static final GraphQLSchema SCHEMA = GitHubSchema.build();
+        static final GraphQL GRAPHQL = GraphQL.newGraphQL(SCHEMA).build();
+    }
+
     public GraphQlEndpoint(Estate estate) {
-        this.index = new EstateIndex(estate);
-        this.schema = GitHubSchema.build();
-        this.graphql = GraphQL.newGraphQL(schema).build();
+        this.estate = estate;
         this.limit = estate.rateLimit().graphqlLimit();
+    }
+
+    private synchronized EstateIndex index() {
+        if (index == null) {
+            index = new EstateIndex(estate);
+        }
+        return index;
+    }
+
+    /** The token's GraphQL budget as GET /rate_limit shows it under resources.graphql. */
+    public ObjectNode resource(String tokenName) {
+        GraphQlBudget.Snapshot s = budget(tokenName == null ? "anonymous" : tokenName).snapshot();
+        ObjectNode n = JSON.createObjectNode();
+        n.put("limit", s.limit());
+        n.put("used", s.used());
+        n.put("remaining", s.remaining());
+        n.put("reset", s.resetEpochSeconds());
+        return n;
+    }
+
+    private GraphQlBudget budget(String tokenName) {
+        return budgets.computeIfAbsent(tokenName, k -> new GraphQlBudget(limit, estate.rateLimit().resetSeconds()));
     }
 
     /** Where GitHub serves GraphQL: /graphql on github.com, /api/graphql on Enterprise Server. */
@@ -72,13 +97,28 @@ public final class GraphQlEndpoint {
         budgets.clear();
     }
 
+    /**
+     * Injected faults the endpoint answers itself: a slow or cut answer is still its answer, and an exhausted
+     * budget is refused the GraphQL way (status 200, RATE_LIMITED).
+     */
+    public static boolean answersDespite(String fault) {
+        return fault.equals("slow") || fault.equals("truncated") || fault.equals("rate-limit");
+    }
+
     /** Answers one POST body for the estate's token of that name (null: no or unknown Authorization). */
     public Answer execute(String tokenName, byte[] body) {
+        return execute(tokenName, body, false);
+    }
+
+    /** As above; {@code exhaust}: the token's points are spent first (an injected rate-limit fault). */
+    public Answer execute(String tokenName, byte[] body, boolean exhaust) {
         if (tokenName == null) {
             return answer(401, Map.of(), message("This endpoint requires you to be authenticated."));
         }
-        GraphQlBudget budget = budgets.computeIfAbsent(tokenName,
-                k -> new GraphQlBudget(limit, index.estate().rateLimit().resetSeconds()));
+        GraphQlBudget budget = budget(tokenName);
+        if (exhaust) {
+            budget.exhaust();
+        }
         Map<String, String> headers = new LinkedHashMap<>();
         JsonNode request;
         try {
@@ -102,13 +142,13 @@ public final class GraphQlEndpoint {
                 ? JSON.convertValue(request.get("variables"), Map.class) : Map.of();
         ExecutionInput.Builder input = ExecutionInput.newExecutionInput().query(query).operationName(operation)
                 .variables(variables);
-        ParseAndValidateResult parsed = ParseAndValidate.parseAndValidate(schema, input.build());
+        ParseAndValidateResult parsed = ParseAndValidate.parseAndValidate(Schema.SCHEMA, input.build());
         if (parsed.isFailure()) {
             return answer(200, rateHeaders(budget, headers), errors(parsed.getErrors()));
         }
         QueryCost.Result cost;
         try {
-            cost = QueryCost.of(schema, parsed.getDocument(), operation, variables);
+            cost = QueryCost.of(Schema.SCHEMA, parsed.getDocument(), operation, variables);
         } catch (RuntimeException e) {
             return answer(200, rateHeaders(budget, headers), errors(List.of(simple(e.getMessage()))));
         }
@@ -131,7 +171,7 @@ public final class GraphQlEndpoint {
         rateLimit.put("remaining", after.remaining());
         rateLimit.put("resetAt", Instant.ofEpochSecond(after.resetEpochSeconds()));
         rateLimit.put("used", after.used());
-        ExecutionResult result = graphql.execute(input.root(new QueryRoot(index, rateLimit)).build());
+        ExecutionResult result = Schema.GRAPHQL.execute(input.root(new QueryRoot(index(), rateLimit)).build());
         ObjectNode out = JSON.createObjectNode();
         if (result.isDataPresent()) {
             out.set("data", JSON.valueToTree(result.getData()));
