@@ -63,15 +63,6 @@ class GitHubGraphQlTest {
         return JSON.readTree(r.body());
     }
 
-    private static String shaOf(String message) throws Exception {
-        for (JsonNode c : rest("/repos/acme/web/commits?per_page=100")) {
-            if (c.path("commit").path("message").asText().contains(message)) {
-                return c.path("sha").asText();
-            }
-        }
-        throw new AssertionError("no commit " + message);
-    }
-
     private static String suiteOf(long runId) throws Exception {
         return rest("/repos/acme/web/actions/runs/" + runId).path("check_suite_node_id").asText();
     }
@@ -109,6 +100,22 @@ class GitHubGraphQlTest {
         assertThat(repo.path("dir").path("entries").get(0).path("name").asText()).isEqualTo("ci.yml");
         assertThat(sim.count("/graphql")).isEqualTo(1);
         assertThat(sim.graphql().queries()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void aThousandAliasesInOneQueryCostOnePoint() throws Exception {
+        JsonNode commits = rest("/repos/acme/web/commits?per_page=100");
+        String sha = commits.get(commits.size() - 1).path("sha").asText(); // the oldest: ci.yml is there
+        StringBuilder q = new StringBuilder("{ rateLimit { cost nodeCount } repository(owner: \"acme\", name: \"web\") {");
+        for (int i = 0; i < 1000; i++) {
+            q.append(" f").append(i).append(": object(expression: \"").append(sha)
+                    .append(":.github/workflows/ci.yml\") { ... on Blob { oid byteSize isTruncated text } }");
+        }
+        JsonNode r = graphql(q.append(" } }").toString());
+        assertThat(r.has("errors")).as(r.path("errors").toString()).isFalse();
+        assertThat(r.path("data").path("repository").size()).isEqualTo(1000);
+        assertThat(r.path("data").path("repository").path("f999").path("text").asText()).contains("codecov");
+        assertThat(r.path("data").path("rateLimit").path("cost").asInt()).isEqualTo(1);
     }
 
     @Test

@@ -12,6 +12,7 @@ import graphql.GraphQLError;
 import graphql.ParseAndValidate;
 import graphql.ParseAndValidateResult;
 import graphql.language.SourceLocation;
+import graphql.parser.ParserOptions;
 import graphql.schema.GraphQLSchema;
 import io.breachwalk.sim.github.Estate;
 
@@ -32,6 +33,13 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class GraphQlEndpoint {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String DOCS = "https://docs.github.com/graphql";
+    /**
+     * graphql-java stops parsing at 15,000 tokens; GitHub documents no such cap (batches of hundreds of aliases
+     * work there), so the simulator must not refuse what GitHub may answer. The limits GitHub does state (nodes,
+     * pagination, points) are checked by {@link QueryCost}.
+     */
+    private static final ParserOptions PARSER = ParserOptions.getDefaultOperationParserOptions().transform(
+            b -> b.maxTokens(2_000_000).maxWhitespaceTokens(2_000_000).maxCharacters(8 * 1024 * 1024));
 
     /** An answer: HTTP status, headers (X-RateLimit-* of the graphql resource) and a JSON body. */
     public record Answer(int status, Map<String, String> headers, byte[] body) {}
@@ -141,7 +149,7 @@ public final class GraphQlEndpoint {
         Map<String, Object> variables = request.path("variables").isObject()
                 ? JSON.convertValue(request.get("variables"), Map.class) : Map.of();
         ExecutionInput.Builder input = ExecutionInput.newExecutionInput().query(query).operationName(operation)
-                .variables(variables);
+                .variables(variables).graphQLContext(Map.of(ParserOptions.class, PARSER));
         ParseAndValidateResult parsed = ParseAndValidate.parseAndValidate(Schema.SCHEMA, input.build());
         if (parsed.isFailure()) {
             return answer(200, rateHeaders(budget, headers), errors(parsed.getErrors()));
