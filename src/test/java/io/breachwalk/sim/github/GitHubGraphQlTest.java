@@ -180,6 +180,26 @@ class GitHubGraphQlTest {
     }
 
     @Test
+    void workflowRunNodeIdsReachTheSuiteAndTheWorkflowFileAtItsCommit() throws Exception {
+        JsonNode run = rest("/repos/acme/web/actions/runs/101");
+        JsonNode r = graphql("""
+                { nodes(ids: ["%s"]) { ... on WorkflowRun { databaseId event workflow { name }
+                  checkSuite { id status conclusion commit { oid file(path: "%s") { name object { ... on Blob { text } } } } } } } }
+                """.formatted(run.path("node_id").asText(), run.path("path").asText()));
+        assertThat(r.has("errors")).as(r.toString()).isFalse();
+        JsonNode wr = r.path("data").path("nodes").get(0);
+        assertThat(wr.path("databaseId").asLong()).isEqualTo(101);
+        assertThat(wr.path("event").asText()).isEqualTo(run.path("event").asText());
+        assertThat(wr.path("workflow").path("name").asText()).isEqualTo(run.path("name").asText());
+        JsonNode suite = wr.path("checkSuite");
+        assertThat(suite.path("id").asText()).isEqualTo(run.path("check_suite_node_id").asText());
+        assertThat(suite.path("status").asText()).isEqualTo(run.path("status").asText().toUpperCase());
+        assertThat(suite.path("conclusion").asText()).isEqualTo(run.path("conclusion").asText().toUpperCase());
+        assertThat(suite.path("commit").path("oid").asText()).isEqualTo(run.path("head_sha").asText());
+        assertThat(suite.path("commit").path("file").path("object").path("text").asText()).contains("codecov");
+    }
+
+    @Test
     void latestCheckRunByDefaultAndEveryAttemptWithAll() throws Exception {
         String suite = suiteOf(101);
         JsonNode all = rest("/repos/acme/web/actions/runs/101/jobs?filter=all").path("jobs");
