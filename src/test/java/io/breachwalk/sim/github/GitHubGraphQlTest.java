@@ -282,6 +282,11 @@ class GitHubGraphQlTest {
         assertThat(b.path("used").asInt()).isEqualTo(12);
         assertThat(sim.count("/graphql")).isEqualTo(2);
 
+        JsonNode dry = graphql("{ rateLimit(dryRun: true) { cost remaining } " + query.substring(query.indexOf("nodes(")));
+        assertThat(dry.path("data").path("rateLimit").path("cost").asInt()).isEqualTo(11);
+        assertThat(dry.path("data").path("rateLimit").path("remaining").asInt()).as("a dry run is free").isEqualTo(5000 - 12);
+        assertThat(dry.path("data").has("nodes")).isFalse();
+
         sim.graphql().setLimit(11);
         graphql(query);
         JsonNode refused = graphql("{ rateLimit { remaining } }");

@@ -163,6 +163,9 @@ public final class GraphQlEndpoint {
         if (!cost.errors().isEmpty()) {
             return answer(200, rateHeaders(budget, headers), errors(cost.errors()));
         }
+        if (cost.dryRun()) {
+            return answer(200, rateHeaders(budget, headers), dryRun(cost, budget.snapshot()));
+        }
         if (!budget.charge(cost.points())) {
             ObjectNode refused = JSON.createObjectNode();
             refused.putArray("errors").addObject().put("type", "RATE_LIMITED")
@@ -188,6 +191,25 @@ public final class GraphQlEndpoint {
             out.set("errors", errors(result.getErrors()).get("errors"));
         }
         return answer(200, rateHeaders(budget, headers), out);
+    }
+
+    /** rateLimit(dryRun: true): the cost without evaluating the query, so nothing else is answered or charged. */
+    private static ObjectNode dryRun(QueryCost.Result cost, GraphQlBudget.Snapshot s) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("cost", cost.points());
+        values.put("limit", s.limit());
+        values.put("nodeCount", (int) cost.nodes());
+        values.put("remaining", s.remaining());
+        values.put("resetAt", Instant.ofEpochSecond(s.resetEpochSeconds()).toString());
+        values.put("used", s.used());
+        values.put("__typename", "RateLimit");
+        ObjectNode out = JSON.createObjectNode();
+        ObjectNode data = out.putObject("data");
+        cost.rateLimitFields().forEach((key, selections) -> {
+            ObjectNode n = data.putObject(key);
+            selections.forEach((k, field) -> n.set(k, JSON.valueToTree(values.get(field))));
+        });
+        return out;
     }
 
     private static Map<String, String> rateHeaders(GraphQlBudget budget, Map<String, String> h) {

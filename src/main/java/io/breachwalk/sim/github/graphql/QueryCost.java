@@ -12,6 +12,7 @@ import graphql.schema.GraphQLTypeUtil;
 
 import java.text.NumberFormat;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,8 +28,13 @@ final class QueryCost {
     static final int MAX_IDS = 100;
     static final long MAX_NODES = 500_000;
 
-    /** points and nodes of a valid query, or the errors that refuse it (then nothing runs and nothing is charged). */
-    record Result(int points, long nodes, List<GraphQLError> errors) {}
+    /**
+     * points and nodes of a valid query, or the errors that refuse it (then nothing runs and nothing is charged).
+     * {@code dryRun}: the query asked {@code rateLimit(dryRun: true)}; {@code rateLimitFields} maps each
+     * rateLimit result key to its selections (result key -> field name), to answer it without running the query.
+     */
+    record Result(int points, long nodes, List<GraphQLError> errors, boolean dryRun,
+                  Map<String, Map<String, String>> rateLimitFields) {}
 
     private final ExecutableNormalizedOperation operation;
     private final List<GraphQLError> errors = new ArrayList<>();
@@ -53,7 +59,17 @@ final class QueryCost {
                     + " possible nodes which exceeds the maximum limit of " + format(MAX_NODES) + ".", null, List.of()));
         }
         int points = (int) Math.max(1, Math.round(c.requests / 100.0));
-        return new Result(points, c.nodes, List.copyOf(c.errors));
+        boolean dryRun = false;
+        Map<String, Map<String, String>> rateLimitFields = new LinkedHashMap<>();
+        for (ExecutableNormalizedField f : op.getTopLevelFields()) {
+            if (f.getName().equals("rateLimit")) {
+                dryRun |= Boolean.TRUE.equals(f.getResolvedArguments().get("dryRun"));
+                Map<String, String> selections = new LinkedHashMap<>();
+                f.getChildren().forEach(child -> selections.put(child.getResultKey(), child.getName()));
+                rateLimitFields.put(f.getResultKey(), selections);
+            }
+        }
+        return new Result(points, c.nodes, List.copyOf(c.errors), dryRun, rateLimitFields);
     }
 
     private static String format(long n) {
