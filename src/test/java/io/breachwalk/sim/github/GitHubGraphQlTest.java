@@ -42,7 +42,11 @@ class GitHubGraphQlTest {
     }
 
     private static HttpResponse<String> post(String query) throws Exception {
-        String body = JSON.writeValueAsString(java.util.Map.of("query", query));
+        return post(query, java.util.Map.of());
+    }
+
+    private static HttpResponse<String> post(String query, java.util.Map<String, Object> variables) throws Exception {
+        String body = JSON.writeValueAsString(java.util.Map.of("query", query, "variables", variables));
         HttpRequest req = HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/graphql"))
                 .header("Authorization", "bearer " + sim.token("admin"))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
@@ -230,6 +234,23 @@ class GitHubGraphQlTest {
         assertThat(error.path("type").asText()).isEqualTo("NOT_FOUND");
         assertThat(error.path("path").toString()).isEqualTo("[\"nodes\",1]");
         assertThat(error.path("message").asText()).contains("CS_bm9zdWNo");
+    }
+
+    @Test
+    void variablesCarryIdsAndPageSizesAndMoreThan100IdsAreRefused() throws Exception {
+        String query = "query($ids: [ID!]!, $n: Int!) { nodes(ids: $ids) { ... on CheckSuite { checkRuns(first: $n) "
+                + "{ totalCount } } } }";
+        JsonNode ok = JSON.readTree(post(query, java.util.Map.of("ids", List.of(suiteOf(101)), "n", 5)).body());
+        assertThat(ok.path("data").path("nodes").get(0).path("checkRuns").path("totalCount").asInt()).isEqualTo(1);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 101; i++) {
+            ids.add("CS_" + i);
+        }
+        JsonNode refused = JSON.readTree(post(query, java.util.Map.of("ids", ids, "n", 5)).body());
+        assertThat(refused.has("data")).isFalse();
+        assertThat(refused.path("errors").get(0).path("type").asText()).isEqualTo("ARGUMENT_LIMIT");
+        assertThat(refused.path("errors").get(0).path("message").asText())
+                .isEqualTo("You may not provide more than 100 node ids; you provided 101.");
     }
 
     @Test
