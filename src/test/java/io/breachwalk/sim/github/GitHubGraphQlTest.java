@@ -375,7 +375,10 @@ class GitHubGraphQlTest {
     void invalidQueriesAnswerGraphQlErrorsWithLocations() throws Exception {
         JsonNode r = graphql("{ repository(owner: \"acme\", name: \"web\") { nosuchfield } }");
         assertThat(r.has("data")).isFalse();
-        assertThat(r.path("errors").get(0).path("message").asText()).contains("nosuchfield");
+        assertThat(r.path("errors").get(0).path("message").asText())
+                .isEqualTo("Field 'nosuchfield' doesn't exist on type 'Repository'");
+        assertThat(r.path("errors").get(0).path("extensions").path("code").asText()).isEqualTo("undefinedField");
+        assertThat(r.path("errors").get(0).path("path").toString()).isEqualTo("[\"query\",\"repository\",\"nosuchfield\"]");
         assertThat(r.path("errors").get(0).path("locations").get(0).path("line").asInt()).isEqualTo(1);
         JsonNode missing = graphql("{ repository(owner: \"acme\", name: \"nope\") { name } }");
         assertThat(missing.path("data").get("repository").isNull()).isTrue();

@@ -13,6 +13,8 @@ import graphql.ParseAndValidate;
 import graphql.ParseAndValidateResult;
 import graphql.language.SourceLocation;
 import graphql.parser.ParserOptions;
+import graphql.validation.ValidationError;
+import graphql.validation.ValidationErrorType;
 import graphql.schema.GraphQLSchema;
 import io.breachwalk.sim.github.Estate;
 
@@ -23,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * GitHub's {@code POST /graphql} over the simulator's estate: parses and validates the query against a subset of
@@ -239,6 +243,9 @@ public final class GraphQlEndpoint {
         ArrayNode list = root.putArray("errors");
         for (GraphQLError e : errors) {
             ObjectNode n = list.addObject();
+            if (undefinedField(e, n)) {
+                continue;
+            }
             if (e instanceof GitHubError g && g.type() != null) {
                 n.put("type", g.type());
             }
@@ -257,6 +264,30 @@ public final class GraphQlEndpoint {
             n.put("message", e.getMessage());
         }
         return root;
+    }
+
+    private static final Pattern UNDEFINED = Pattern.compile("Field '(.+)' in type '(.+)' is undefined");
+
+    /**
+     * A field the schema lacks, in GitHub's words and with its extensions code: a client tells an older server
+     * (Enterprise Server without a field) by {@code undefinedField}.
+     */
+    private static boolean undefinedField(GraphQLError e, ObjectNode n) {
+        if (!(e instanceof ValidationError v) || v.getValidationErrorType() != ValidationErrorType.FieldUndefined) {
+            return false;
+        }
+        Matcher m = UNDEFINED.matcher(v.getDescription() == null ? "" : v.getDescription());
+        if (!m.find()) {
+            return false;
+        }
+        ArrayNode path = n.putArray("path");
+        path.add("query");
+        v.getQueryPath().forEach(path::add);
+        n.putObject("extensions").put("code", "undefinedField").put("typeName", m.group(2)).put("fieldName", m.group(1));
+        ArrayNode at = n.putArray("locations");
+        v.getLocations().forEach(l -> at.addObject().put("line", l.getLine()).put("column", l.getColumn()));
+        n.put("message", "Field '" + m.group(1) + "' doesn't exist on type '" + m.group(2) + "'");
+        return true;
     }
 
     private static Answer answer(int status, Map<String, String> headers, JsonNode body) {
