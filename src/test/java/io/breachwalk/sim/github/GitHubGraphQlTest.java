@@ -386,6 +386,17 @@ class GitHubGraphQlTest {
     }
 
     @Test
+    void aServerWithoutGraphQlAnswers404() throws Exception {
+        sim.graphql().setEnabled(false);
+        try {
+            assertThat(post("{ rateLimit { cost } }").statusCode()).isEqualTo(404);
+        } finally {
+            sim.graphql().setEnabled(true);
+        }
+        assertThat(post("{ rateLimit { cost } }").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void answersWithoutTokenAre401() throws Exception {
         HttpRequest req = HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/graphql"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"{ rateLimit { cost } }\"}")).build();

@@ -54,6 +54,7 @@ public final class GraphQlEndpoint {
     private final AtomicLong queries = new AtomicLong();
     private final AtomicLong points = new AtomicLong();
     private volatile int limit;
+    private volatile boolean enabled = true;
 
     /** The schema does not depend on the estate: built once, on first use. */
     private static final class Schema {
@@ -103,6 +104,11 @@ public final class GraphQlEndpoint {
         return points.get();
     }
 
+    /** false: answer 404 as a server without GraphQL (an old Enterprise Server, a proxy, a test double) does. */
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
     /** Points per window for every token; also resets the budgets. */
     public void setLimit(int pointsPerWindow) {
         this.limit = pointsPerWindow;
@@ -124,6 +130,9 @@ public final class GraphQlEndpoint {
 
     /** As above; {@code exhaust}: the token's points are spent first (an injected rate-limit fault). */
     public Answer execute(String tokenName, byte[] body, boolean exhaust) {
+        if (!enabled) {
+            return answer(404, new LinkedHashMap<>(), message("Not Found"));
+        }
         if (tokenName == null) {
             return answer(401, Map.of(), message("This endpoint requires you to be authenticated."));
         }
