@@ -29,8 +29,11 @@ public record Estate(String webUrl, RateLimit rateLimit, List<Token> tokens, Lis
         return tokens.stream().filter(t -> t.value().equals(value)).findFirst();
     }
 
-    /** Primary rate limit per token (per hour on github.com). */
-    public record RateLimit(int limit, long resetSeconds) {}
+    /**
+     * Primary rate limits per token (per hour on github.com): {@code limit} REST requests and, a separate budget,
+     * {@code graphqlLimit} GraphQL points.
+     */
+    public record RateLimit(int limit, long resetSeconds, int graphqlLimit) {}
 
     /**
      * A token the simulator accepts. {@code readSecrets}: may list repository, environment and the repository's

@@ -156,7 +156,8 @@ public final class EstateLoader {
 
     private Estate estate(JsonNode root) {
         JsonNode rl = root.path("rate_limit");
-        RateLimit rateLimit = new RateLimit(rl.path("limit").asInt(5000), rl.path("reset_seconds").asLong(3600));
+        RateLimit rateLimit = new RateLimit(rl.path("limit").asInt(5000), rl.path("reset_seconds").asLong(3600),
+                rl.path("graphql_limit").asInt(5000));
         List<Token> tokens = new ArrayList<>();
         for (JsonNode t : list(root, "tokens")) {
             String value = required(t, "value", "tokens[]");

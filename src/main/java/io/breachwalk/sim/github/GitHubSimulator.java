@@ -16,6 +16,7 @@ import io.breachwalk.sim.github.Estate.Repo;
 import io.breachwalk.sim.github.Estate.Run;
 import io.breachwalk.sim.github.Estate.Token;
 import io.breachwalk.sim.github.Estate.Workflow;
+import io.breachwalk.sim.github.graphql.GraphQlEndpoint;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -65,12 +66,14 @@ public final class GitHubSimulator implements Simulator {
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final AtomicLong requestIds = new AtomicLong(1);
     private final FaultInjector faults;
+    private final GraphQlEndpoint graphql;
     private volatile int rateLimit;
 
     private GitHubSimulator(Estate estate) throws IOException {
         this.estate = estate;
         this.rateLimit = estate.rateLimit().limit();
         this.faults = new FaultInjector(estate.faults());
+        this.graphql = new GraphQlEndpoint(estate);
         this.server = Loopback.start("github-sim", this::handle);
         this.baseUrl = server.url();
         this.payloads = new Payloads(baseUrl, estate.webUrl());
@@ -143,6 +146,11 @@ public final class GitHubSimulator implements Simulator {
         }
     }
 
+    /** The POST /graphql side: its query and point counts and its budget (REST requests to it are in the log too). */
+    public GraphQlEndpoint graphql() {
+        return graphql;
+    }
+
     public int requestCount() {
         return log.size();
     }
@@ -201,6 +209,13 @@ public final class GitHubSimulator implements Simulator {
                 reply = serveLog(path, query);
             } else if (tokenValue != null && token == null) {
                 reply = Reply.error(401, "Bad credentials");
+            } else if (GraphQlEndpoint.serves(path) && method.equals("POST")) {
+                fault = faults.decide(method, path, query);
+                reply = graphqlReply(ex, token, fault, bucket);
+                if (reply == null) {
+                    record(method, path, query, -1, token, fault);
+                    throw new Abort("injected connection reset");
+                }
             } else {
                 fault = faults.decide(method, path, query);
                 if (fault != null && FaultInjector.MALFORMED.contains(fault)) {
@@ -239,6 +254,25 @@ public final class GitHubSimulator implements Simulator {
         } finally {
             ex.close();
         }
+    }
+
+    /** POST /graphql, with injected faults as a GraphQL client meets them; null: drop the connection. */
+    private Reply graphqlReply(HttpExchange ex, Token token, String fault, Bucket bucket) throws IOException {
+        boolean malformed = fault != null && FaultInjector.MALFORMED.contains(fault);
+        if (fault != null && !malformed && !GraphQlEndpoint.answersDespite(fault)) {
+            return faultReply(fault, bucket);
+        }
+        if ("slow".equals(fault)) {
+            sleep(faults.slowMillis());
+        }
+        GraphQlEndpoint.Answer a = graphql.execute(token == null ? null : token.name(), ex.getRequestBody().readAllBytes(),
+                "rate-limit".equals(fault));
+        Reply reply = new Reply(a.status(), new LinkedHashMap<>(a.headers()), a.body(), "application/json; charset=utf-8");
+        if (malformed && (a.status() == 200 || fault.equals("html-200"))) {
+            Malformed.Answer m = Malformed.apply(fault, reply.body(), reply.contentType());
+            reply = new Reply(200, reply.headers(), m.body(), m.contentType());
+        }
+        return reply;
     }
 
     private void record(String method, String path, String query, int status, Token token, String fault) {
@@ -726,6 +760,7 @@ public final class GitHubSimulator implements Simulator {
             n.put("remaining", limit);
             n.put("reset", core.get("reset").asLong());
         }
+        resources.set("graphql", graphql.resource(token == null ? null : token.name()));
         root.set("rate", core.deepCopy());
         return Reply.json(200, root);
     }

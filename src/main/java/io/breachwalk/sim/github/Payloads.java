@@ -137,6 +137,7 @@ final class Payloads {
         n.put("conclusion", conclusion(attempt));
         n.put("workflow_id", run.workflow().id());
         n.put("check_suite_id", run.id() + 10_000_000_000L);
+        n.put("check_suite_node_id", nodeId("CS_", run.id() + 10_000_000_000L));
         n.put("url", url);
         n.put("html_url", web + "/" + r.fullName() + "/actions/runs/" + run.id());
         n.set("pull_requests", JSON.createArrayNode());

@@ -6,7 +6,7 @@ import io.breachwalk.detect.FileLookup;
 import io.breachwalk.detect.IndicatorMatcher;
 import io.breachwalk.detect.config.CiFile;
 import io.breachwalk.detect.config.ConfigReader;
-import io.breachwalk.detect.config.GitLabReader;
+import io.breachwalk.detect.formats.GitLabReader;
 import io.breachwalk.detect.config.JobReport;
 import io.breachwalk.playbook.PlaybookLoader;
 import java.io.IOException;
