@@ -6,9 +6,6 @@ import io.breachwalk.model.ProviderTraits;
 import io.breachwalk.model.RotationItem;
 import io.breachwalk.model.SecretState;
 
-import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +48,7 @@ public final class RotationNotes {
     }
 
     public String changeUrl(RotationItem r) {
-        return changeUrl(r, exposures(r));
+        return changeUrl(r, exposures(r), traits.apply(r.provider()));
     }
 
     public String statusNote(RotationItem r) {
@@ -59,46 +56,11 @@ public final class RotationNotes {
     }
 
     /**
-     * Where the secret's value is changed: GitHub's repository, environment or organization secrets page (on the web
-     * host the job URLs name, so GitHub Enterprise Server works), the Jenkins credential store's page; "" where no
-     * store holds it (literal, ephemeral, a Jenkins credential no store has) or the provider has no such page.
+     * Where the secret's value is changed, as its provider says (the store's settings page on the web host the job
+     * URLs name); "" where no store holds it or the provider has no such page.
      */
-    public static String changeUrl(RotationItem r, List<Exposure> exposures) {
-        String scope = r.secretScope() == null ? "" : r.secretScope();
-        String owner = r.scopeOwner() == null ? "" : r.scopeOwner();
-        if ("github-actions".equals(r.provider())) {
-            String web = githubWeb(r, exposures);
-            if (web.isEmpty()) {
-                return "";
-            }
-            String repo = owner.contains(":") ? owner.substring(0, owner.indexOf(':')) : owner;
-            boolean isRepo = repo.matches("[^/\\s]+/[^/\\s]+");
-            return switch (scope) {
-                // An unresolved secret is a repository's, an environment's or its organization's: the repository's
-                // secrets page lists the repository's own and the organization secrets it can use.
-                case "repository", "unresolved" -> isRepo ? web + "/" + repo + "/settings/secrets/actions" : "";
-                case "environment" -> isRepo ? web + "/" + repo + "/settings/environments" : "";
-                case "organization" -> owner.matches("[^/\\s:]+")
-                        ? web + "/organizations/" + owner + "/settings/secrets/actions" : "";
-                default -> "";
-            };
-        }
-        if ("jenkins".equals(r.provider()) && "jenkins-credential".equals(scope) && !owner.isBlank()) {
-            String base = jenkinsBase(r, exposures);
-            if (base.isEmpty()) {
-                return "";
-            }
-            if ("system".equals(owner)) {
-                return base + "manage/credentials/";
-            }
-            StringBuilder folder = new StringBuilder(base);
-            for (String part : owner.split("/")) {
-                folder.append("job/").append(URLEncoder.encode(part, StandardCharsets.UTF_8).replace("+", "%20"))
-                        .append('/');
-            }
-            return folder.append("credentials/").toString();
-        }
-        return "";
+    public static String changeUrl(RotationItem r, List<Exposure> exposures, ProviderTraits traits) {
+        return traits.changeUrls().of(r, urls(r, exposures));
     }
 
     /** The status in words: why the row says what it says and what settles it. */
@@ -133,41 +95,6 @@ public final class RotationNotes {
             return "its store could not be listed; see coverage.csv";
         }
         return "the provider keeps none for it";
-    }
-
-    /** scheme://host[:port] of the jobs' web pages; from the API host when no job names one. */
-    private static String githubWeb(RotationItem r, List<Exposure> exposures) {
-        for (String url : urls(r, exposures)) {
-            try {
-                URI u = URI.create(url);
-                if (u.getScheme() != null && u.getScheme().startsWith("http") && u.getHost() != null) {
-                    return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort());
-                }
-            } catch (IllegalArgumentException e) {
-                // not a URL: try the next job
-            }
-        }
-        String host = r.host() == null ? "" : r.host();
-        if (host.isBlank()) {
-            return "";
-        }
-        return "https://" + ("api.github.com".equals(host) ? "github.com" : host);
-    }
-
-    /** The Jenkins root (with its context path, e.g. https://ci.example/jenkins/) from a job URL. */
-    private static String jenkinsBase(RotationItem r, List<Exposure> exposures) {
-        for (String url : urls(r, exposures)) {
-            int job = url.indexOf("/job/");
-            if (job > 0 && url.startsWith("http")) {
-                String base = url.substring(0, job + 1);
-                int at = base.indexOf('@');
-                int slashes = base.indexOf("//");
-                // Never carry user:password@ from a URL into a link.
-                return at > slashes && slashes > 0 && at < base.indexOf('/', slashes + 2)
-                        ? base.substring(0, slashes + 2) + base.substring(at + 1) : base;
-            }
-        }
-        return "";
     }
 
     private static List<String> urls(RotationItem r, List<Exposure> exposures) {

@@ -46,12 +46,12 @@ class RotationNotesTest {
         RotationItem ghes = new RotationItem("bw-0", "github-actions", "ghe.corp.example", "repository", "team/app",
                 "NPM_TOKEN", "npm-token", ExposureLevel.STEP, Instant.EPOCH, Instant.EPOCH, 1, "", Instant.EPOCH,
                 RotationStatus.ROTATE, "P1", "");
-        assertThat(RotationNotes.changeUrl(ghes, List.<Exposure>of()))
+        assertThat(RotationNotes.changeUrl(ghes, List.<Exposure>of(), new io.breachwalk.source.github.GitHubProvider().traits()))
                 .isEqualTo("https://ghe.corp.example/team/app/settings/secrets/actions");
         RotationItem jenkins = new RotationItem("bw-1", "jenkins", "ci.example", "jenkins-credential", "a/b c",
                 "npm", "npm-token", ExposureLevel.STEP, Instant.EPOCH, Instant.EPOCH, 1,
                 "https://ci.example/jenkins/job/a/job/b%20c/job/app/3/", null, RotationStatus.REVIEW, "P1", "");
-        assertThat(RotationNotes.changeUrl(jenkins, List.of()))
+        assertThat(RotationNotes.changeUrl(jenkins, List.of(), new io.breachwalk.source.jenkins.JenkinsProvider().traits()))
                 .isEqualTo("https://ci.example/jenkins/job/a/job/b%20c/credentials/");
     }
 

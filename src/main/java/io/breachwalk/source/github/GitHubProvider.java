@@ -146,6 +146,6 @@ public final class GitHubProvider implements Provider {
     @Override
     public ProviderTraits traits() {
         return new ProviderTraits(name(), "GitHub", "secrets", true, "token",
-                "the token Secrets: read, Environments: read and Organization secrets: read", "", "");
+                "the token Secrets: read, Environments: read and Organization secrets: read", "", "", new GitHubChangeUrls());
     }
 }

@@ -140,7 +140,7 @@ public final class JenkinsProvider implements Provider {
     @Override
     public ProviderTraits traits() {
         return new ProviderTraits(name(), "Jenkins", "credentials", false, "user",
-                "the user in JENKINS_USER Credentials/View", "the system store", "folder");
+                "the user in JENKINS_USER Credentials/View", "the system store", "folder", new JenkinsChangeUrls());
     }
 
     private static boolean blank(Map<String, String> env, String variable) {
