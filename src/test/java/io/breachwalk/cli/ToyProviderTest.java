@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ToyProviderTest {
 
     private static final String JOBS = """
-            shop/web\tbuild\t2021-03-01T10:00:00Z\tbash <(curl -s https://codecov.io/bash)\tCODECOV_TOKEN,AWS_SECRET_ACCESS_KEY
+            shop/web\tbuild\t2021-03-01T10:00:00Z\tbash <(curl -s https://codecov.io/bash)\tCODECOV_TOKEN,AWS_KEY
             shop/api\tlint\t2021-03-02T10:00:00Z\tnpm run lint\tNPM_TOKEN
             """;
 
@@ -75,7 +75,7 @@ class ToyProviderTest {
                     .contains(",RAN,confirmed,line 1: bash <(curl -s https://codecov.io/bash),runs")
                     .doesNotContain("shop/api");
             assertThat(Files.readString(out.resolve("rotation.csv")).lines().filter(l -> l.contains(",toy,")))
-                    .hasSize(2).anyMatch(l -> l.contains("CODECOV_TOKEN")).anyMatch(l -> l.contains("AWS_SECRET_ACCESS_KEY"));
+                    .hasSize(2).anyMatch(l -> l.contains("CODECOV_TOKEN")).anyMatch(l -> l.contains("AWS_KEY"));
         } finally {
             server.stop(0);
         }

@@ -32,8 +32,17 @@ public final class ToyProvider implements Provider {
     @Override public String credentialHelp() { return "no credential"; }
     @Override public List<String> targetFlags() { return List.of("--toy-url"); }
     @Override public boolean requested() { return options.url != null; }
-    @Override public List<String> targetWords() { return requested() ? List.of("--toy-url " + options.url) : List.of(); }
-    @Override public Map<String, Object> reportTargets() { return requested() ? Map.of("toy_url", options.url) : Map.of(); }
+
+    @Override
+    public List<String> targetWords() {
+        return requested() ? List.of("--toy-url " + options.url) : List.of();
+    }
+
+    @Override
+    public Map<String, Object> reportTargets() {
+        return requested() ? Map.of("toy_url", options.url) : Map.of();
+    }
+
     @Override public String resumeKey() { return String.valueOf(options.url); }
     @Override public CiSource create(Map<String, String> env) { return new ToySource(options.url); }
     @Override public List<ConfigReader> configReaders() { return List.of(); }
