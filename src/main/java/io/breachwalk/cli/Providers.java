@@ -2,6 +2,7 @@ package io.breachwalk.cli;
 
 import io.breachwalk.detect.config.ConfigReader;
 import io.breachwalk.detect.formats.FormatReaders;
+import io.breachwalk.exposure.SecretTypes;
 import io.breachwalk.model.ProviderTraits;
 import io.breachwalk.sim.DemoEstate;
 import io.breachwalk.sim.github.GitHubSimulator;
@@ -9,6 +10,7 @@ import io.breachwalk.sim.jenkins.JenkinsSimulator;
 import io.breachwalk.source.Provider;
 import io.breachwalk.source.github.GitHubProvider;
 import io.breachwalk.source.jenkins.JenkinsProvider;
+import io.breachwalk.text.Redactor;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,6 +61,11 @@ final class Providers {
         List<String> names = new ArrayList<>();
         all.forEach(p -> names.addAll(p.credentialVariables()));
         return names;
+    }
+
+    /** Hides every provider's credential values in this environment and every token shape of the bundled secret types. */
+    Redactor redactor(Map<String, String> env) {
+        return Redactor.forEnvironment(env, credentialVariables(), SecretTypes.bundled().valuePatterns());
     }
 
     /**

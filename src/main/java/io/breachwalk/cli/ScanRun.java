@@ -173,7 +173,7 @@ final class ScanRun {
             return Exits.USAGE;
         }
 
-        Redactor redactor = Redactor.forEnvironment(env, providers.credentialVariables());
+        Redactor redactor = providers.redactor(env);
         Findings findings = new Findings();
         Started started = start(out, identity(playbook, window, options), about(playbook, options), "resume journal");
         if (started == null) {
@@ -318,7 +318,7 @@ final class ScanRun {
                         .toList())).toList();
         try {
             return walkAndReport(playbook, window, outDir, concurrency, sources, files, findings, journal,
-                    Redactor.forEnvironment(env, providers.credentialVariables()), null);
+                    providers.redactor(env), null);
         } finally {
             endRun(folder, outDir, journal, "journal");
         }

@@ -1,7 +1,5 @@
 package io.breachwalk.text;
 
-import io.breachwalk.exposure.SecretTypes;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -28,10 +26,11 @@ public final class Redactor {
     }
 
     /**
-     * The values of these credential variables (each provider names its own) in this environment, plus every token
-     * shape of the bundled secret types.
+     * The values of these credential variables (each provider names its own) in this environment, plus the given
+     * token shapes (the bundled secret types' value patterns: the caller passes them so that text stays a leaf).
      */
-    public static Redactor forEnvironment(Map<String, String> env, List<String> credentialVariables) {
+    public static Redactor forEnvironment(Map<String, String> env, List<String> credentialVariables,
+                                          List<Pattern> shapes) {
         List<String> values = new ArrayList<>();
         for (String name : credentialVariables) {
             String v = env.get(name);
@@ -39,7 +38,7 @@ public final class Redactor {
                 values.add(v);
             }
         }
-        return new Redactor(values, SecretTypes.bundled().valuePatterns());
+        return new Redactor(values, shapes);
     }
 
     public static Redactor none() {

@@ -1,5 +1,6 @@
 package io.breachwalk.report;
 
+import io.breachwalk.exposure.SecretTypes;
 import io.breachwalk.model.Confidence;
 import io.breachwalk.model.Exposure;
 import io.breachwalk.model.ExposureLevel;
@@ -55,7 +56,8 @@ class CsvReportsTest {
     @Test
     void rowsAreSortedSafeAndByteIdenticalAcrossRuns(@TempDir Path dir) throws Exception {
         Playbook playbook = PlaybookLoader.loadBundled("codecov-2021");
-        Redactor redactor = Redactor.forEnvironment(Map.of("GITHUB_TOKEN", "sekrit-token-value"), List.of("GITHUB_TOKEN"));
+        Redactor redactor = Redactor.forEnvironment(Map.of("GITHUB_TOKEN", "sekrit-token-value"), List.of("GITHUB_TOKEN"),
+                SecretTypes.bundled().valuePatterns());
         ScanReport a = ReportFixture.report(playbook, findings(false).snapshot(), redactor);
         ScanReport b = ReportFixture.report(playbook, findings(true).snapshot(), redactor);
         Path outA = dir.resolve("a");
