@@ -50,7 +50,7 @@ public final class GitHubOffline implements CiSource {
                 String host = repo.get(0).host();
                 String project = repo.get(0).project();
                 Findings.Unit unit = ctx.findings().unit(GitHubSource.PROVIDER, project);
-                StoredRepoData data = new StoredRepoData(store, repo);
+                StoredGitHubData data = new StoredGitHubData(store, repo);
                 RepoWalk walk = new RepoWalk(ctx, unit, data, host, project, pool);
                 unit.examinedProject(GitHubSource.PROVIDER);
                 ctx.progress().step(project);

@@ -146,7 +146,7 @@ public final class GitHubSource implements CiSource {
                 }
                 Findings.Unit unit = ctx.findings().unit(PROVIDER, r.getFullName());
                 current.set(unit);
-                RepoData data = new LiveRepoData(gh, rest, r, apiUrl, otherRepos, ctx.evidence(), ctx.matcher());
+                GitHubData data = new LiveGitHubData(gh, rest, r, apiUrl, otherRepos, ctx.evidence(), ctx.matcher());
                 new RepoWalk(ctx, unit, data, host, r.getFullName(), pool).walk(rest);
                 current.set(ctx.findings());
                 unit.commit();
