@@ -59,10 +59,10 @@ public interface Provider {
      * The live source, built from the parsed options and the environment (credentials come only from there).
      * Called only when {@link #requested()}; a {@link SourceException} names the flag or variable to fix.
      */
-    CiSource create(Map<String, String> env) throws SourceException;
+    CiSource<?> create(Map<String, String> env) throws SourceException;
 
     /** `scan --offline`: a source that judges this provider's records of an evidence folder again, making no request. */
-    CiSource offline(EvidenceStore store, List<EvidenceRecord> records);
+    CiSource<?> offline(EvidenceStore store, List<EvidenceRecord> records);
 
     /** The readers `inspect` uses for this provider's configuration files (workflows, Jenkinsfiles, ...). */
     List<ConfigReader> configReaders();

@@ -108,8 +108,6 @@ final class RepoWalk {
 
     /** The online walk: list the runs, then judge them. */
     void walk(GitHubRest rest) {
-        sink.examinedProject(GitHubSource.PROVIDER);
-        ctx.progress().step(fullName);
         Map<Long, JsonNode> runs = new LinkedHashMap<>();
         Instant from = ctx.window().since().minus(RERUN_REACH);
         Instant to = ctx.window().until().minusSeconds(1);

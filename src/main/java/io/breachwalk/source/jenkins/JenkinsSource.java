@@ -20,7 +20,9 @@ import io.breachwalk.model.JobFinding;
 import io.breachwalk.model.SecretNaming;
 import io.breachwalk.model.SecretState;
 import io.breachwalk.model.Verdict;
+import io.breachwalk.evidence.EvidenceStore;
 import io.breachwalk.source.CiSource;
+import io.breachwalk.source.OfflineSource;
 import io.breachwalk.source.Findings;
 import io.breachwalk.source.ScanContext;
 import io.breachwalk.source.Sink;
@@ -40,8 +42,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,7 +55,7 @@ import java.util.regex.Pattern;
  * with the same credentials, because the client has no tree queries, no consoleText, no BuildData and no
  * credential stores. Only GET requests are made: they need no CSRF crumb (the client fetches one itself for POSTs).
  */
-public final class JenkinsSource implements CiSource {
+public final class JenkinsSource implements CiSource<JenkinsSource.JobRef> {
 
     public static final String PROVIDER = "jenkins";
 
@@ -67,6 +67,9 @@ public final class JenkinsSource implements CiSource {
     private final String user;
     private final String token;
     private final List<String> limits;
+    /** Set up by {@link #units}: the jenkins-rest client (closed by {@link #close}) and the walk that judges jobs. */
+    private JenkinsClient client;
+    private Walk walk;
 
     JenkinsSource(String url, String user, String token, List<String> limits) {
         this.url = url.endsWith("/") ? url : url + "/";
@@ -87,24 +90,46 @@ public final class JenkinsSource implements CiSource {
     }
 
     @Override
-    public void walk(ScanContext ctx) throws SourceException {
+    public String unitLabel() {
+        return "Jenkins: builds in the window";
+    }
+
+    @Override
+    public boolean parallelUnits() {
+        return true; // jobs are judged side by side; requests count on the scan
+    }
+
+    @Override
+    public String unitName(JobRef job) {
+        return job.fullName();
+    }
+
+    @Override
+    public List<JobRef> units(ScanContext ctx) throws SourceException {
         String host = URI.create(url).getHost();
         io.breachwalk.source.Retry retry = ctx.retry();
         JenkinsHttp http = new JenkinsHttp(url, user, token, ctx.findings(), retry);
         probe(http);
-        JenkinsClient client = client();
+        client = client();
+        Rest rest = new Rest(client, ctx, retry);
+        JenkinsData data = new LiveJenkinsData(http, rest::config, rest::workflow, new ScmFiles(() -> ctx.findings().request(PROVIDER)), ctx.evidence(),
+                ctx.matcher());
+        walk = new Walk(ctx, host, http, rest, data);
+        return walk.list();
+    }
+
+    @Override
+    public void judge(JobRef job, Findings.Unit sink, ScanContext ctx, ExecutorService pool) {
+        walk.assessJob(job, sink);
+    }
+
+    @Override
+    public void close() {
+        if (client == null) return;
         try {
-            Rest rest = new Rest(client, ctx, retry);
-            JenkinsData data = new LiveJenkinsData(http, rest::config, rest::workflow, new ScmFiles(() -> ctx.findings().request(PROVIDER)), ctx.evidence(),
-                    ctx.matcher());
-            Walk walk = new Walk(ctx, host, http, rest, data);
-            walk.run();
-        } finally {
-            try {
-                client.close();
-            } catch (IOException ignored) {
-                // closing a client that made GETs only; nothing to lose
-            }
+            client.close();
+        } catch (IOException ignored) {
+            // closing a client that made GETs only; nothing to lose
         }
     }
 
@@ -192,7 +217,7 @@ public final class JenkinsSource implements CiSource {
     }
 
     /** A job to assess: its names from the root, its class, and the multibranch parent's config when it has one. */
-    private record JobRef(List<String> names, String clazz, boolean branchJob) {
+    record JobRef(List<String> names, String clazz, boolean branchJob) {
         String fullName() { return String.join("/", names); }
 
         String name() { return names.get(names.size() - 1); }
@@ -204,40 +229,43 @@ public final class JenkinsSource implements CiSource {
      * `scan --offline`: the jobs of an evidence manifest judged again by the walk's own code from the stored build
      * records, console logs, definitions and credential listings. No request is made.
      */
-    static void offline(ScanContext ctx, JenkinsData data, List<EvidenceRecord> records) {
-        Map<String, List<EvidenceRecord>> byJob = new java.util.TreeMap<>();
-        for (EvidenceRecord r : records) {
-            byJob.computeIfAbsent(r.host() + "\u0000" + r.project(), k -> new ArrayList<>()).add(r);
+    static CiSource<OfflineSource.StoredUnit> stored(EvidenceStore store, List<EvidenceRecord> records) {
+        List<EvidenceRecord> mine = records.stream().filter(r -> r.provider().equals(PROVIDER)).toList();
+        return new OfflineSource(PROVIDER, "Jenkins jobs (offline)", mine, job -> unitRecord(job) != null,
+                ctx -> {
+                    JenkinsData data = new StoredJenkinsData(store, ctx.matcher(), mine);
+                    return (job, sink, pool) -> offline(ctx, data, job, sink);
+                });
+    }
+
+    /** The job's own record (no run id) when it names the job's class; without it the job cannot be judged. */
+    private static EvidenceRecord unitRecord(OfflineSource.StoredUnit job) {
+        EvidenceRecord unit = job.records().stream().filter(r -> r.runId().isEmpty()).findFirst().orElse(null);
+        return unit == null || unit.facts().get("class") == null ? null : unit;
+    }
+
+    private static void offline(ScanContext ctx, JenkinsData data, OfflineSource.StoredUnit job, Sink sink) {
+        EvidenceRecord unit = unitRecord(job);
+        JobRef ref = new JobRef(List.of(unit.project().split("/")), unit.facts().get("class"),
+                Boolean.parseBoolean(unit.facts().get("branch_job")));
+        List<BuildWindow.Build> builds = new ArrayList<>();
+        for (EvidenceRecord r : job.records()) {
+            if (r.runId().isEmpty()) continue;
+            builds.add(new BuildWindow.Build(Integer.parseInt(r.runId()), java.time.Instant.parse(r.facts().get("timestamp")),
+                    r.facts().get("result"), r.facts().get("url")));
         }
-        ctx.progress().start("Jenkins jobs (offline)", byJob.size());
-        for (List<EvidenceRecord> job : byJob.values()) {
-            EvidenceRecord unit = job.stream().filter(r -> r.runId().isEmpty()).findFirst().orElse(null);
-            if (unit == null || unit.facts().get("class") == null) continue;
-            JobRef ref = new JobRef(List.of(unit.project().split("/")), unit.facts().get("class"),
-                    Boolean.parseBoolean(unit.facts().get("branch_job")));
-            List<BuildWindow.Build> builds = new ArrayList<>();
-            for (EvidenceRecord r : job) {
-                if (r.runId().isEmpty()) continue;
-                builds.add(new BuildWindow.Build(Integer.parseInt(r.runId()), java.time.Instant.parse(r.facts().get("timestamp")),
-                        r.facts().get("result"), r.facts().get("url")));
-            }
-            builds.sort(java.util.Comparator.comparingInt(BuildWindow.Build::number).reversed());
-            Walk walk = new JenkinsSource("http://" + unit.host() + "/", null, null, List.of())
-                    .new Walk(ctx, unit.host(), null, null, data);
-            Findings.Unit sink = ctx.findings().unit(PROVIDER, ref.fullName());
-            sink.examinedProject(PROVIDER);
-            ctx.progress().step(ref.fullName());
-            Walk.Definition def = walk.new Definition(ref, sink);
-            List<EvidenceLink> items = new ArrayList<>();
-            // Builds that were discarded: the rows the online walk drew from the Jenkinsfile's history (or from the
-            // current definition) are drawn again from the stored history and files; its gap is repeated as it was.
-            String discarded = unit.facts().get(DISCARDED);
-            if (discarded != null) walk.withoutBuilds(sink, ref, def, discarded, new LinkedHashMap<>(unit.facts()), items);
-            walk.assessBuilds(sink, ref, walk.matrixPath(ref),
-                    builds.stream().filter(b -> ctx.window().contains(b.timestamp())).toList(), def,
-                    unit.facts(), items);
-            sink.commit();
-        }
+        builds.sort(java.util.Comparator.comparingInt(BuildWindow.Build::number).reversed());
+        Walk walk = new JenkinsSource("http://" + unit.host() + "/", null, null, List.of())
+                .new Walk(ctx, unit.host(), null, null, data);
+        Walk.Definition def = walk.new Definition(ref, sink);
+        List<EvidenceLink> items = new ArrayList<>();
+        // Builds that were discarded: the rows the online walk drew from the Jenkinsfile's history (or from the
+        // current definition) are drawn again from the stored history and files; its gap is repeated as it was.
+        String discarded = unit.facts().get(DISCARDED);
+        if (discarded != null) walk.withoutBuilds(sink, ref, def, discarded, new LinkedHashMap<>(unit.facts()), items);
+        walk.assessBuilds(sink, ref, walk.matrixPath(ref),
+                builds.stream().filter(b -> ctx.window().contains(b.timestamp())).toList(), def,
+                unit.facts(), items);
     }
 
     /** What the discarded builds' gap says beyond the builds themselves, and whether it blocks. */
@@ -268,7 +296,8 @@ public final class JenkinsSource implements CiSource {
             this.stores = new CredentialStores(data);
         }
 
-        void run() throws SourceException {
+        /** Lists the jobs to judge, recursing folders; folder-level problems are gaps of the scan. */
+        List<JobRef> list() throws SourceException {
             if (!stores.load(List.of())) {
                 gap("", "", Gap.SECRETS_UNLISTABLE, "the system credential store could not be listed: credential ids "
                         + "cannot be told present or missing (needs Credentials/View)", false);
@@ -287,25 +316,7 @@ public final class JenkinsSource implements CiSource {
                     visit(names, clazz, false);
                 }
             }
-            ctx.progress().start("Jenkins: builds in the window", jobs.size());
-            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, ctx.concurrency()), r -> {
-                Thread t = new Thread(r, "jenkins-walk");
-                t.setDaemon(true);
-                return t;
-            });
-            try {
-                List<Future<?>> futures = new ArrayList<>();
-                for (JobRef j : jobs) futures.add(pool.submit(() -> assessJob(j)));
-                for (Future<?> f : futures) {
-                    try {
-                        f.get();
-                    } catch (Exception e) {
-                        throw new IllegalStateException("Jenkins job walk failed: " + e.getCause(), e.getCause());
-                    }
-                }
-            } finally {
-                pool.shutdownNow();
-            }
+            return jobs;
         }
 
         private String classOf(List<String> names) throws SourceException {
@@ -374,19 +385,14 @@ public final class JenkinsSource implements CiSource {
 
         // ------------------------------------------------------------ one job
 
-        private void assessJob(JobRef job) {
-            // One job is one unit of a resumable scan: recorded whole, skipped when an earlier run finished it.
-            if (ctx.findings().isDone(PROVIDER, job.fullName())) return;
-            Findings.Unit sink = ctx.findings().unit(PROVIDER, job.fullName());
-            sink.examinedProject(PROVIDER);
-            ctx.progress().step(job.fullName());
+        /** One job, a unit of a resumable scan (the driver opens, counts and commits it). */
+        void assessJob(JobRef job, Sink sink) {
             String path = matrixPath(job);
             BuildWindow.Result found;
             try {
                 found = new BuildWindow(http, path).find(ctx.window());
             } catch (IOException e) {
                 apiGap(sink, job.fullName(), "", e, "builds");
-                sink.commit();
                 return;
             }
             Definition def = new Definition(job, sink);
@@ -394,7 +400,6 @@ public final class JenkinsSource implements CiSource {
             List<EvidenceLink> items = new ArrayList<>();
             discarded(sink, job, found, def, facts, items);
             assessBuilds(sink, job, path, found.inWindow(), def, facts, items);
-            sink.commit();
         }
 
         /** Judges the builds in the window (listed online, or stored) and records what each rested on. */
