@@ -14,8 +14,9 @@ import java.util.Map;
  * line: {@link #options()} is the picocli mixin that `scan` parses the provider's flags into.
  * <p>
  * To add a provider, copy the shape of {@code source/github}: a {@code <Name>Provider} with an options mixin, a live
- * {@link CiSource}, an offline one over stored evidence, its config readers for `inspect`, and a simulator in
- * {@code sim/<name>}; then add one line to {@code cli/Providers}.
+ * {@link CiSource} (its units and the judging of one; {@link UnitDriver} drives it), an offline one over stored
+ * evidence, its config readers for `inspect`, and a simulator in {@code sim/<name>}; then add one line to
+ * {@code cli/Providers}.
  */
 public interface Provider {
 
@@ -61,7 +62,10 @@ public interface Provider {
      */
     CiSource<?> create(Map<String, String> env) throws SourceException;
 
-    /** `scan --offline`: a source that judges this provider's records of an evidence folder again, making no request. */
+    /**
+     * `scan --offline`: a source that judges this provider's records of an evidence folder again, making no request;
+     * usually an {@link OfflineSource} whose judge is the live walk's own per-unit code.
+     */
     CiSource<?> offline(EvidenceStore store, List<EvidenceRecord> records);
 
     /** The readers `inspect` uses for this provider's configuration files (workflows, Jenkinsfiles, ...). */
