@@ -45,9 +45,9 @@ final class ScanBlock {
     }
 
     /** The finished block: the time the reports are written and each provider's identity. */
-    static ScanReport.ScanInfo of(ScanReport.ScanInfo asked, List<CiSource> sources, Clock clock) {
+    static ScanReport.ScanInfo of(ScanReport.ScanInfo asked, List<CiSource<?>> sources, Clock clock) {
         Map<String, String> identity = new TreeMap<>();
-        for (CiSource source : sources) {
+        for (CiSource<?> source : sources) {
             String who = source.identity();
             if (who != null && !who.isBlank()) {
                 identity.put(source.provider(), who);

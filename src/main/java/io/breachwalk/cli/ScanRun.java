@@ -22,6 +22,7 @@ import io.breachwalk.report.SummaryText;
 import io.breachwalk.report.html.HtmlReport;
 import io.breachwalk.report.tickets.TicketsCsv;
 import io.breachwalk.source.CiSource;
+import io.breachwalk.source.UnitDriver;
 import io.breachwalk.source.Findings;
 import io.breachwalk.source.Journal;
 import io.breachwalk.source.Progress;
@@ -159,7 +160,7 @@ final class ScanRun {
         Playbook playbook = incident.playbook();
         Window window = incident.window();
 
-        List<CiSource> sources = new ArrayList<>();
+        List<CiSource<?>> sources = new ArrayList<>();
         try {
             for (Provider provider : options.requested()) {
                 sources.add(provider.create(env));
@@ -313,8 +314,8 @@ final class ScanRun {
                     + "configuration referenced no indicator then have no job records (NOT_IN_EVIDENCE if that "
                     + "changed); run listings and the online walk's gaps are repeated as they were", false));
         }
-        List<CiSource> sources = providers.all().stream()
-                .map(p -> p.offline(store, manifest.records().stream().filter(r -> r.provider().equals(p.name()))
+        List<CiSource<?>> sources = providers.all().stream()
+                .<CiSource<?>>map(p -> p.offline(store, manifest.records().stream().filter(r -> r.provider().equals(p.name()))
                         .toList())).toList();
         try {
             return walkAndReport(playbook, window, outDir, concurrency, sources, files, findings, journal,
@@ -344,16 +345,16 @@ final class ScanRun {
         }
     }
 
-    private int walkAndReport(Playbook playbook, Window window, Path outDir, int concurrency, List<CiSource> sources,
+    private int walkAndReport(Playbook playbook, Window window, Path outDir, int concurrency, List<CiSource<?>> sources,
                               OwnerOnlyFiles files, Findings findings, Journal journal, Redactor redactor,
                               EvidenceStore evidence) {
         Progress progress = TerminalProgress.forScan(err, env, quiet, findings);
         ScanContext ctx = new ScanContext(playbook.withWindow(window), window, new IndicatorMatcher(playbook),
                 findings, progress, concurrency, retryPolicy, evidence);
         List<String> unusable = new ArrayList<>();
-        for (CiSource source : sources) {
+        for (CiSource<?> source : sources) {
             try {
-                source.walk(ctx);
+                UnitDriver.run(source, ctx);
             } catch (SourceException e) {
                 // One provider is unusable (credentials, URL); what the others find must still be reported.
                 String message = redactor.redact(e.getMessage());

@@ -14,8 +14,9 @@ import java.util.Map;
  * line: {@link #options()} is the picocli mixin that `scan` parses the provider's flags into.
  * <p>
  * To add a provider, copy the shape of {@code source/github}: a {@code <Name>Provider} with an options mixin, a live
- * {@link CiSource}, an offline one over stored evidence, its config readers for `inspect`, and a simulator in
- * {@code sim/<name>}; then add one line to {@code cli/Providers}.
+ * {@link CiSource} (its units and the judging of one; {@link UnitDriver} drives it), an offline one over stored
+ * evidence, its config readers for `inspect`, and a simulator in {@code sim/<name>}; then add one line to
+ * {@code cli/Providers}.
  */
 public interface Provider {
 
@@ -59,10 +60,13 @@ public interface Provider {
      * The live source, built from the parsed options and the environment (credentials come only from there).
      * Called only when {@link #requested()}; a {@link SourceException} names the flag or variable to fix.
      */
-    CiSource create(Map<String, String> env) throws SourceException;
+    CiSource<?> create(Map<String, String> env) throws SourceException;
 
-    /** `scan --offline`: a source that judges this provider's records of an evidence folder again, making no request. */
-    CiSource offline(EvidenceStore store, List<EvidenceRecord> records);
+    /**
+     * `scan --offline`: a source that judges this provider's records of an evidence folder again, making no request;
+     * usually an {@link OfflineSource} whose judge is the live walk's own per-unit code.
+     */
+    CiSource<?> offline(EvidenceStore store, List<EvidenceRecord> records);
 
     /** The readers `inspect` uses for this provider's configuration files (workflows, Jenkinsfiles, ...). */
     List<ConfigReader> configReaders();

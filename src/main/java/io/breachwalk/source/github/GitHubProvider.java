@@ -99,7 +99,7 @@ public final class GitHubProvider implements Provider {
     }
 
     @Override
-    public CiSource create(Map<String, String> env) throws SourceException {
+    public CiSource<?> create(Map<String, String> env) throws SourceException {
         String variable = "GITHUB_TOKEN";
         String token = env.get(variable);
         if (token == null || token.isBlank()) {
@@ -129,8 +129,8 @@ public final class GitHubProvider implements Provider {
     }
 
     @Override
-    public CiSource offline(EvidenceStore store, List<EvidenceRecord> records) {
-        return new GitHubOffline(store, records);
+    public CiSource<?> offline(EvidenceStore store, List<EvidenceRecord> records) {
+        return GitHubSource.stored(store, records);
     }
 
     @Override

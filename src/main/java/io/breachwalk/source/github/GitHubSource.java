@@ -1,6 +1,10 @@
 package io.breachwalk.source.github;
 
+import io.breachwalk.evidence.EvidenceStore;
+import io.breachwalk.model.EvidenceRecord;
+import io.breachwalk.model.Gap;
 import io.breachwalk.source.CiSource;
+import io.breachwalk.source.OfflineSource;
 import io.breachwalk.source.Findings;
 import io.breachwalk.source.Retry;
 import io.breachwalk.source.Sink;
@@ -27,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -35,7 +38,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * repositories), walked by {@link RepoWalk}. github-api serves what it covers (the user, organizations, repositories,
  * file contents); {@link GitHubRest} the rest, through the same endpoint and token. Every HTTP request is counted.
  */
-public final class GitHubSource implements CiSource {
+public final class GitHubSource implements CiSource<GHRepository> {
     public static final String PROVIDER = "github-actions";
 
     private final String apiUrl;
@@ -46,6 +49,12 @@ public final class GitHubSource implements CiSource {
     private volatile String login = "";
     /** Where the token came from (GITHUB_TOKEN, or gh's GH_TOKEN), for messages. */
     private final String tokenVariable;
+    /** Set up by {@link #units}: the clients, the host, and whom requests count into (the unit being judged). */
+    private AtomicReference<Sink> current;
+    private GitHub gh;
+    private GitHubRest rest;
+    private String host;
+    private final Map<String, GHRepository> otherRepos = new HashMap<>();
 
     public GitHubSource(String apiUrl, String token, List<String> orgs, List<String> repos) {
         this(apiUrl, token, "GITHUB_TOKEN", orgs, repos);
@@ -70,9 +79,23 @@ public final class GitHubSource implements CiSource {
     }
 
     @Override
-    public void walk(ScanContext ctx) throws SourceException {
-        // Requests count into the repository being walked (a resumable unit), or the scan before and between them.
-        AtomicReference<Sink> current = new AtomicReference<>(ctx.findings());
+    public String unitLabel() {
+        return "GitHub repositories";
+    }
+
+    @Override
+    public boolean parallelUnits() {
+        return false; // one repository at a time, its runs spread over the pool; the request count knows the unit
+    }
+
+    @Override
+    public String unitName(GHRepository repo) {
+        return repo.getFullName();
+    }
+
+    @Override
+    public List<GHRepository> units(ScanContext ctx) throws SourceException {
+        current = new AtomicReference<>(ctx.findings());
         Runnable count = () -> current.get().request(PROVIDER);
         // HTTP/1.1: the default client first offers an h2c upgrade on plain http, which costs a round trip per
         // request against servers (GHES behind a proxy, the simulator) that answer HTTP/1.1 only.
@@ -81,7 +104,6 @@ public final class GitHubSource implements CiSource {
                 .connectTimeout(Duration.ofSeconds(15)).build());
         Retry retry = ctx.retry();
         GitHubConnector connector = new RetryingConnector(base, retry, count, endpointUrl());
-        GitHub gh;
         try {
             gh = new GitHubBuilder().withEndpoint(apiUrl).withOAuthToken(token).withConnector(connector)
                     // The connector already waited (bounded by --max-wait) and retried: a limit that reaches
@@ -94,8 +116,8 @@ public final class GitHubSource implements CiSource {
         checkToken(gh);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(15))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
-        GitHubRest rest = new GitHubRest(apiUrl, token, http, count, retry);
-        String host = URI.create(apiUrl).getHost();
+        rest = new GitHubRest(apiUrl, token, http, count, retry);
+        host = URI.create(apiUrl).getHost();
 
         Map<String, GHRepository> targets = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         for (String org : orgs) {
@@ -132,28 +154,37 @@ public final class GitHubSource implements CiSource {
             }
         }
 
-        ctx.progress().start("GitHub repositories", targets.size());
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, ctx.concurrency()), r -> {
-            Thread t = new Thread(r, "github-walk");
-            t.setDaemon(true);
-            return t;
-        });
-        Map<String, GHRepository> otherRepos = new HashMap<>();
+        return new ArrayList<>(targets.values());
+    }
+
+    @Override
+    public void judge(GHRepository repo, Findings.Unit sink, ScanContext ctx, ExecutorService pool) {
+        // Requests count into the repository being judged (units go one at a time), or the scan between them.
+        current.set(sink);
         try {
-            for (GHRepository r : new ArrayList<>(targets.values())) {
-                if (ctx.findings().isDone(PROVIDER, r.getFullName())) {
-                    continue; // finished by an interrupted earlier scan into the same folder
-                }
-                Findings.Unit unit = ctx.findings().unit(PROVIDER, r.getFullName());
-                current.set(unit);
-                RepoData data = new LiveRepoData(gh, rest, r, apiUrl, otherRepos, ctx.evidence(), ctx.matcher());
-                new RepoWalk(ctx, unit, data, host, r.getFullName(), pool).walk(rest);
-                current.set(ctx.findings());
-                unit.commit();
-            }
+            GitHubData data = new LiveGitHubData(gh, rest, repo, apiUrl, otherRepos, ctx.evidence(), ctx.matcher());
+            new RepoWalk(ctx, sink, data, host, repo.getFullName(), pool).walk(rest);
         } finally {
-            pool.shutdownNow();
+            current.set(ctx.findings());
         }
+    }
+
+    /**
+     * `scan --offline` for GitHub: each repository of the evidence manifest judged again by {@link RepoWalk} from the
+     * stored run records, workflow files, job records, logs and secret listings. No request is made.
+     */
+    static CiSource<OfflineSource.StoredUnit> stored(EvidenceStore store, List<EvidenceRecord> records) {
+        return new OfflineSource(PROVIDER, "GitHub repositories (offline)", records, unit -> true,
+                ctx -> (repo, sink, pool) -> {
+                    StoredGitHubData data = new StoredGitHubData(store, repo.records());
+                    RepoWalk walk = new RepoWalk(ctx, sink, data, repo.host(), repo.project(), pool);
+                    try {
+                        walk.judge(data.runs());
+                    } catch (IOException e) {
+                        sink.gap(new Gap(PROVIDER, repo.host(), repo.project(), "", Gap.NOT_IN_EVIDENCE,
+                                "the stored runs could not be read: " + e.getMessage(), true));
+                    }
+                });
     }
 
     private java.net.URL endpointUrl() throws SourceException {

@@ -58,7 +58,7 @@ final class HistoryFallback {
         }
     }
 
-    private final RepoData data;
+    private final GitHubData data;
     private final String host;
     private final String fullName;
     private String repoUrl = "";
@@ -73,7 +73,7 @@ final class HistoryFallback {
     /** Distinct configurations (commit, workflow path) read: branches and pull requests often share one. */
     private final java.util.Set<String> configurations = new java.util.HashSet<>();
 
-    HistoryFallback(RepoData data, String host, String fullName, Window window, Reader reader) {
+    HistoryFallback(GitHubData data, String host, String fullName, Window window, Reader reader) {
         this.data = data;
         this.host = host;
         this.fullName = fullName;
@@ -193,7 +193,7 @@ final class HistoryFallback {
         java.util.Set<String> seen = new java.util.HashSet<>();
         boolean older = false;
         while (next != null && !older && seen.add(next)) {
-            RepoData.Listing r = ask(next);
+            GitHubData.Listing r = ask(next);
             if (r.status() != 200) {
                 throw new Unreadable("the pull requests could not be listed: HTTP " + r.status() + " " + r.message());
             }
@@ -333,7 +333,7 @@ final class HistoryFallback {
         if (known != null) {
             return known;
         }
-        RepoData.Listing r = ask("/repos/" + fullName + "/contents/" + WORKFLOWS + "?ref=" + enc(sha));
+        GitHubData.Listing r = ask("/repos/" + fullName + "/contents/" + WORKFLOWS + "?ref=" + enc(sha));
         Map<String, String> files = new TreeMap<>();
         if (r.status() == 404) {
             listings.put(sha, files);
@@ -357,7 +357,7 @@ final class HistoryFallback {
     }
 
     private JsonNode get(String path) throws Unreadable, IOException {
-        RepoData.Listing r = ask(path);
+        GitHubData.Listing r = ask(path);
         if (r.status() != 200) {
             throw new Unreadable(path.replaceAll("\\?.*", "").replaceFirst("^/repos/[^/]+/[^/]+/?", "")
                     + " could not be read: HTTP " + r.status() + " " + r.message());
@@ -371,7 +371,7 @@ final class HistoryFallback {
         java.util.Set<String> seen = new java.util.HashSet<>();
         String next = path;
         while (next != null && seen.add(next)) {
-            RepoData.Listing r = ask(next);
+            GitHubData.Listing r = ask(next);
             if (r.status() != 200) {
                 String what = path.contains("/commits") ? "the commits that changed " + WORKFLOWS
                         : path.contains("/branches") ? "the branches" : path.replaceAll("\\?.*", "");
@@ -387,7 +387,7 @@ final class HistoryFallback {
     }
 
     /** One listing, counted and remembered. */
-    RepoData.Listing ask(String path) throws IOException {
+    GitHubData.Listing ask(String path) throws IOException {
         requests++;
         asked.add(path);
         return data.listing(path);

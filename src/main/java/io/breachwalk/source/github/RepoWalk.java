@@ -60,7 +60,7 @@ final class RepoWalk {
 
     private final ScanContext ctx;
     private final Sink sink;
-    private final RepoData data;
+    private final GitHubData data;
     private final String host;
     private final String fullName;
     private final ExecutorService pool;
@@ -71,7 +71,7 @@ final class RepoWalk {
     /** Per run examined: what its verdicts rested on, for the evidence manifest. */
     private final Map<String, List<EvidenceLink>> runEvidence = new ConcurrentHashMap<>();
 
-    RepoWalk(ScanContext ctx, Sink sink, RepoData data, String host, String fullName, ExecutorService pool) {
+    RepoWalk(ScanContext ctx, Sink sink, GitHubData data, String host, String fullName, ExecutorService pool) {
         this.ctx = ctx;
         this.sink = sink;
         this.data = data;
@@ -103,13 +103,11 @@ final class RepoWalk {
     /** Runs whose workflow file was not found: run id -> the gap's opening words, said once their jobs are judged. */
     private final Map<String, String> unreadableRuns = new ConcurrentHashMap<>();
 
-    /** The workflow at one commit: analysed, or why not; {@code files} names what was read (RepoData names). */
+    /** The workflow at one commit: analysed, or why not; {@code files} names what was read (GitHubData names). */
     private record Analysis(Workflow workflow, String gap, String detail, List<String> files) {}
 
     /** The online walk: list the runs, then judge them. */
     void walk(GitHubRest rest) {
-        sink.examinedProject(GitHubSource.PROVIDER);
-        ctx.progress().step(fullName);
         Map<Long, JsonNode> runs = new LinkedHashMap<>();
         Instant from = ctx.window().since().minus(RERUN_REACH);
         Instant to = ctx.window().until().minusSeconds(1);
@@ -135,7 +133,7 @@ final class RepoWalk {
     /** Judges listed runs (online) or stored ones (`scan --offline`): the same code either way. */
     void judge(Iterable<JsonNode> runs) {
         List<Result> history = List.of();
-        if (data.link(RepoData.HISTORY, HISTORY_MARK) != null) {
+        if (data.link(GitHubData.HISTORY, HISTORY_MARK) != null) {
             // The online scan fell back to the commit history: its stored listings give the same rows again.
             history = expired(ctx.window().since().minus(RERUN_REACH), ctx.window().until().minusSeconds(1));
         }
@@ -161,14 +159,14 @@ final class RepoWalk {
         HistoryFallback fallback = fallback();
         List<HistoryFallback.Candidate> found;
         try {
-            RepoData.Listing older = fallback.ask(runsPath + URLEncoder.encode("<" + from, StandardCharsets.UTF_8));
+            GitHubData.Listing older = fallback.ask(runsPath + URLEncoder.encode("<" + from, StandardCharsets.UTF_8));
             if (older.status() == 200 && older.body().path("total_count").asLong() > 0) {
                 return List.of(); // the records reach back before the window: no run in it means none ran
             }
-            RepoData.Listing newer = fallback.ask(runsPath + URLEncoder.encode(">" + to, StandardCharsets.UTF_8));
+            GitHubData.Listing newer = fallback.ask(runsPath + URLEncoder.encode(">" + to, StandardCharsets.UTF_8));
             long count = newer.status() == 200 ? newer.body().path("total_count").asLong() : 0;
             if (count > 0) {
-                RepoData.Listing oldest = fallback.ask(runsPath + URLEncoder.encode(">" + to, StandardCharsets.UTF_8)
+                GitHubData.Listing oldest = fallback.ask(runsPath + URLEncoder.encode(">" + to, StandardCharsets.UTF_8)
                         + "&page=" + count);
                 JsonNode items = oldest.status() == 200 ? oldest.body().path("workflow_runs") : null;
                 if (items != null && items.size() > 0) {
@@ -178,7 +176,7 @@ final class RepoWalk {
             found = fallback.branchesAndPulls();
         } catch (HistoryFallback.Unreadable | IOException e) {
             linkHistory(fallback, null);
-            gap("", e instanceof StoredRepoData.NotInEvidence ? Gap.NOT_IN_EVIDENCE : Gap.RUNS_EXPIRED,
+            gap("", e instanceof StoredGitHubData.NotInEvidence ? Gap.NOT_IN_EVIDENCE : Gap.RUNS_EXPIRED,
                     "no workflow run is listed for the window" + since(retainedFrom) + ", and the commit history "
                     + "could not be read to fall back on: " + readable(e) + " (" + fallback.requests()
                     + " request(s)); jobs that ran in the window are unknown", true);
@@ -200,7 +198,7 @@ final class RepoWalk {
                 + " configuration(s) on the branches and pull request heads, " + found.size() + " job(s) with the "
                 + "uploader, " + ran + " listed RAN, basis commit-history; " + requests + " request(s))";
         gap("", Gap.RUNS_EXPIRED, detail, false);
-        linkHistory(fallback, EvidenceLink.absent(RepoData.HISTORY, HISTORY_MARK, null, found.size() + " job(s) from "
+        linkHistory(fallback, EvidenceLink.absent(GitHubData.HISTORY, HISTORY_MARK, null, found.size() + " job(s) from "
                 + fallback.versionsRead() + " configuration(s), " + requests + " request(s)"));
         return found.stream().map(Result::of).toList();
     }
@@ -209,7 +207,7 @@ final class RepoWalk {
     private void linkHistory(HistoryFallback fallback, EvidenceLink mark) {
         List<EvidenceLink> items = repoEvidence();
         for (String path : fallback.asked) {
-            addIfPresent(items, data.link(RepoData.HISTORY, path));
+            addIfPresent(items, data.link(GitHubData.HISTORY, path));
         }
         if (mark != null) {
             items.add(mark);
@@ -237,7 +235,7 @@ final class RepoWalk {
                 if (fresh) {
                     historyFiles.addAndGet(a.files().size());
                 }
-                a.files().forEach(f -> addIfPresent(items, data.link(RepoData.FILE, f)));
+                a.files().forEach(f -> addIfPresent(items, data.link(GitHubData.FILE, f)));
                 if (a.workflow() == null && a.gap() != null && !Gap.CONFIG_NOT_FOUND.equals(a.gap())) {
                     synchronized (problems) {
                         if (!problems.contains(a.detail())) {
@@ -258,7 +256,7 @@ final class RepoWalk {
                 String text;
                 try {
                     text = file(null, path, sha).orElse("");
-                } catch (RepoData.NotText e) {
+                } catch (GitHubData.NotText e) {
                     text = "";
                 }
                 WorkflowTriggers parsed = WorkflowTriggers.parse(text);
@@ -286,7 +284,7 @@ final class RepoWalk {
                 return;
             } catch (ExecutionException e) {
                 // Named by run, in words: a person reads this row, not a stack trace.
-                gap(f.getKey(), e.getCause() instanceof StoredRepoData.NotInEvidence ? Gap.NOT_IN_EVIDENCE
+                gap(f.getKey(), e.getCause() instanceof StoredGitHubData.NotInEvidence ? Gap.NOT_IN_EVIDENCE
                         : Gap.API_ERROR, "the run could not be examined: " + readable(e.getCause()), true);
             }
         }
@@ -312,19 +310,19 @@ final class RepoWalk {
             if (items.isEmpty()) {
                 continue;
             }
-            EvidenceLink jobs = data.link(RepoData.JOBS, e.getKey());
+            EvidenceLink jobs = data.link(GitHubData.JOBS, e.getKey());
             if (jobs != null) {
                 for (String id : jobs.note().split(",")) {
                     if (id.isEmpty()) continue;
-                    addIfPresent(items, data.link(RepoData.JOB, id));
-                    addIfPresent(items, data.link(RepoData.LOG, id));
+                    addIfPresent(items, data.link(GitHubData.JOB, id));
+                    addIfPresent(items, data.link(GitHubData.LOG, id));
                 }
             }
             sink.evidence(new EvidenceRecord(GitHubSource.PROVIDER, host, fullName, e.getKey(), Map.of(), items));
         }
         List<EvidenceLink> listings = new ArrayList<>();
         for (String store : stores.asked()) {
-            addIfPresent(listings, data.link(RepoData.SECRETS, store));
+            addIfPresent(listings, data.link(GitHubData.SECRETS, store));
         }
         if (!listings.isEmpty()) {
             sink.evidence(new EvidenceRecord(GitHubSource.PROVIDER, host, fullName, "", Map.of(), listings));
@@ -431,8 +429,8 @@ final class RepoWalk {
         runEvidence.put(runId, items);
         String path = workflowPath(run);
         Analysis analysis = analysis(sha, path);
-        addIfPresent(items, data.link(RepoData.WORKFLOW, "workflow-id:" + run.path("workflow_id").asText()));
-        analysis.files().forEach(f -> addIfPresent(items, data.link(RepoData.FILE, f)));
+        addIfPresent(items, data.link(GitHubData.WORKFLOW, "workflow-id:" + run.path("workflow_id").asText()));
+        analysis.files().forEach(f -> addIfPresent(items, data.link(GitHubData.FILE, f)));
         if (analysis.workflow() == null && Gap.CONFIG_NOT_FOUND.equals(analysis.gap())) {
             return unreadable(run, runId, sha, path, items);
         }
@@ -444,7 +442,7 @@ final class RepoWalk {
             return List.of(); // nothing to judge: its jobs are not fetched
         }
         List<JsonNode> jobs = data.jobs(runId);
-        addIfPresent(items, data.link(RepoData.JOBS, runId));
+        addIfPresent(items, data.link(GitHubData.JOBS, runId));
         if (archived(run, jobs)) {
             archivedRuns.add(runId);
             return fallback().archivedRun(run, path, analysis.workflow(), fork(run), head(run)).stream()
@@ -493,7 +491,7 @@ final class RepoWalk {
             gap(runId, Gap.CONFIG_NOT_FOUND, notFound + ": the run's jobs could not be judged", true);
             throw e;
         }
-        addIfPresent(items, data.link(RepoData.JOBS, runId));
+        addIfPresent(items, data.link(GitHubData.JOBS, runId));
         if (archived(run, jobs)) {
             // Archived check runs and no workflow file: nothing is left to judge its jobs by.
             archivedRuns.add(runId);
@@ -635,11 +633,11 @@ final class RepoWalk {
     private Analysis analysis(String sha, String path) throws IOException, InterruptedException {
         return memo(workflows, sha + ":" + path, () -> {
             List<String> read = java.util.Collections.synchronizedList(new ArrayList<>());
-            read.add(RepoData.fileName(fullName, path, sha));
+            read.add(GitHubData.fileName(fullName, path, sha));
             Optional<String> text;
             try {
                 text = file(null, path, sha);
-            } catch (RepoData.NotText e) {
+            } catch (GitHubData.NotText e) {
                 return new Analysis(null, Gap.UNPARSABLE_CONFIG, e.getMessage() + ": the run's jobs could not be judged",
                         List.copyOf(read));
             }
@@ -657,10 +655,10 @@ final class RepoWalk {
 
                     /** A file the workflow refers to, noted as read; a fetch failure is the analyzer's problem line. */
                     private Optional<String> referred(String otherRepo, String p, String r) {
-                        read.add(RepoData.fileName(otherRepo == null ? fullName : otherRepo, p, r));
+                        read.add(GitHubData.fileName(otherRepo == null ? fullName : otherRepo, p, r));
                         try {
                             return file(otherRepo, p, r);
-                        } catch (RepoData.NotText e) {
+                        } catch (GitHubData.NotText e) {
                             return Optional.of(e.lenient); // a script in Latin-1 is still scanned for commands
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
@@ -679,7 +677,7 @@ final class RepoWalk {
     private Optional<String> file(String otherRepo, String path, String ref) throws IOException {
         String repoName = otherRepo == null ? fullName : otherRepo;
         try {
-            return memo(files, RepoData.fileName(repoName, path, ref), () -> data.file(repoName, path, ref));
+            return memo(files, GitHubData.fileName(repoName, path, ref), () -> data.file(repoName, path, ref));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
@@ -738,7 +736,7 @@ final class RepoWalk {
             try {
                 log = data.log(f.jobId());
             } catch (IOException | GitHubRest.ApiError e) {
-                gap(f.runId(), e instanceof StoredRepoData.NotInEvidence ? Gap.NOT_IN_EVIDENCE : Gap.API_ERROR,
+                gap(f.runId(), e instanceof StoredGitHubData.NotInEvidence ? Gap.NOT_IN_EVIDENCE : Gap.API_ERROR,
                         "log of job " + f.jobId() + " could not be read: " + e.getMessage(), false);
                 out.add(r);
                 continue;
@@ -894,7 +892,7 @@ final class RepoWalk {
     static String readable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof io.breachwalk.source.HttpFailure || t instanceof GitHubRest.ApiError
-                    || t instanceof RepoData.NotText) {
+                    || t instanceof GitHubData.NotText) {
                 return t.getMessage();
             }
         }

@@ -1,6 +1,7 @@
 package io.breachwalk.source.jenkins;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.breachwalk.evidence.ProviderData;
 import io.breachwalk.model.EvidenceLink;
 
 import java.io.IOException;
@@ -12,7 +13,7 @@ import java.util.Optional;
  * ({@link LiveJenkinsData}), or an evidence folder ({@link StoredJenkinsData}, `scan --offline`). Names are the
  * same either way, so the offline re-analysis runs the online walk's code.
  */
-interface JenkinsData {
+interface JenkinsData extends ProviderData {
     String BUILD = "jenkins-build";
     String CONSOLE = "jenkins-console";
     String CONFIG = "jenkins-config";
@@ -75,6 +76,4 @@ interface JenkinsData {
 
     /** A credential store's listing (null: no store there); IOException when it could not be listed. Name: owner. */
     JsonNode credentials(String owner, String path) throws IOException;
-
-    EvidenceLink link(String kind, String name);
 }

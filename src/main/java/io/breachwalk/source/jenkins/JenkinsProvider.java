@@ -98,7 +98,7 @@ public final class JenkinsProvider implements Provider {
     }
 
     @Override
-    public CiSource create(Map<String, String> env) throws SourceException {
+    public CiSource<?> create(Map<String, String> env) throws SourceException {
         String url = options.url;
         if (url == null || url.isBlank()) {
             throw new SourceException("--jenkins-job needs --jenkins-url");
@@ -123,8 +123,8 @@ public final class JenkinsProvider implements Provider {
     }
 
     @Override
-    public CiSource offline(EvidenceStore store, List<EvidenceRecord> records) {
-        return new JenkinsOffline(store, records);
+    public CiSource<?> offline(EvidenceStore store, List<EvidenceRecord> records) {
+        return JenkinsSource.stored(store, records);
     }
 
     @Override

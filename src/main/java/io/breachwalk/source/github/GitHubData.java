@@ -1,6 +1,7 @@
 package io.breachwalk.source.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.breachwalk.evidence.ProviderData;
 import io.breachwalk.model.EvidenceLink;
 
 import java.io.IOException;
@@ -8,11 +9,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where a repository walk reads what it judges: the GitHub API, storing each answer as evidence ({@link LiveRepoData}),
- * or an evidence folder ({@link StoredRepoData}, `scan --offline`). Either way {@link #link} tells the walk what a
+ * Where a repository walk reads what it judges: the GitHub API, storing each answer as evidence ({@link LiveGitHubData}),
+ * or an evidence folder ({@link StoredGitHubData}, `scan --offline`). Either way {@link #link} tells the walk what a
  * verdict rested on, by the same kinds and names, so offline re-analysis runs the very code of the online walk.
  */
-interface RepoData {
+interface GitHubData extends ProviderData {
     String RUN = "github-run";
     String FILE = "github-file";
     String WORKFLOW = "github-workflow";
@@ -48,9 +49,6 @@ interface RepoData {
     record Listing(int status, String message, String next, JsonNode body) {}
 
     Listing listing(String path) throws IOException;
-
-    /** What was read under (kind, name), or null when nothing was asked for. */
-    EvidenceLink link(String kind, String name);
 
     /**
      * A file whose bytes are not UTF-8 text (binary, or another encoding): not a workflow. {@code lenient} is the

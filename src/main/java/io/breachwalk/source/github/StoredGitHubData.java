@@ -16,11 +16,11 @@ import java.util.Optional;
  * from the network. What the online scan never fetched is said so (an IOException that the walk turns into a gap),
  * never guessed.
  */
-final class StoredRepoData implements RepoData {
+final class StoredGitHubData implements GitHubData {
     private final EvidenceStore store;
     private final LinksByName links;
 
-    StoredRepoData(EvidenceStore store, List<EvidenceRecord> records) {
+    StoredGitHubData(EvidenceStore store, List<EvidenceRecord> records) {
         this.store = store;
         this.links = LinksByName.of(records);
     }
@@ -44,7 +44,7 @@ final class StoredRepoData implements RepoData {
 
     @Override
     public Optional<String> file(String repo, String path, String ref) throws IOException {
-        EvidenceLink l = need(FILE, RepoData.fileName(repo, path, ref), path + " of " + repo + " at " + ref);
+        EvidenceLink l = need(FILE, GitHubData.fileName(repo, path, ref), path + " of " + repo + " at " + ref);
         return l.hash() == null ? Optional.empty() : Optional.of(text(l));
     }
 

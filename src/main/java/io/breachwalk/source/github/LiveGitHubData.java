@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** The GitHub API, each answer a verdict may rest on stored in the evidence folder as it is read. */
-final class LiveRepoData implements RepoData {
+final class LiveGitHubData implements GitHubData {
     /** A log up to this size is kept whole; a longer one as the lines that mention the incident (an excerpt). */
     static final int WHOLE_LOG_LIMIT = 2 * 1024 * 1024;
     private static final int EXCERPT_LINES = 10_000;
@@ -35,7 +35,7 @@ final class LiveRepoData implements RepoData {
     private final IndicatorMatcher matcher;
     private final LinksByName links = new LinksByName();
 
-    LiveRepoData(GitHub gh, GitHubRest rest, GHRepository repo, String apiUrl, Map<String, GHRepository> otherRepos,
+    LiveGitHubData(GitHub gh, GitHubRest rest, GHRepository repo, String apiUrl, Map<String, GHRepository> otherRepos,
                  EvidenceStore store, IndicatorMatcher matcher) {
         this.gh = gh;
         this.rest = rest;
@@ -56,7 +56,7 @@ final class LiveRepoData implements RepoData {
 
     @Override
     public Optional<String> file(String repoName, String path, String ref) throws IOException {
-        String name = RepoData.fileName(repoName, path, ref);
+        String name = GitHubData.fileName(repoName, path, ref);
         String url = apiUrl + "/repos/" + repoName + "/contents/" + path + "?ref="
                 + URLEncoder.encode(ref, StandardCharsets.UTF_8);
         try {
@@ -184,7 +184,7 @@ final class LiveRepoData implements RepoData {
         GitHubRest.Response r = rest.get(path);
         JsonNode body = r.status() == 200 ? r.json() : null;
         // The next page as a path: the stored answer must not depend on the address the API was reached at.
-        String next = r.next().map(LiveRepoData::pathOf).orElse(null);
+        String next = r.next().map(LiveGitHubData::pathOf).orElse(null);
         Listing l = new Listing(r.status(), r.status() == 200 ? "" : r.message(), next, body);
         com.fasterxml.jackson.databind.node.ObjectNode stored = GitHubRest.JSON.createObjectNode();
         stored.put("status", l.status());
