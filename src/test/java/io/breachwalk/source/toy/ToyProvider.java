@@ -5,9 +5,8 @@ import io.breachwalk.evidence.EvidenceStore;
 import io.breachwalk.model.EvidenceRecord;
 import io.breachwalk.model.ProviderTraits;
 import io.breachwalk.source.CiSource;
+import io.breachwalk.source.OfflineSource;
 import io.breachwalk.source.Provider;
-import io.breachwalk.source.ScanContext;
-import io.breachwalk.source.SourceException;
 import picocli.CommandLine.Option;
 
 import java.util.List;
@@ -44,17 +43,15 @@ public final class ToyProvider implements Provider {
     }
 
     @Override public String resumeKey() { return String.valueOf(options.url); }
-    @Override public CiSource create(Map<String, String> env) { return new ToySource(options.url); }
+    @Override public CiSource<?> create(Map<String, String> env) { return new ToySource(options.url); }
     @Override public List<ConfigReader> configReaders() { return List.of(); }
     @Override public List<String> credentialVariables() { return List.of(); }
     @Override public ProviderTraits traits() { return ProviderTraits.generic(name()); }
 
     /** The toy keeps no evidence, so offline there is nothing to judge again. */
     @Override
-    public CiSource offline(EvidenceStore store, List<EvidenceRecord> records) {
-        return new CiSource() {
-            @Override public String provider() { return ToySource.PROVIDER; }
-            @Override public void walk(ScanContext ctx) throws SourceException { }
-        };
+    public CiSource<?> offline(EvidenceStore store, List<EvidenceRecord> records) {
+        return new OfflineSource(ToySource.PROVIDER, "toy projects (offline)", records, unit -> false,
+                ctx -> (unit, sink, pool) -> { });
     }
 }

@@ -7,6 +7,7 @@ import io.breachwalk.model.JobFinding;
 import io.breachwalk.model.SecretState;
 import io.breachwalk.model.Verdict;
 import io.breachwalk.source.CiSource;
+import io.breachwalk.source.Findings;
 import io.breachwalk.source.ScanContext;
 import io.breachwalk.source.SourceException;
 
@@ -16,16 +17,22 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
 
 /**
- * The toy's live walk, written against today's {@link CiSource#walk}. One GET lists every job as a line
- * `project TAB job TAB started-at TAB script TAB SECRET,SECRET`. A job is a row when its script references an
- * indicator; it ran the step when the script matches an affected one, and then each of its secrets is exposed.
+ * The toy's live walk. One GET lists every job as a line `project TAB job TAB started-at TAB script TAB SECRET,SECRET`;
+ * its units are the projects named there. A job is a row when its script references an indicator; it ran the step
+ * when the script matches an affected one, and then each of its secrets is exposed.
  */
-final class ToySource implements CiSource {
+final class ToySource implements CiSource<String> {
     static final String PROVIDER = "toy";
 
     private final String url;
+    private final Map<String, List<String[]>> byProject = new TreeMap<>();
 
     ToySource(String url) {
         this.url = url;
@@ -37,7 +44,12 @@ final class ToySource implements CiSource {
     }
 
     @Override
-    public void walk(ScanContext ctx) throws SourceException {
+    public String unitLabel() {
+        return "toy projects";
+    }
+
+    @Override
+    public List<String> units(ScanContext ctx) throws SourceException {
         String body;
         try {
             body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
@@ -48,11 +60,29 @@ final class ToySource implements CiSource {
         ctx.findings().request(PROVIDER);
         for (String line : body.lines().filter(l -> !l.isBlank()).toList()) {
             String[] f = line.split("\t", -1);
+            byProject.computeIfAbsent(f[0], k -> new ArrayList<>()).add(f);
+        }
+        return List.copyOf(byProject.keySet());
+    }
+
+    @Override
+    public String unitName(String unit) {
+        return unit;
+    }
+
+    @Override
+    public boolean parallelUnits() {
+        return true;
+    }
+
+    @Override
+    public void judge(String project, Findings.Unit sink, ScanContext ctx, ExecutorService pool) {
+        for (String[] f : byProject.get(project)) {
             Instant started = Instant.parse(f[2]);
             if (!ctx.window().contains(started)) {
                 continue;
             }
-            ctx.findings().examinedJob(PROVIDER);
+            sink.examinedJob(PROVIDER);
             var hits = ctx.matcher().affectedScript(f[3]);
             if (ctx.matcher().script(f[3]).isEmpty()) {
                 continue; // a job that references no indicator is no row
@@ -61,10 +91,10 @@ final class ToySource implements CiSource {
             JobFinding job = new JobFinding(PROVIDER, URI.create(url).getHost(), f[0], "toy.yml", f[1], 1, f[1], f[1],
                     "main", "", "push", started, url + "/" + f[0] + "/" + f[1], verdict, Confidence.CONFIRMED,
                     hits.isEmpty() ? "" : "line " + hits.get(0).line() + ": " + hits.get(0).text());
-            ctx.findings().job(job);
+            sink.job(job);
             if (verdict == Verdict.RAN) {
                 for (String secret : f[4].split(",")) {
-                    ctx.findings().exposure(new Exposure(job, secret, "project", f[0], ExposureLevel.JOB, "env",
+                    sink.exposure(new Exposure(job, secret, "project", f[0], ExposureLevel.JOB, "env",
                             SecretState.PRESENT, null));
                 }
             }
