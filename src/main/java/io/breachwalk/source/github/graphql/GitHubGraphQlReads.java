@@ -38,9 +38,12 @@ public final class GitHubGraphQlReads {
     private final int checkRunsFirst;
     private final int stepsFirst;
 
-    /** Files 100 aliases a query, 50 suites a query, 10 check runs and 50 steps a page (then cursors). */
+    /**
+     * Files 100 aliases a query; 100 suites a query with 5 check runs and 50 steps each (then cursors): 6 points per
+     * 100 runs of one or a few jobs, where 10 check runs would cost 11. Matrices of more jobs page their suite.
+     */
     public GitHubGraphQlReads(GitHubGraphQl client) {
-        this(client, 100, 50, 10, 50);
+        this(client, 100, 100, 5, 50);
     }
 
     /**
