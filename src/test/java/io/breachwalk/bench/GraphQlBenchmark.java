@@ -7,10 +7,10 @@ import io.breachwalk.sim.github.EstateLoader;
 import io.breachwalk.sim.github.GitHubSimulator;
 import io.breachwalk.source.Retry;
 import io.breachwalk.source.RetryPolicy;
-import io.breachwalk.source.github.graphql.FileAt;
 import io.breachwalk.source.github.graphql.FileRead;
 import io.breachwalk.source.github.graphql.GitHubGraphQl;
 import io.breachwalk.source.github.graphql.GitHubGraphQlReads;
+import io.breachwalk.source.github.graphql.RepoFile;
 import io.breachwalk.source.github.graphql.SuiteJobs;
 
 import java.io.ByteArrayOutputStream;
@@ -44,9 +44,10 @@ import java.util.regex.Pattern;
  * points, wall time against requests x latency / concurrency, GC and peak heap:
  * <ul>
  *   <li>{@code rest}: today's scan ({@code breachwalk scan}), REST only;</li>
- *   <li>{@code graphql}: the batched reads the walk will make instead: runs listed by REST, then the workflow file
- *   and the Makefile at every distinct commit and the jobs of every run through {@link GitHubGraphQlReads}, repositories
- *   in parallel. It checks every item came back known and that the uploader's Makefiles were read.</li>
+ *   <li>{@code graphql}: the batched reads the staged walk will make instead: runs listed by REST, then the workflow
+ *   file and the Makefile at every distinct commit and the jobs of every run through {@link GitHubGraphQlReads}
+ *   (batches across repositories). It checks every item came back known and that the uploader's Makefiles were
+ *   read. Analysis, logs and secrets are not part of this phase.</li>
  * </ul>
  * <pre>
  *   mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
@@ -98,64 +99,90 @@ public final class GraphQlBenchmark {
         }
     }
 
-    /** Runs listed by REST, then files and jobs through GraphQL, repositories in parallel; returns a check line. */
+    /**
+     * The staged walk's reads: runs of every repository listed by REST (in parallel), then the distinct (commit, path)
+     * files of the whole estate through GraphQL (several repositories a query), then the jobs of every run (check
+     * suites of any repository a query), each stage cut in slices run in parallel. Returns a check line.
+     */
     static String graphqlPass(GitHubSimulator sim, GitHubGraphQlReads reads, int repos, int concurrency)
             throws Exception {
         HttpClient http = GitHubGraphQl.defaultHttpClient();
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-        AtomicLong unknownFiles = new AtomicLong();
-        AtomicLong unknownJobs = new AtomicLong();
-        AtomicLong jobs = new AtomicLong();
-        AtomicLong uploaderMakefiles = new AtomicLong();
-        AtomicLong runCount = new AtomicLong();
         try {
-            List<Future<?>> work = new ArrayList<>();
+            List<Future<List<RunRef>>> listings = new ArrayList<>();
             for (int r = 0; r < repos; r++) {
                 String repo = "repo-" + r;
-                boolean uploader = BenchEstate.uploader(r);
-                work.add(pool.submit(() -> {
-                    List<JsonNode> runs = listRuns(http, sim.baseUrl(), repo);
-                    runCount.addAndGet(runs.size());
-                    LinkedHashSet<FileAt> files = new LinkedHashSet<>();
-                    List<String> suites = new ArrayList<>();
-                    for (JsonNode run : runs) {
-                        String sha = run.path("head_sha").asText();
-                        files.add(new FileAt(sha, run.path("path").asText().replaceAll("@.*$", "")));
-                        files.add(new FileAt(sha, "Makefile"));
-                        suites.add(run.path("check_suite_node_id").asText());
-                    }
-                    Map<FileAt, FileRead> read = reads.filesAt("bench", repo, new ArrayList<>(files));
-                    for (FileRead f : read.values()) {
-                        if (!f.known()) unknownFiles.incrementAndGet();
-                        if (uploader && f.file().path().equals("Makefile") && f.kind() == FileRead.Kind.TEXT
-                                && f.text().contains("codecov.io/bash")) uploaderMakefiles.incrementAndGet();
-                    }
-                    for (SuiteJobs s : reads.jobsOfSuites(suites).values()) {
-                        if (!s.known()) unknownJobs.incrementAndGet();
-                        jobs.addAndGet(s.jobs().size());
-                    }
-                    return null;
-                }));
+                listings.add(pool.submit(() -> listRuns(http, sim.baseUrl(), repo)));
             }
-            for (Future<?> f : work) {
-                f.get();
+            LinkedHashSet<RepoFile> files = new LinkedHashSet<>();
+            List<String> suites = new ArrayList<>();
+            for (int r = 0; r < repos; r++) {
+                for (RunRef run : listings.get(r).get()) {
+                    files.add(new RepoFile("bench", "repo-" + r, run.sha(), run.path().replaceAll("@.*$", "")));
+                    files.add(new RepoFile("bench", "repo-" + r, run.sha(), "Makefile"));
+                    suites.add(run.suite());
+                }
             }
+            List<RepoFile> fileList = new ArrayList<>(files);
+            List<Future<Map<RepoFile, FileRead>>> fileWork = new ArrayList<>();
+            for (List<RepoFile> slice : slices(fileList, concurrency)) {
+                fileWork.add(pool.submit(() -> reads.filesAt(slice)));
+            }
+            long unknownFiles = 0;
+            long uploaderMakefiles = 0;
+            for (Future<Map<RepoFile, FileRead>> f : fileWork) {
+                for (FileRead read : f.get().values()) {
+                    if (!read.known()) unknownFiles++;
+                    if (read.kind() == FileRead.Kind.TEXT && read.file().path().equals("Makefile")
+                            && read.text().contains("codecov.io/bash")) uploaderMakefiles++;
+                }
+            }
+            List<Future<Map<String, SuiteJobs>>> jobWork = new ArrayList<>();
+            for (List<String> slice : slices(suites, concurrency)) {
+                jobWork.add(pool.submit(() -> reads.jobsOfSuites(slice)));
+            }
+            long unknownSuites = 0;
+            long jobs = 0;
+            for (Future<Map<String, SuiteJobs>> f : jobWork) {
+                for (SuiteJobs s : f.get().values()) {
+                    if (!s.known()) unknownSuites++;
+                    jobs += s.jobs().size();
+                }
+            }
+            return String.format("runs=%d files=%d jobs=%d unknown-files=%d unknown-suites=%d "
+                    + "uploader-makefile-reads=%d", suites.size(), fileList.size(), jobs, unknownFiles, unknownSuites,
+                    uploaderMakefiles);
         } finally {
             pool.shutdown();
         }
-        return String.format("runs=%d jobs=%d unknown-files=%d unknown-suites=%d uploader-makefile-reads=%d",
-                runCount.get(), jobs.get(), unknownFiles.get(), unknownJobs.get(), uploaderMakefiles.get());
     }
 
-    private static List<JsonNode> listRuns(HttpClient http, String base, String repo) throws Exception {
-        List<JsonNode> out = new ArrayList<>();
+    /** {@code parts} slices of whole batches of 100 (the last may be shorter), so no query is needlessly small. */
+    static <T> List<List<T>> slices(List<T> items, int parts) {
+        int batches = (items.size() + 99) / 100;
+        int per = Math.max(1, (batches + parts - 1) / parts) * 100;
+        List<List<T>> out = new ArrayList<>();
+        for (int i = 0; i < items.size(); i += per) {
+            out.add(items.subList(i, Math.min(items.size(), i + per)));
+        }
+        return out;
+    }
+
+    /** What the walk keeps of a listed run for these reads (a whole run record is some kilobytes). */
+    record RunRef(String sha, String path, String suite) {}
+
+    private static List<RunRef> listRuns(HttpClient http, String base, String repo) throws Exception {
+        List<RunRef> out = new ArrayList<>();
         String next = base + "/repos/bench/" + repo + "/actions/runs?per_page=100&created="
                 + BenchEstate.SINCE + ".." + BenchEstate.UNTIL;
         while (next != null) {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(next))
                     .header("Authorization", "Bearer bench-token").build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) throw new IllegalStateException("HTTP " + r.statusCode() + " for " + next);
-            JSON.readTree(r.body()).path("workflow_runs").forEach(out::add);
+            for (JsonNode run : JSON.readTree(r.body()).path("workflow_runs")) {
+                out.add(new RunRef(run.path("head_sha").asText(), run.path("path").asText(),
+                        run.path("check_suite_node_id").asText()));
+            }
             Matcher m = NEXT.matcher(r.headers().firstValue("Link").orElse(""));
             next = m.find() ? m.group(1) : null;
         }

@@ -72,68 +72,100 @@ public final class GitHubGraphQlReads {
      * there: ABSENT).
      */
     public Map<FileAt, FileRead> filesAt(String owner, String repo, List<FileAt> files) {
-        List<FileAt> distinct = new ArrayList<>(new LinkedHashSet<>(files));
+        List<RepoFile> asked = new ArrayList<>();
+        for (FileAt f : files) {
+            asked.add(new RepoFile(owner, repo, f));
+        }
         Map<FileAt, FileRead> out = new LinkedHashMap<>();
+        filesAt(asked).forEach((k, v) -> out.put(k.file(), v));
+        return out;
+    }
+
+    /**
+     * As {@link #filesAt(String, String, List)} across repositories: one query holds files of several repositories
+     * (a {@code repository} alias each), so an estate of small repositories needs no query per repository.
+     */
+    public Map<RepoFile, FileRead> filesAt(List<RepoFile> files) {
+        List<RepoFile> distinct = new ArrayList<>(new LinkedHashSet<>(files));
+        Map<RepoFile, FileRead> out = new LinkedHashMap<>();
         int i = 0;
         while (i < distinct.size()) {
             int n = Math.min(fileBatch.get(), distinct.size() - i);
-            fileChunk(owner, repo, distinct.subList(i, i + n), out);
+            fileChunk(distinct.subList(i, i + n), out);
             i += n;
         }
         return out;
     }
 
-    private void fileChunk(String owner, String repo, List<FileAt> chunk, Map<FileAt, FileRead> out) {
+    private void fileChunk(List<RepoFile> chunk, Map<RepoFile, FileRead> out) {
         try {
-            out.putAll(fileQuery(owner, repo, chunk));
+            out.putAll(fileQuery(chunk));
             fileBatch.answered();
         } catch (GitHubGraphQl.Overloaded e) {
             if (chunk.size() == 1) {
-                out.put(chunk.get(0), FileRead.unknown(chunk.get(0), e.getMessage()));
+                out.put(chunk.get(0), FileRead.unknown(chunk.get(0).file(), e.getMessage()));
                 return;
             }
             fileBatch.tooLarge(chunk.size());
             int half = chunk.size() / 2;
-            fileChunk(owner, repo, chunk.subList(0, half), out);
-            fileChunk(owner, repo, chunk.subList(half, chunk.size()), out);
+            fileChunk(chunk.subList(0, half), out);
+            fileChunk(chunk.subList(half, chunk.size()), out);
         } catch (IOException | RuntimeException e) {
-            for (FileAt f : chunk) {
-                out.put(f, FileRead.unknown(f, String.valueOf(e.getMessage())));
+            for (RepoFile f : chunk) {
+                out.put(f, FileRead.unknown(f.file(), String.valueOf(e.getMessage())));
             }
         }
     }
 
-    private Map<FileAt, FileRead> fileQuery(String owner, String repo, List<FileAt> chunk) throws IOException {
-        StringBuilder vars = new StringBuilder("$owner: String!, $name: String!");
+    private Map<RepoFile, FileRead> fileQuery(List<RepoFile> chunk) throws IOException {
+        // Group by repository, keeping the order asked: r<i> aliases a repository, f<k> a file in it.
+        Map<String, List<Integer>> byRepo = new LinkedHashMap<>();
+        for (int k = 0; k < chunk.size(); k++) {
+            RepoFile f = chunk.get(k);
+            byRepo.computeIfAbsent(f.owner() + "/" + f.repo(), x -> new ArrayList<>()).add(k);
+        }
+        StringBuilder vars = new StringBuilder();
         StringBuilder body = new StringBuilder();
         Map<String, Object> variables = new HashMap<>();
-        variables.put("owner", owner);
-        variables.put("name", repo);
-        for (int k = 0; k < chunk.size(); k++) {
-            vars.append(", $e").append(k).append(": String!");
-            variables.put("e" + k, chunk.get(k).expression());
-            body.append(" f").append(k).append(": object(expression: $e").append(k)
-                    .append(") { __typename ... on Blob { oid byteSize isBinary isTruncated text } }");
+        Map<Integer, String> repoAlias = new HashMap<>();
+        int r = 0;
+        for (List<Integer> members : byRepo.values()) {
+            RepoFile first = chunk.get(members.get(0));
+            String alias = "r" + r;
+            vars.append(r == 0 ? "" : ", ").append("$o").append(r).append(": String!, $n").append(r).append(": String!");
+            variables.put("o" + r, first.owner());
+            variables.put("n" + r, first.repo());
+            body.append(' ').append(alias).append(": repository(owner: $o").append(r).append(", name: $n").append(r)
+                    .append(") {");
+            for (int k : members) {
+                repoAlias.put(k, alias);
+                vars.append(", $e").append(k).append(": String!");
+                variables.put("e" + k, chunk.get(k).file().expression());
+                body.append(" f").append(k).append(": object(expression: $e").append(k)
+                        .append(") { __typename ... on Blob { oid byteSize isBinary isTruncated text } }");
+            }
+            body.append(" }");
+            r++;
         }
-        String query = "query(" + vars + ") { " + GitHubGraphQl.RATE_LIMIT
-                + " repository(owner: $owner, name: $name) {" + body + " } }";
+        String query = "query(" + vars + ") { " + GitHubGraphQl.RATE_LIMIT + body + " }";
         // Aliases of object() contain no connection: one point whatever their number.
         Answer a = client.query(query, variables, 1, chunk.size() > 1);
-        Map<FileAt, FileRead> out = new LinkedHashMap<>();
-        JsonNode repository = a.data().path("repository");
+        Map<RepoFile, FileRead> out = new LinkedHashMap<>();
         for (int k = 0; k < chunk.size(); k++) {
-            FileAt f = chunk.get(k);
+            RepoFile f = chunk.get(k);
+            String repoKey = repoAlias.get(k);
             String alias = "f" + k;
-            String error = errorAbout(a.errors(), List.of("repository", alias));
+            String error = errorAbout(a.errors(), List.of(repoKey, alias));
             if (error != null) {
-                out.put(f, FileRead.unknown(f, error));
+                out.put(f, FileRead.unknown(f.file(), error));
                 continue;
             }
+            JsonNode repository = a.data().path(repoKey);
             if (!repository.isObject() || !repository.has(alias)) {
-                out.put(f, FileRead.unknown(f, "the answer has no repository or no " + alias));
+                out.put(f, FileRead.unknown(f.file(), "the answer has no repository or no " + alias));
                 continue;
             }
-            out.put(f, file(f, repository.get(alias)));
+            out.put(f, file(f.file(), repository.get(alias)));
         }
         return out;
     }

@@ -212,6 +212,21 @@ class GitHubGraphQlReadsTest {
     }
 
     @Test
+    void filesOfSeveralRepositoriesShareOneQuery() throws Exception {
+        GitHubGraphQlReads reads = new GitHubGraphQlReads(client(new AtomicInteger()));
+        RepoFile app = new RepoFile("acme", "app", sha("app", 0), ".github/workflows/ci.yml");
+        RepoFile old = new RepoFile("acme", "old", sha("old", 0), ".github/workflows/ci.yml");
+        RepoFile gone = new RepoFile("acme", "nosuchrepo", sha("app", 0), ".github/workflows/ci.yml");
+        RepoFile absent = new RepoFile("acme", "old", sha("old", 0), "Makefile");
+        Map<RepoFile, FileRead> r = reads.filesAt(List.of(app, old, gone, absent));
+        assertThat(r.get(app).text()).contains("codecov");
+        assertThat(r.get(old).text()).isEqualTo("on: push");
+        assertThat(r.get(gone).kind()).isEqualTo(FileRead.Kind.UNKNOWN);
+        assertThat(r.get(absent).kind()).isEqualTo(FileRead.Kind.ABSENT);
+        assertThat(sim.count("/graphql")).isEqualTo(1);
+    }
+
+    @Test
     void jobsOfEveryRunEqualRestJobsFieldByField() throws Exception {
         GitHubGraphQlReads reads = new GitHubGraphQlReads(client(new AtomicInteger()));
         for (String repo : List.of("app", "old")) {
