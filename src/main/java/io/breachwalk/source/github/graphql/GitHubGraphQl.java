@@ -326,7 +326,12 @@ public final class GitHubGraphQl {
     private void pace(int cost) throws IOException {
         Duration wait;
         synchronized (this) {
-            if (remaining < 0 || remaining >= cost) return;
+            if (remaining < 0) return;
+            if (remaining >= cost) {
+                // Reserved until the answer says the truth: parallel queries must not all spend the same points.
+                remaining -= cost;
+                return;
+            }
             wait = Duration.between(retry.policy().clock().instant(), resetAt).plusSeconds(1);
         }
         if (wait.isNegative() || wait.isZero()) {

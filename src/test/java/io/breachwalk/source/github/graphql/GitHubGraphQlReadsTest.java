@@ -303,6 +303,38 @@ class GitHubGraphQlReadsTest {
     }
 
     @Test
+    void aTimeoutHalvesTheBatchLikeA502() throws Exception {
+        sim.setFaults(new Estate.Faults(7, 0, List.of(), null, 1500, 1,
+                List.of(new Estate.FaultRule("^/graphql", "slow", 1))));
+        List<String> suites = runs("app").stream().limit(40).map(r -> r.path("check_suite_node_id").asText()).toList();
+        GitHubGraphQl client = new GitHubGraphQl(sim.baseUrl(), sim.token("admin"), HTTP, () -> { },
+                retry(Sleeper.REAL, Duration.ofHours(1)), Duration.ofMillis(700));
+        Map<String, SuiteJobs> r = new GitHubGraphQlReads(client, 100, 40, 5, 50).jobsOfSuites(suites);
+        assertThat(r.values()).allMatch(SuiteJobs::known);
+        assertThat(client.queries()).as("one timed out, then two halves").isEqualTo(3);
+    }
+
+    @Test
+    void secondaryLimitsAndAnExhaustedBudgetAreWaitedOut() throws Exception {
+        sim.setFaults(new Estate.Faults(7, 0, List.of(), null, 0, 2, List.of(
+                new Estate.FaultRule("^/graphql", "secondary-403", 1), new Estate.FaultRule("^/graphql", "rate-limit", 1))));
+        List<Duration> slept = new CopyOnWriteArrayList<>();
+        Sleeper resetting = d -> {
+            slept.add(d);
+            sim.graphql().setLimit(5000); // the window turns while we wait
+        };
+        GitHubGraphQl client = new GitHubGraphQl(sim.baseUrl(), sim.token("admin"), HTTP, () -> { },
+                retry(resetting, Duration.ofHours(2)));
+        FileAt ci = new FileAt(sha("app", 0), ".github/workflows/ci.yml");
+        sim.clearRequests();
+        assertThat(new GitHubGraphQlReads(client).filesAt("acme", "app", List.of(ci)).get(ci).kind())
+                .isEqualTo(FileRead.Kind.TEXT);
+        assertThat(client.queries()).as("403 with Retry-After, RATE_LIMITED, then the answer").isEqualTo(3);
+        assertThat(slept).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(client.available()).isTrue();
+    }
+
+    @Test
     void pointsRunningLowWaitForTheResetBeforeTheNextQuery() throws Exception {
         sim.graphql().setLimit(3);
         List<Duration> slept = new CopyOnWriteArrayList<>();
