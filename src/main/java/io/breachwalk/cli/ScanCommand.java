@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
 final class ScanCommand implements Callable<Integer> {
 
     /** Replaced in the description by each provider's credential help (see {@link #addProviders}). */
-    static final String CREDENTIALS = "${BREACHWALK-CREDENTIALS}";
+    static final String CREDENTIALS = "<each provider's credential variables>";
 
     /** The providers, each holding its own flags (a picocli mixin added by {@link #addProviders}). */
     private List<Provider> providers = List.of();

@@ -27,6 +27,19 @@ class ScanCommandTest {
     }
 
     @Test
+    void helpListsEveryProvidersFlagsAndCredentials() {
+        Result help = run("scan", "--help");
+        assertThat(help.exit()).isZero();
+        // Each provider brings its flags and says where its credentials come from; nothing is left unfilled.
+        assertThat(help.out()).contains("Credentials come from the environment: GITHUB_TOKEN (or GH_TOKEN); "
+                + "JENKINS_USER and JENKINS_TOKEN.").doesNotContain("null").doesNotContain("${")
+                .contains("--github-org=ORG").contains("--jenkins-url=URL");
+        // Provider flags sit between --force and the shared tuning options.
+        assertThat(help.out().indexOf("--force ")).isLessThan(help.out().indexOf("--github-org=ORG  "));
+        assertThat(help.out().indexOf("--jenkins-job=PATH  ")).isLessThan(help.out().indexOf("--concurrency=N  "));
+    }
+
+    @Test
     void aMalformedPlaybookIsOneLineWithItsLine(@TempDir Path dir) throws Exception {
         Path playbook = dir.resolve("mine.yaml");
         Files.writeString(playbook, "id: mine\ntitle: Mine\nwindow: {since: 2021-01-31T00:00:00Z, until: nope}\n"
