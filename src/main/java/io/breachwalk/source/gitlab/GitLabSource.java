@@ -1,0 +1,198 @@
+package io.breachwalk.source.gitlab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.breachwalk.model.Gap;
+import io.breachwalk.source.CiSource;
+import io.breachwalk.source.Findings;
+import io.breachwalk.source.HttpFailure;
+import io.breachwalk.source.ScanContext;
+import io.breachwalk.source.Sink;
+import io.breachwalk.source.SourceException;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * GitLab CI (gitlab.com or a self-managed instance): every project of the groups (with their subgroups) and the
+ * named projects, each judged as one unit by {@link ProjectWalk}. Shaped as units and a judge of one unit: {@link
+ * #units} lists the projects, {@link #judge} walks one into its {@link Findings.Unit}; {@link #walk} loops them.
+ */
+public final class GitLabSource implements CiSource {
+    public static final String PROVIDER = "gitlab-ci";
+
+    /** A project to walk, as `/projects/:id` describes it. */
+    record Project(long id, String fullPath, String configPath, String namespacePath, String namespaceKind,
+                   String webUrl) {
+        /** The project's ancestor groups, closest first ("acme/platform", then "acme"); none for a user namespace. */
+        List<String> groups() {
+            List<String> out = new ArrayList<>();
+            if (!"group".equals(namespaceKind) || namespacePath == null || namespacePath.isEmpty()) return out;
+            String p = namespacePath;
+            while (true) {
+                out.add(p);
+                int slash = p.lastIndexOf('/');
+                if (slash < 0) break;
+                p = p.substring(0, slash);
+            }
+            return out;
+        }
+    }
+
+    private final String url;
+    private final String token;
+    private final List<String> groups;
+    private final List<String> projects;
+    private final String host;
+    private volatile String username = "";
+    private GitLabHttp http;
+    /** Group variable listings, read once per scan and shared by the projects of the group. */
+    private final Map<String, CiVariables.Store> groupStores = new ConcurrentHashMap<>();
+    private volatile CiVariables.Store instanceStore;
+
+    public GitLabSource(String url, String token, List<String> groups, List<String> projects) {
+        this.url = url.replaceAll("/+$", "");
+        this.token = token;
+        this.groups = List.copyOf(groups);
+        this.projects = List.copyOf(projects);
+        this.host = URI.create(this.url).getHost();
+    }
+
+    @Override
+    public String provider() {
+        return PROVIDER;
+    }
+
+    @Override
+    public String identity() {
+        return username;
+    }
+
+    @Override
+    public void walk(ScanContext ctx) throws SourceException {
+        List<Project> units = units(ctx);
+        ctx.progress().start("GitLab projects", units.size());
+        for (Project p : units) {
+            if (ctx.findings().isDone(PROVIDER, p.fullPath())) continue; // finished by an earlier, interrupted scan
+            Findings.Unit unit = ctx.findings().unit(PROVIDER, p.fullPath());
+            judge(p, unit, ctx);
+            http.countInto(ctx.findings());
+            unit.commit();
+        }
+    }
+
+    /** Checks the token and lists the projects to walk, sorted by full path. */
+    List<Project> units(ScanContext ctx) throws SourceException {
+        http = new GitLabHttp(url, token, ctx.retry(), ctx.findings());
+        checkToken();
+        Map<String, Project> out = new TreeMap<>();
+        for (String g : groups) {
+            try {
+                http.json("/groups/" + GitLabHttp.enc(g));
+                for (JsonNode p : http.list("/groups/" + GitLabHttp.enc(g) + "/projects?include_subgroups=true"
+                        + "&order_by=id&sort=asc", 0).items()) {
+                    Project project = project(p);
+                    out.put(project.fullPath(), project);
+                }
+            } catch (HttpFailure f) {
+                throw targetFailure("group", g, f);
+            } catch (IOException e) {
+                throw new SourceException("cannot list the projects of GitLab group '" + g + "' at " + url + ": "
+                        + e.getMessage());
+            }
+        }
+        for (String name : projects) {
+            try {
+                Project project = project(http.json("/projects/" + GitLabHttp.enc(name)));
+                out.put(project.fullPath(), project);
+            } catch (HttpFailure f) {
+                throw targetFailure("project", name, f);
+            } catch (IOException e) {
+                throw new SourceException("cannot read GitLab project '" + name + "' at " + url + ": " + e.getMessage());
+            }
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    /** Walks one project into {@code sink}; a failure inside it is a gap there, never an exception. */
+    void judge(Project project, Sink sink, ScanContext ctx) {
+        http.countInto(sink);
+        new ProjectWalk(ctx, sink, http, this, host, project).walk();
+    }
+
+    String host() {
+        return host;
+    }
+
+    /** A group's variables, listed once per scan; a store the token may not list says so. */
+    CiVariables.Store groupStore(String fullPath) {
+        return groupStores.computeIfAbsent(fullPath, g -> store("group", g, "/groups/" + GitLabHttp.enc(g) + "/variables"));
+    }
+
+    /** The instance variables (admin only), listed once per scan; null until asked. */
+    synchronized CiVariables.Store instanceStore(Sink sink) {
+        if (instanceStore == null) {
+            instanceStore = store("instance", host, "/admin/ci/variables");
+            if (!instanceStore.listable()) {
+                // Once per scan, in the project that first needed them.
+                sink.gap(new Gap(PROVIDER, host, "", "", Gap.SECRETS_UNLISTABLE, "the instance's CI/CD variables "
+                        + "could not be listed (" + instanceStore.problem() + "; an administrator's token lists them): "
+                        + "instance variables in reach of the jobs are not in the exposures", false));
+            }
+        }
+        return instanceStore;
+    }
+
+    /** Lists one store; a 401/403 (or any failure) makes it unlistable, with the reason in words. */
+    CiVariables.Store store(String scope, String owner, String path) {
+        try {
+            return new CiVariables.Store(scope, owner, true, "", CiVariables.of(http.list(path, 0).items()));
+        } catch (HttpFailure f) {
+            String why = f.kind() == HttpFailure.Kind.DENIED ? "HTTP " + f.status() + ": the token may not read them"
+                    : f.getMessage();
+            return new CiVariables.Store(scope, owner, false, why, List.of());
+        } catch (IOException e) {
+            return new CiVariables.Store(scope, owner, false, e.getMessage(), List.of());
+        }
+    }
+
+    private void checkToken() throws SourceException {
+        try {
+            JsonNode user = http.json("/user");
+            username = user.path("username").asText("");
+        } catch (HttpFailure f) {
+            switch (f.kind()) {
+                case DENIED -> throw new SourceException(SourceException.Kind.ACCESS_DENIED, "GitLab rejected the "
+                        + "token in GITLAB_TOKEN (HTTP " + f.status() + ") at " + url);
+                case UNREACHABLE -> throw new SourceException(SourceException.Kind.UNREACHABLE, "cannot reach GitLab at "
+                        + url + ": " + f.getMessage().replaceFirst(" for /\\S*$", "") + " (check --gitlab-url and the network)", f);
+                case NOT_FOUND -> throw new SourceException(SourceException.Kind.NOT_THE_API, url + " answered 404 on "
+                        + "/api/v4/user: not a GitLab instance; --gitlab-url is the instance's root, e.g. https://gitlab.com", f);
+                default -> throw new SourceException("GitLab at " + url + " failed the token check (GET /api/v4/user): "
+                        + f.getMessage(), f);
+            }
+        } catch (IOException e) {
+            throw new SourceException("cannot reach GitLab at " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    private SourceException targetFailure(String what, String name, HttpFailure f) {
+        if (f.kind() == HttpFailure.Kind.NOT_FOUND) {
+            return new SourceException("GitLab " + what + " '" + name + "' was not found at " + url
+                    + " (or the token in GITLAB_TOKEN cannot see it)");
+        }
+        return new SourceException("cannot read GitLab " + what + " '" + name + "' at " + url + ": " + f.getMessage(), f);
+    }
+
+    private static Project project(JsonNode p) {
+        JsonNode ns = p.path("namespace");
+        String config = p.path("ci_config_path").asText("");
+        return new Project(p.path("id").asLong(), p.path("path_with_namespace").asText(),
+                config.isBlank() ? ".gitlab-ci.yml" : config, ns.path("full_path").asText(""),
+                ns.path("kind").asText("group"), p.path("web_url").asText(""));
+    }
+}
