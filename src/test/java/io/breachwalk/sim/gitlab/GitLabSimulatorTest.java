@@ -244,6 +244,27 @@ class GitLabSimulatorTest {
     }
 
     @Test
+    void dropsTheTotalsAboveTenThousandResults() throws Exception {
+        GitLabEstate estate = GitLabEstateLoader.parse("""
+                tokens: [{name: t, value: glpat-sim-many}]
+                groups:
+                  - path: g
+                    projects:
+                      - path: p
+                        commits: [{id: c1}]
+                        generate: [{count: 10001, commit: c1, from: 2021-01-01T00:00:00Z, to: 2021-03-01T00:00:00Z}]
+                """);
+        try (GitLabSimulator sim = GitLabSimulator.start(estate)) {
+            HttpResponse<String> r = get(sim, "t", "/projects/" + enc("g/p") + "/pipelines?per_page=100&page=3");
+            assertThat(json(r)).hasSize(100);
+            assertThat(r.headers().firstValue("x-total")).isEmpty();
+            assertThat(r.headers().firstValue("x-total-pages")).isEmpty();
+            assertThat(r.headers().firstValue("x-next-page")).hasValue("4");
+            assertThat(r.headers().firstValue("link").orElseThrow()).doesNotContain("rel=\"last\"");
+        }
+    }
+
+    @Test
     void rejectsUnknownKeys() {
         assertThatThrownBy(() -> GitLabEstateLoader.parse("groups: [{path: g, projets: []}]"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown key projets");
