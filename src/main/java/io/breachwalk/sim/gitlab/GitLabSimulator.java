@@ -210,14 +210,14 @@ public final class GitLabSimulator implements Simulator {
             }
             Token token = value == null ? null : estate.token(value).orElse(null);
             RateWindow window = window(token);
-            String fault = decideFault(path, query);
+            String fault = null;
             Reply reply;
             if (token == null) {
                 reply = Reply.error(401, "401 Unauthorized");
             } else if (!window.take()) {
                 reply = Reply.text(429, "Retry later\n");
                 reply.headers().put("Retry-After", Long.toString(window.secondsToReset()));
-            } else if (fault != null) {
+            } else if ((fault = decideFault(path, query)) != null) {
                 reply = faultReply(fault);
             } else if (!method.equals("GET") && !method.equals("HEAD")) {
                 reply = Reply.error(405, "405 Method Not Allowed");
