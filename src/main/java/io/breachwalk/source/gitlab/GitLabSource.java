@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * GitLab CI (gitlab.com or a self-managed instance): every project of the groups (with their subgroups) and the
@@ -53,6 +55,7 @@ public final class GitLabSource implements CiSource {
     /** Group variable listings, read once per scan and shared by the projects of the group. */
     private final Map<String, CiVariables.Store> groupStores = new ConcurrentHashMap<>();
     private volatile CiVariables.Store instanceStore;
+    private ExecutorService pool;
 
     public GitLabSource(String url, String token, List<String> groups, List<String> projects) {
         this.url = url.replaceAll("/+$", "");
@@ -76,12 +79,19 @@ public final class GitLabSource implements CiSource {
     public void walk(ScanContext ctx) throws SourceException {
         List<Project> units = units(ctx);
         ctx.progress().start("GitLab projects", units.size());
-        for (Project p : units) {
-            if (ctx.findings().isDone(PROVIDER, p.fullPath())) continue; // finished by an earlier, interrupted scan
-            Findings.Unit unit = ctx.findings().unit(PROVIDER, p.fullPath());
-            judge(p, unit, ctx);
-            http.countInto(ctx.findings());
-            unit.commit();
+        try {
+            for (Project p : units) {
+                if (ctx.findings().isDone(PROVIDER, p.fullPath())) continue; // finished by an earlier, interrupted scan
+                Findings.Unit unit = ctx.findings().unit(PROVIDER, p.fullPath());
+                judge(p, unit, ctx);
+                http.countInto(ctx.findings());
+                unit.commit();
+            }
+        } finally {
+            synchronized (this) {
+                if (pool != null) pool.shutdownNow();
+                pool = null;
+            }
         }
     }
 
@@ -121,7 +131,19 @@ public final class GitLabSource implements CiSource {
     /** Walks one project into {@code sink}; a failure inside it is a gap there, never an exception. */
     void judge(Project project, Sink sink, ScanContext ctx) {
         http.countInto(sink);
-        new ProjectWalk(ctx, sink, http, this, host, project).walk();
+        new ProjectWalk(ctx, sink, http, this, host, project, pool(ctx)).walk();
+    }
+
+    /** The threads pipelines are judged on, made once per scan (daemons: an abandoned scan does not hang the JVM). */
+    private synchronized ExecutorService pool(ScanContext ctx) {
+        if (pool == null) {
+            pool = Executors.newFixedThreadPool(Math.max(1, ctx.concurrency()), r -> {
+                Thread t = new Thread(r, "gitlab-walk");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return pool;
     }
 
     String host() {

@@ -36,6 +36,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 
 /**
  * One GitLab project: the pipelines whose jobs may have started in the window (child pipelines too), their jobs with
@@ -55,15 +57,18 @@ final class ProjectWalk {
     private final Project project;
     private final String api;
     /** Configuration files by `sha:path` (null value: absent). */
-    private final Map<String, Optional<String>> files = new HashMap<>();
+    private final Map<String, Optional<String>> files = new ConcurrentHashMap<>();
     /** A child pipeline's id to the configuration files its parent's trigger job names. */
-    private final Map<Long, List<Include>> childConfigs = new HashMap<>();
+    private final Map<Long, List<Include>> childConfigs = new ConcurrentHashMap<>();
+    private final ExecutorService pool;
     private List<String> protectedBranches;
     private List<String> protectedTags;
     private boolean protectionRead;
     private CiVariables.Store projectStore;
 
-    ProjectWalk(ScanContext ctx, Sink sink, GitLabHttp http, GitLabSource source, String host, Project project) {
+    ProjectWalk(ScanContext ctx, Sink sink, GitLabHttp http, GitLabSource source, String host, Project project,
+                ExecutorService pool) {
+        this.pool = pool;
         this.ctx = ctx;
         this.sink = sink;
         this.http = http;
@@ -87,13 +92,41 @@ final class ProjectWalk {
         // Parents before children: a parent's bridges say which configuration each child ran.
         pipelines.sort(Comparator.comparing((JsonNode p) -> "parent_pipeline".equals(p.path("source").asText()))
                 .thenComparingLong(p -> p.path("id").asLong()));
+        // Parents in parallel, then children (which need their parents' bridges), each pipeline once.
         Set<Long> seen = new LinkedHashSet<>();
+        List<JsonNode> parents = new ArrayList<>();
+        List<JsonNode> children = new ArrayList<>();
         for (JsonNode p : pipelines) {
             if (!seen.add(p.path("id").asLong())) continue;
+            ("parent_pipeline".equals(p.path("source").asText()) ? children : parents).add(p);
+        }
+        inParallel(parents);
+        inParallel(children);
+    }
+
+    private void inParallel(List<JsonNode> pipelines) {
+        List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+        for (JsonNode p : pipelines) {
+            running.add(pool.submit(() -> {
+                try {
+                    pipeline(p);
+                } catch (IOException e) {
+                    apiGap(p.path("id").asText(), e, "pipeline " + p.path("id").asText());
+                }
+            }));
+        }
+        for (java.util.concurrent.Future<?> f : running) {
             try {
-                pipeline(p);
-            } catch (IOException e) {
-                apiGap(p.path("id").asText(), e, "pipeline " + p.path("id").asText());
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running.forEach(r -> r.cancel(true));
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException r) throw r;
+                if (cause instanceof Error err) throw err;
+                throw new IllegalStateException(cause);
             }
         }
     }
@@ -229,25 +262,53 @@ final class ProjectWalk {
         }
     }
 
-    /** The repository at a commit, through the files API: local includes and scripts the configuration calls. */
+    /**
+     * The repository at a commit, through the files API: local includes and scripts the configuration calls; and
+     * `include: project:` files of other projects the token can read (at their ref, or their default branch).
+     * Templates and remote URLs are not fetched: they stay unresolved includes, a coverage gap.
+     */
     private FileLookup lookup(String sha) {
-        return repoPath -> {
-            try {
-                return file(sha, repoPath);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+        return new FileLookup() {
+            @Override
+            public Optional<String> read(String repoPath) {
+                try {
+                    return file(sha, repoPath);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+
+            @Override
+            public Optional<String> readRemote(String repository, String ref, String path) {
+                if (repository == null || repository.equals(GitLabPipelineAnalyzer.TEMPLATES)
+                        || repository.equals(GitLabPipelineAnalyzer.REMOTE)) {
+                    return Optional.empty();
+                }
+                try {
+                    String text = http.text("/projects/" + GitLabHttp.enc(repository) + "/repository/files/"
+                            + GitLabHttp.enc(path) + "/raw" + (ref == null ? "" : "?ref=" + GitLabHttp.enc(ref)));
+                    return Optional.ofNullable(text);
+                } catch (IOException e) {
+                    return Optional.empty(); // denied or failing: the include is listed as not read
+                }
             }
         };
     }
 
+    /** A file at a commit, fetched once per walk of the project even when pipelines ask for it at the same time. */
     private Optional<String> file(String sha, String path) throws IOException {
-        String key = key(sha, path);
-        Optional<String> known = files.get(key);
-        if (known != null) return known;
-        String text = http.text(api + "/repository/files/" + GitLabHttp.enc(path) + "/raw?ref=" + GitLabHttp.enc(sha));
-        Optional<String> found = Optional.ofNullable(text);
-        files.put(key, found);
-        return found;
+        try {
+            return files.computeIfAbsent(key(sha, path), k -> {
+                try {
+                    return Optional.ofNullable(http.text(api + "/repository/files/" + GitLabHttp.enc(path) + "/raw?ref="
+                            + GitLabHttp.enc(sha)));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     private void unresolvedIncludes(String runId, Pipeline p) {
@@ -407,8 +468,7 @@ final class ProjectWalk {
     private void unlistable(JobFinding f, CiVariables.Store s, Job job, Map<String, Exposure> out) {
         Set<String> names = configNames(job);
         String key = s.scope() + ":" + s.owner();
-        if (!unlistedStores.contains(key)) {
-            unlistedStores.add(key);
+        if (unlistedStores.add(key)) {
             sink.gap(new Gap(GitLabSource.PROVIDER, host, project.fullPath(), "", Gap.SECRETS_UNLISTABLE, "the "
                     + s.scope() + " CI/CD variables of " + s.owner() + " could not be listed (" + s.problem()
                     + "; the Maintainer role lists them): every variable in reach of the jobs was exposed; "
@@ -422,7 +482,7 @@ final class ProjectWalk {
         }
     }
 
-    private final Set<String> unlistedStores = new LinkedHashSet<>();
+    private final Set<String> unlistedStores = ConcurrentHashMap.newKeySet();
 
     /** Secret-looking names the job's configuration uses or sets (its scripts' `$NAME`s, its `variables:`). */
     private static Set<String> configNames(Job job) {
@@ -436,7 +496,7 @@ final class ProjectWalk {
         return names;
     }
 
-    private CiVariables.Store projectStore() {
+    private synchronized CiVariables.Store projectStore() {
         if (projectStore == null) {
             projectStore = source.store("project", project.fullPath(), api + "/variables");
         }
@@ -444,7 +504,7 @@ final class ProjectWalk {
     }
 
     /** Whether the pipeline's ref is protected; null when the project's protected refs cannot be read. */
-    private Boolean protectedRef(JsonNode p) {
+    private synchronized Boolean protectedRef(JsonNode p) {
         String ref = p.path("ref").asText("");
         if (ref.startsWith("refs/merge-requests/")) return false;
         if (!protectionRead) {
