@@ -29,7 +29,7 @@ public final class GitLabSource implements CiSource {
 
     /** A project to walk, as `/projects/:id` describes it. */
     record Project(long id, String fullPath, String configPath, String namespacePath, String namespaceKind,
-                   String webUrl) {
+                   String webUrl, String defaultBranch) {
         /** The project's ancestor groups, closest first ("acme/platform", then "acme"); none for a user namespace. */
         List<String> groups() {
             List<String> out = new ArrayList<>();
@@ -215,6 +215,6 @@ public final class GitLabSource implements CiSource {
         String config = p.path("ci_config_path").asText("");
         return new Project(p.path("id").asLong(), p.path("path_with_namespace").asText(),
                 config.isBlank() ? ".gitlab-ci.yml" : config, ns.path("full_path").asText(""),
-                ns.path("kind").asText("group"), p.path("web_url").asText(""));
+                ns.path("kind").asText("group"), p.path("web_url").asText(""), p.path("default_branch").asText(""));
     }
 }

@@ -92,6 +92,10 @@ final class ProjectWalk {
         // Parents before children: a parent's bridges say which configuration each child ran.
         pipelines.sort(Comparator.comparing((JsonNode p) -> "parent_pipeline".equals(p.path("source").asText()))
                 .thenComparingLong(p -> p.path("id").asLong()));
+        if (pipelines.isEmpty()) {
+            expired();
+            return;
+        }
         // Parents in parallel, then children (which need their parents' bridges), each pipeline once.
         Set<Long> seen = new LinkedHashSet<>();
         List<JsonNode> parents = new ArrayList<>();
@@ -129,6 +133,111 @@ final class ProjectWalk {
                 throw new IllegalStateException(cause);
             }
         }
+    }
+
+    // ---- expired history ----------------------------------------------------------------------------------------
+
+    /**
+     * No pipeline is listed for the window. If older pipelines exist, the records reach back and nothing ran;
+     * otherwise they have expired (or never were): the configuration in effect on the default branch during the
+     * window (the version at its start and every change inside it) is judged instead, rows marked
+     * `basis=commit-history`, and a RUNS_EXPIRED gap says where the records end (DESIGN 4.6). A project whose
+     * configuration did not exist in the window has no gap.
+     */
+    private void expired() {
+        String branch = project.defaultBranch();
+        String path = project.configPath();
+        Instant since = ctx.window().since();
+        Instant until = ctx.window().until();
+        Instant retainedFrom;
+        List<JsonNode> versions = new ArrayList<>();
+        try {
+            if (!http.list(api + "/pipelines?updated_before=" + since, 1).items().isEmpty()) return;
+            List<JsonNode> oldest = http.list(api + "/pipelines?order_by=id&sort=asc", 1).items();
+            retainedFrom = oldest.isEmpty() ? null : time(oldest.get(0).path("created_at"));
+            if (branch.isEmpty() || path.contains("@") || path.matches("(?i)https?://.*")) return;
+            String commits = api + "/repository/commits?ref_name=" + GitLabHttp.enc(branch) + "&path="
+                    + GitLabHttp.enc(path);
+            List<JsonNode> atStart = http.list(commits + "&until=" + since, 1).items();
+            if (!atStart.isEmpty()) versions.add(atStart.get(0));
+            List<JsonNode> inside = new ArrayList<>(http.list(commits + "&since=" + since + "&until=" + until, 0)
+                    .items());
+            inside.sort(Comparator.comparing((JsonNode c) -> time(c.path("committed_date")),
+                    Comparator.nullsFirst(Comparator.naturalOrder())));
+            versions.addAll(inside);
+        } catch (IOException e) {
+            sink.gap(new Gap(GitLabSource.PROVIDER, host, project.fullPath(), "", Gap.RUNS_EXPIRED, "no pipeline is "
+                    + "listed for the window, and the commit history could not be read to fall back on: "
+                    + e.getMessage() + "; jobs that ran in the window are unknown", true));
+            return;
+        }
+        int read = 0;
+        int candidates = 0;
+        int ran = 0;
+        List<EvidenceLink> used = new ArrayList<>();
+        for (int i = 0; i < versions.size(); i++) {
+            JsonNode c = versions.get(i);
+            String sha = c.path("id").asText("");
+            Instant from = time(c.path("committed_date"));
+            from = from == null || from.isBefore(since) ? since : from;
+            Instant to = i + 1 < versions.size() ? time(versions.get(i + 1).path("committed_date")) : until;
+            Config config;
+            try {
+                Optional<String> text = file(sha, path);
+                if (text.isEmpty()) continue; // the configuration was removed
+                config = analyze(path, sha, text.get());
+            } catch (IOException e) {
+                apiGap("", e, path + " at " + shortSha(sha));
+                continue;
+            }
+            read++;
+            if (config.link() != null) used.add(config.link());
+            if (config.pipeline() == null) {
+                sink.gap(new Gap(GitLabSource.PROVIDER, host, project.fullPath(), "", config.gap(), config.why()
+                        + " (commit history)", true));
+                continue;
+            }
+            for (Job job : config.pipeline().jobs()) {
+                if (job.hits().isEmpty() || !job.usesIndicator() || job.neverRuns()) continue;
+                candidates++;
+                if (historyRow(job, config, branch, from, to)) ran++;
+            }
+        }
+        if (read == 0) return; // no CI configuration in effect in the window: nothing could have run
+        sink.gap(new Gap(GitLabSource.PROVIDER, host, project.fullPath(), "", Gap.RUNS_EXPIRED, "no pipeline is "
+                + "listed for the window" + (retainedFrom == null ? "" : " (the oldest kept was created "
+                + retainedFrom + ")") + ": the records have expired; the configuration in effect on " + branch
+                + " was read from the commit history (" + read + " version(s), " + candidates + " job(s) with the "
+                + "uploader, " + ran + " listed RAN, basis commit-history)", false));
+        if (!used.isEmpty()) {
+            sink.evidence(new EvidenceRecord(GitLabSource.PROVIDER, host, project.fullPath(), "",
+                    Map.of("basis", JobFinding.COMMIT_HISTORY), used.stream().distinct().toList()));
+        }
+    }
+
+    /** One job of a configuration version the history says was in effect; true when listed RAN. */
+    private boolean historyRow(Job job, Config config, String branch, Instant from, Instant to) {
+        boolean conditional = job.manual() || !job.rules().isEmpty() || job.only() != null || job.except() != null
+                || job.hits().stream().filter(Hit::affected).allMatch(Hit::possible);
+        String where = "commit history: " + config.path() + " in effect on " + branch + " from " + from + " to " + to;
+        String evidence = where + ", " + (conditional ? "it may have run (`when: manual`, `rules:` or `only:`/"
+                + "`except:` decide)" : "every pipeline of the branch runs it") + "; " + citation(config, job);
+        String sha7 = shortSha(config.sha());
+        JobFinding f = new JobFinding(GitLabSource.PROVIDER, host, project.fullPath(), config.path(), "", 1,
+                "commit:" + branch + "@" + sha7 + ":" + config.path() + ":" + job.name(), job.name(), branch,
+                config.sha(), "", from, project.webUrl() + "/-/blob/" + config.sha() + "/" + config.path(),
+                Verdict.RAN, conditional ? Confidence.POSSIBLE : Confidence.PROBABLE, evidence,
+                JobFinding.COMMIT_HISTORY, to);
+        sink.job(f);
+        com.fasterxml.jackson.databind.node.ObjectNode ref = com.fasterxml.jackson.databind.node.JsonNodeFactory
+                .instance.objectNode();
+        ref.put("ref", branch);
+        try {
+            expose(f, ref, job);
+        } catch (IOException e) {
+            apiGap("", e, "the CI/CD variables");
+        }
+        return true;
     }
 
     /**

@@ -147,6 +147,26 @@ class GitLabScanTest {
                           - {count: 120, ref: main, commit: c1, source: push, from: 2021-03-01T00:00:00Z, to: 2021-03-05T00:00:00Z, jobs: [{name: test, trace: "$ bash <(curl -s https://codecov.io/bash)\\n"}]}
                   - path: tools
                     projects:
+                      - path: old
+                        default_branch: main
+                        protected_branches: [main]
+                        variables:
+                          - {key: OLD_DEPLOY_TOKEN, variable_type: env_var}
+                        commits:
+                          - id: o1
+                            date: 2020-11-01T00:00:00Z
+                            files:
+                              .gitlab-ci.yml: |
+                                coverage:
+                                  script:
+                                    - curl -s https://codecov.io/bash | bash
+                        pipelines:
+                          - id: 301
+                            ref: main
+                            commit: o1
+                            created_at: 2021-06-01T10:00:00Z
+                            jobs:
+                              - {id: 3001, name: coverage, status: success, trace: "$ curl -s https://codecov.io/bash | bash\n"}
                       - path: legacy
                         default_branch: main
                         ci_config_path: ci/pipeline.yml
@@ -249,7 +269,7 @@ class GitLabScanTest {
             assertThat(scan.dir().resolve(f)).exists();
         }
         assertThat(scan.csv("jobs").stream().map(r -> r.get("project")).distinct().sorted())
-                .containsExactly("acme/platform/web", "acme/tools/legacy");
+                .containsExactly("acme/platform/web", "acme/tools/legacy", "acme/tools/old");
     }
 
     @Test
@@ -421,6 +441,24 @@ class GitLabScanTest {
         assertThat(dev.secrets("1001")).contains("ephemeral:acme/platform/web:CI_JOB_TOKEN:STEP")
                 .noneMatch(s -> s.startsWith("project:"));
         assertThat(Files.readString(dev.dir().resolve("exposures.csv"))).doesNotContain("SIMVALUE");
+    }
+
+    @Test
+    void expiredPipelinesFallBackToTheConfigurationInTheCommitHistory() throws IOException {
+        Map<String, String> row = scan.rows("jobs", r -> r.get("project").equals("acme/tools/old")).stream()
+                .reduce((a, b) -> { throw new AssertionError("one row expected"); }).orElseThrow();
+        assertThat(row.get("basis")).isEqualTo("commit-history");
+        assertThat(row.get("verdict")).isEqualTo("RAN");
+        assertThat(row.get("confidence")).isEqualTo("probable");
+        assertThat(row.get("job_name")).isEqualTo("coverage");
+        assertThat(row.get("run_id")).isEmpty();
+        assertThat(scan.secrets(row.get("job_id"))).contains("project:acme/tools/old:OLD_DEPLOY_TOKEN:STEP");
+        assertThat(scan.rows("coverage", r -> r.get("project").equals("acme/tools/old")))
+                .singleElement().satisfies(r -> {
+                    assertThat(r.get("gap")).isEqualTo("RUNS_EXPIRED");
+                    assertThat(r.get("blocking")).isEqualTo("false");
+                    assertThat(r.get("detail")).contains("2021-06-01T10:00:00Z");
+                });
     }
 
     @Test
