@@ -284,7 +284,8 @@ final class ProjectWalk {
         if (config.link() != null) used.add(config.link());
         if (config.pipeline() == null) {
             sink.gap(new Gap(GitLabSource.PROVIDER, host, project.fullPath(), runId, config.gap(), config.why()
-                    + "; its jobs are listed by name, judged from their traces alone", true));
+                    + "; its jobs are listed by name, judged from their traces alone (UNKNOWN where the trace shows "
+                    + "no uploader)", true));
         } else {
             unresolvedIncludes(runId, config.pipeline());
             childPipelines(id, config.pipeline());
@@ -499,7 +500,9 @@ final class ProjectWalk {
             return;
         }
         if (job == null) {
-            // No configuration: only the jobs whose trace shows the uploader are listed.
+            record(p, j, attempt, config, null, Verdict.UNKNOWN, Confidence.POSSIBLE, "job " + status + "; the "
+                    + "configuration could not be read and the trace shows no uploader line (a script it calls may "
+                    + "still run it)");
             return;
         }
         if (r.echoes()) {

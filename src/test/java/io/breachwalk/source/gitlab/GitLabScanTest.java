@@ -202,6 +202,8 @@ class GitLabScanTest {
                             created_at: 2021-02-16T10:00:00Z
                             jobs:
                               - {id: 2021, name: test, status: success, trace: "$ bash <(curl -s https://codecov.io/bash)\\n"}
+                              - {id: 2022, name: build, status: success, trace: "$ ./build.sh\\n"}
+                              - {id: 2023, name: publish, status: manual}
             """;
 
     @TempDir
@@ -400,6 +402,8 @@ class GitLabScanTest {
         assertThat(scan.rows("coverage", r -> r.get("gap").equals("CONFIG_NOT_FOUND") && r.get("run_id").equals("202")))
                 .singleElement().satisfies(r -> assertThat(r.get("blocking")).isEqualTo("true"));
         assertThat(scan.job("2021").get("verdict")).isEqualTo("RAN");
+        assertThat(scan.job("2022").get("verdict")).isEqualTo("UNKNOWN");
+        assertThat(scan.rows("jobs", r -> r.get("job_id").equals("2023"))).as("never started").isEmpty();
     }
 
     @Test
