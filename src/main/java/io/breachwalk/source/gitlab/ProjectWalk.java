@@ -61,6 +61,8 @@ final class ProjectWalk {
     /** A child pipeline's id to the configuration files its parent's trigger job names. */
     private final Map<Long, List<Include>> childConfigs = new ConcurrentHashMap<>();
     private final ExecutorService pool;
+    /** The child pipelines listed for the window: parents are asked which configuration each ran. */
+    private final Set<Long> childIds = ConcurrentHashMap.newKeySet();
     private List<String> protectedBranches;
     private List<String> protectedTags;
     private boolean protectionRead;
@@ -104,6 +106,7 @@ final class ProjectWalk {
             if (!seen.add(p.path("id").asLong())) continue;
             ("parent_pipeline".equals(p.path("source").asText()) ? children : parents).add(p);
         }
+        children.forEach(c -> childIds.add(c.path("id").asLong()));
         inParallel(parents);
         inParallel(children);
     }
@@ -273,12 +276,19 @@ final class ProjectWalk {
                     : created != null && ctx.window().contains(created);
             if (in) inWindow.add(j);
         }
-        if (inWindow.isEmpty()) return;
+        String sha = p.path("sha").asText("");
+        boolean child = "parent_pipeline".equals(p.path("source").asText());
+        if (inWindow.isEmpty()) {
+            // A parent whose own jobs ran before the window may still have started a child inside it.
+            if (!child && !childIds.isEmpty()) {
+                Config parent = rootConfig(sha);
+                if (parent.pipeline() != null) childPipelines(id, parent.pipeline());
+            }
+            return;
+        }
         sink.examinedRun(GitLabSource.PROVIDER);
         ctx.progress().examinedRun();
 
-        String sha = p.path("sha").asText("");
-        boolean child = "parent_pipeline".equals(p.path("source").asText());
         List<EvidenceLink> used = new ArrayList<>();
         Config config = child ? childConfig(id, sha) : rootConfig(sha);
         if (config.link() != null) used.add(config.link());
@@ -432,11 +442,11 @@ final class ProjectWalk {
     /** Notes which configuration each child pipeline of this one runs, from its bridges (trigger jobs). */
     private void childPipelines(long id, Pipeline p) {
         boolean triggers = p.jobs().stream().anyMatch(j -> j.trigger() != null && j.trigger().project() == null);
-        if (!triggers) return;
+        if (!triggers || childIds.isEmpty()) return;
         try {
             for (JsonNode b : http.list(api + "/pipelines/" + id + "/bridges", 0).items()) {
                 long child = b.path("downstream_pipeline").path("id").asLong(0);
-                if (child == 0) continue;
+                if (child == 0 || !childIds.contains(child)) continue;
                 p.jobs().stream().filter(j -> j.trigger() != null && j.namesApiJob(b.path("name").asText()))
                         .findFirst().ifPresent(j -> childConfigs.put(child, j.trigger().includes()));
             }

@@ -143,6 +143,21 @@ class GitLabScanTest {
                             created_at: 2021-02-12T10:05:00Z
                             jobs:
                               - {id: 1051, name: child-upload, status: success, trace: "$ curl -s https://codecov.io/bash | bash\\n"}
+                          - id: 106
+                            ref: main
+                            commit: c1
+                            created_at: 2021-01-30T22:00:00Z
+                            updated_at: 2021-01-31T00:20:00Z
+                            jobs:
+                              - {id: 1061, name: lint, status: success, started_at: 2021-01-30T22:01:00Z, finished_at: 2021-01-30T22:02:00Z, trace: "$ npm run lint\\n"}
+                          - id: 107
+                            ref: main
+                            commit: c1
+                            parent: 106
+                            trigger_job: child
+                            created_at: 2021-01-30T23:59:00Z
+                            jobs:
+                              - {id: 1071, name: child-upload, status: success, started_at: 2021-01-31T00:10:00Z, finished_at: 2021-01-31T00:15:00Z, trace: "$ curl -s https://codecov.io/bash | bash\\n"}
                         generate:
                           - {count: 120, ref: main, commit: c1, source: push, from: 2021-03-01T00:00:00Z, to: 2021-03-05T00:00:00Z, jobs: [{name: test, trace: "$ bash <(curl -s https://codecov.io/bash)\\n"}]}
                   - path: tools
@@ -377,6 +392,11 @@ class GitLabScanTest {
         assertThat(child.get("event")).isEqualTo("parent_pipeline");
         assertThat(child.get("pipeline")).isEqualTo("ci/child.yml");
         assertThat(child.get("verdict")).isEqualTo("RAN");
+        // The parent's own jobs ran before the window: its trigger job still says what the child ran.
+        Map<String, String> late = scan.job("1071");
+        assertThat(late.get("pipeline")).isEqualTo("ci/child.yml");
+        assertThat(late.get("verdict")).isEqualTo("RAN");
+        assertThat(late.get("confidence")).isEqualTo("confirmed");
     }
 
     @Test
