@@ -465,7 +465,13 @@ final class ProjectWalk {
         Job job = config.pipeline() == null ? null
                 : config.pipeline().jobs().stream().filter(c -> c.namesApiJob(name)).findFirst().orElse(null);
         boolean known = config.pipeline() != null;
-        if (known && (job == null || job.hits().isEmpty())) return; // the configuration runs no indicator here
+        if (known && (job == null || job.hits().isEmpty())) {
+            // The configuration runs no indicator here, unless a part of it was not read: then the trace decides.
+            boolean mayHide = job == null ? !config.pipeline().unresolvedIncludes().isEmpty()
+                    : hidden(config.pipeline(), job);
+            if (started != null && mayHide) traceOnly(p, j, attempt, config);
+            return;
+        }
 
         String runId = p.path("id").asText();
         String where = job == null ? "" : citation(config, job);
@@ -525,6 +531,21 @@ final class ProjectWalk {
             record(p, j, attempt, config, job, Verdict.UNKNOWN, Confidence.POSSIBLE, "job " + status + "; the trace "
                     + "echoes no commands, so whether it reached the uploader cannot be told; " + where);
         }
+    }
+
+    /** True when the job's scripts may be incomplete: a template it extends or an include was not read. */
+    private static boolean hidden(Pipeline p, Job job) {
+        return !job.undefinedTemplates().isEmpty() || !job.missing().isEmpty() || !p.unresolvedIncludes().isEmpty();
+    }
+
+    /** A job whose configuration shows no uploader but may hide one: listed only when its trace shows it ran. */
+    private void traceOnly(JsonNode p, JsonNode j, int attempt, Config config) throws IOException {
+        String trace = http.text(api + "/jobs/" + j.path("id").asText() + "/trace");
+        if (trace == null || trace.isBlank()) return;
+        TraceScan.Reading r = TraceScan.read(trace, null, ctx.matcher());
+        if (!r.reached()) return;
+        record(p, j, attempt, config, null, Verdict.RAN, Confidence.CONFIRMED, "trace line " + r.line() + " " + r.text()
+                + "; not in the configuration as read (a template or include that was not read)");
     }
 
     /** `.gitlab-ci.yml@3f2a1c0:12 bash <(curl -s https://codecov.io/bash)` for the job's first uploader line. */

@@ -193,7 +193,11 @@ class GitLabScanTest {
                             date: 2021-01-01T00:00:00Z
                             files:
                               ci/pipeline.yml: |
+                                include:
+                                  - template: Jobs/Codecov.gitlab-ci.yml
                                 stages: [test]
+                                templated:
+                                  extends: .codecov-upload
                                 python:
                                   script:
                                     - pip install codecov
@@ -211,6 +215,8 @@ class GitLabScanTest {
                             jobs:
                               - {id: 2001, name: python, status: success, trace: "$ pip install codecov\\n$ codecov\\n"}
                               - {id: 2002, name: binary, status: success, trace: "$ ./codecov\\n"}
+                              - {id: 2003, name: templated, status: success, trace: "$ bash <(curl -s https://codecov.io/bash)\\n"}
+                              - {id: 2004, name: templated, status: success, retried: true, trace: "$ echo skipped\\n"}
                           - id: 202
                             ref: main
                             commit: t0
@@ -415,6 +421,20 @@ class GitLabScanTest {
             });
             assertThat(scan.secrets(id)).isEmpty();
         }
+    }
+
+    @Test
+    void includeTemplateNotReadIsAGapAndTheTraceStillShowsTheUploader() throws IOException {
+        assertThat(scan.rows("coverage", r -> r.get("gap").equals("CONFIG_NOT_FOUND") && r.get("run_id").equals("201")))
+                .singleElement().satisfies(r -> {
+                    assertThat(r.get("detail")).contains("template Jobs/Codecov.gitlab-ci.yml");
+                    assertThat(r.get("blocking")).isEqualTo("false");
+                });
+        Map<String, String> templated = scan.job("2003");
+        assertThat(templated.get("verdict")).isEqualTo("RAN");
+        assertThat(templated.get("confidence")).isEqualTo("confirmed");
+        assertThat(templated.get("evidence")).contains("not in the configuration as read");
+        assertThat(scan.rows("jobs", r -> r.get("job_id").equals("2004"))).isEmpty();
     }
 
     @Test
