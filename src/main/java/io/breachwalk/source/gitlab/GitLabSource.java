@@ -103,7 +103,7 @@ public final class GitLabSource implements CiSource {
         for (String g : groups) {
             try {
                 http.json("/groups/" + GitLabHttp.enc(g));
-                for (JsonNode p : http.list("/groups/" + GitLabHttp.enc(g) + "/projects?include_subgroups=true"
+                for (JsonNode p : http.list("/groups/" + GitLabHttp.enc(g) + "/projects?include_subgroups=true&with_shared=false"
                         + "&order_by=id&sort=asc", 0).items()) {
                     Project project = project(p);
                     out.put(project.fullPath(), project);

@@ -245,11 +245,12 @@ final class ProjectWalk {
 
     /**
      * Pipelines updated since the window began and created before it ended: a pipeline created before the window
-     * is still updated when a job of it starts inside. {@code extra}: `&source=parent_pipeline` for the children
-     * the default listing hides.
+     * is still updated when a job of it starts inside. GitLab before 14.x ignores `created_before`: the creation
+     * time is checked here too. {@code extra}: `&source=parent_pipeline` for the children the default listing hides.
      */
     private List<JsonNode> listPipelines(String extra) throws IOException {
-        String path = api + "/pipelines?updated_after=" + ctx.window().since() + "&order_by=id&sort=asc" + extra;
+        String path = api + "/pipelines?updated_after=" + ctx.window().since() + "&created_before="
+                + ctx.window().until() + "&order_by=id&sort=asc" + extra;
         List<JsonNode> out = new ArrayList<>();
         for (JsonNode p : http.list(path, 0).items()) {
             Instant created = time(p.path("created_at"));
