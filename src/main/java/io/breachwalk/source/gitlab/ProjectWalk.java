@@ -245,7 +245,7 @@ final class ProjectWalk {
 
     /**
      * Pipelines updated since the window began and created before it ended: a pipeline created before the window
-     * is still updated when a job of it starts inside. GitLab before 14.x ignores `created_before`: the creation
+     * is still updated when a job of it starts inside. An older GitLab ignores `created_before`: the creation
      * time is checked here too. {@code extra}: `&source=parent_pipeline` for the children the default listing hides.
      */
     private List<JsonNode> listPipelines(String extra) throws IOException {
