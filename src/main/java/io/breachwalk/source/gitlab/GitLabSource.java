@@ -55,7 +55,6 @@ public final class GitLabSource implements CiSource {
     /** Group variable listings, read once per scan and shared by the projects of the group. */
     private final Map<String, CiVariables.Store> groupStores = new ConcurrentHashMap<>();
     private volatile CiVariables.Store instanceStore;
-    private ExecutorService pool;
 
     public GitLabSource(String url, String token, List<String> groups, List<String> projects) {
         this.url = url.replaceAll("/+$", "");
@@ -75,24 +74,43 @@ public final class GitLabSource implements CiSource {
         return username;
     }
 
+    /**
+     * Lists the projects and judges them one at a time (requests count into the project being judged), each
+     * project's pipelines spread over {@code concurrency} threads. The loop {@code source/UnitDriver} will run.
+     */
     @Override
     public void walk(ScanContext ctx) throws SourceException {
         List<Project> units = units(ctx);
-        ctx.progress().start("GitLab projects", units.size());
+        ctx.progress().start(unitLabel(), units.size());
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, ctx.concurrency()), r -> {
+            Thread t = new Thread(r, "gitlab-walk");
+            t.setDaemon(true); // an abandoned scan does not hang the JVM
+            return t;
+        });
         try {
             for (Project p : units) {
-                if (ctx.findings().isDone(PROVIDER, p.fullPath())) continue; // finished by an earlier, interrupted scan
-                Findings.Unit unit = ctx.findings().unit(PROVIDER, p.fullPath());
-                judge(p, unit, ctx);
+                if (ctx.findings().isDone(PROVIDER, unitName(p))) continue; // finished by an earlier, interrupted scan
+                Findings.Unit unit = ctx.findings().unit(PROVIDER, unitName(p));
+                judge(p, unit, ctx, pool);
                 http.countInto(ctx.findings());
                 unit.commit();
             }
         } finally {
-            synchronized (this) {
-                if (pool != null) pool.shutdownNow();
-                pool = null;
-            }
+            pool.shutdownNow();
         }
+    }
+
+    String unitLabel() {
+        return "GitLab projects";
+    }
+
+    String unitName(Project p) {
+        return p.fullPath();
+    }
+
+    /** Projects are judged one at a time: the requests of each count into it, and its pipelines share the pool. */
+    boolean parallelUnits() {
+        return false;
     }
 
     /** Checks the token and lists the projects to walk, sorted by full path. */
@@ -128,22 +146,10 @@ public final class GitLabSource implements CiSource {
         return new ArrayList<>(out.values());
     }
 
-    /** Walks one project into {@code sink}; a failure inside it is a gap there, never an exception. */
-    void judge(Project project, Sink sink, ScanContext ctx) {
+    /** Walks one project into {@code sink}, its pipelines on {@code pool}; a failure inside is a gap there. */
+    void judge(Project project, Findings.Unit sink, ScanContext ctx, ExecutorService pool) {
         http.countInto(sink);
-        new ProjectWalk(ctx, sink, http, this, host, project, pool(ctx)).walk();
-    }
-
-    /** The threads pipelines are judged on, made once per scan (daemons: an abandoned scan does not hang the JVM). */
-    private synchronized ExecutorService pool(ScanContext ctx) {
-        if (pool == null) {
-            pool = Executors.newFixedThreadPool(Math.max(1, ctx.concurrency()), r -> {
-                Thread t = new Thread(r, "gitlab-walk");
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        return pool;
+        new ProjectWalk(ctx, sink, http, this, host, project, pool).walk();
     }
 
     String host() {
