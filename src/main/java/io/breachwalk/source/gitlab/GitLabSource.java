@@ -189,6 +189,7 @@ public final class GitLabSource implements CiSource {
     }
 
     private void checkToken() throws SourceException {
+        if (token == null) return; // anonymous: /user answers 401, which is no rejected token; the listing tells
         try {
             JsonNode user = http.json("/user");
             username = user.path("username").asText("");

@@ -628,7 +628,7 @@ final class ProjectWalk {
 
     private final Set<String> unlistedStores = ConcurrentHashMap.newKeySet();
 
-    /** Secret-looking names the job's configuration uses or sets (its scripts' `$NAME`s, its `variables:`). */
+    /** Secret-looking names the job's configuration uses or sets (its scripts' `$NAME`s, its `variables:` keys). */
     private static Set<String> configNames(Job job) {
         Set<String> names = new java.util.TreeSet<>();
         if (job == null) return names;
@@ -637,6 +637,7 @@ final class ProjectWalk {
                 if (SecretNames.looksSecret(n) && !n.startsWith("CI_") && !job.variables().contains(n)) names.add(n);
             }
         }
+        for (String n : job.variables()) if (SecretNames.looksSecret(n)) names.add(n);
         return names;
     }
 

@@ -88,6 +88,10 @@ class GitLabScanTest {
                                   extends: .coverage
                                 lint:
                                   script: [npm run lint]
+                                main-only:
+                                  extends: .coverage
+                                  rules:
+                                    - if: '$CI_COMMIT_BRANCH == "main"'
                                 child:
                                   trigger:
                                     include: ci/child.yml
@@ -116,6 +120,7 @@ class GitLabScanTest {
                               - {id: 1007, name: erased, status: success, erased: true}
                               - {id: 1008, name: included-job, status: success, trace: "$ curl -s https://codecov.io/bash > codecov.sh\\n$ bash codecov.sh\\n"}
                               - {id: 1009, name: lint, status: success, trace: "$ npm run lint\\n"}
+                              - {id: 1010, name: main-only, status: success, trace: "$ bash <(curl -s https://codecov.io/bash)\\n"}
                           - id: 102
                             ref: feature/x
                             commit: c1
@@ -350,6 +355,12 @@ class GitLabScanTest {
         assertThat(failing.get("evidence")).startsWith("job failed before the uploader line");
         assertThat(scan.secrets("1003")).isEmpty();
         assertThat(scan.secrets("1004")).isEmpty();
+    }
+
+    @Test
+    void rulesJobIsAbsentFromTheFeatureBranchPipeline() throws IOException {
+        assertThat(scan.rows("jobs", r -> r.get("job_name").equals("main-only")))
+                .extracting(r -> r.get("run_id") + ":" + r.get("verdict")).containsExactly("101:RAN");
     }
 
     @Test
