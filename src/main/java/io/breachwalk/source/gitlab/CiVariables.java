@@ -53,6 +53,7 @@ final class CiVariables {
     static boolean scopeMatches(String scope, String environment) {
         if (scope == null || scope.isBlank() || scope.equals("*")) return true;
         if (environment == null || environment.isBlank()) return false;
+        if (environment.contains("$")) return true; // a name built from variables not known here: it may match
         return glob(scope).matcher(environment).matches();
     }
 
@@ -71,6 +72,24 @@ final class CiVariables {
         List<String> parts = new ArrayList<>();
         for (String part : wildcard.split("\\*", -1)) parts.add(Pattern.quote(part));
         return Pattern.compile(String.join(".*", parts), Pattern.DOTALL);
+    }
+
+    /**
+     * The job's environment name with the pipeline's ref variables filled in (`review/$CI_COMMIT_REF_SLUG`); other
+     * variables stay, and a name that still holds one may match any scope.
+     */
+    static String environment(String name, String ref) {
+        if (name == null || !name.contains("$") || ref == null) return name;
+        String slug = ref.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]", "-");
+        slug = slug.length() > 63 ? slug.substring(0, 63) : slug;
+        slug = slug.replaceAll("^-+|-+$", "");
+        String out = name;
+        for (String[] v : new String[][] {{"CI_COMMIT_REF_SLUG", slug}, {"CI_COMMIT_REF_NAME", ref},
+                {"CI_COMMIT_BRANCH", ref}}) {
+            out = out.replace("${" + v[0] + "}", v[1]).replaceAll("\\$" + v[0] + "(?![A-Za-z0-9_])",
+                    java.util.regex.Matcher.quoteReplacement(v[1]));
+        }
+        return out;
     }
 
     /** Predefined variables a job always holds that are credentials: issued for the job and expired with it. */

@@ -575,7 +575,7 @@ final class ProjectWalk {
      */
     private void expose(JobFinding f, JsonNode p, Job job) throws IOException {
         Boolean protectedRef = protectedRef(p);
-        String environment = job == null ? null : job.environment();
+        String environment = job == null ? null : CiVariables.environment(job.environment(), p.path("ref").asText(null));
         Map<String, Exposure> out = new LinkedHashMap<>();
         List<CiVariables.Store> stores = new ArrayList<>();
         stores.add(projectStore());

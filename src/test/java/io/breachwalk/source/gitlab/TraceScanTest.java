@@ -60,6 +60,10 @@ class TraceScanTest {
         assertThat(CiVariables.scopeMatches("review/*", "production")).isFalse();
         assertThat(CiVariables.refMatches(List.of("main", "release/*"), "release/1.2")).isTrue();
         assertThat(CiVariables.refMatches(List.of("main", "release/*"), "feature/x")).isFalse();
+        assertThat(CiVariables.environment("review/$CI_COMMIT_REF_SLUG", "feature/Login_2")).isEqualTo("review/feature-login-2");
+        assertThat(CiVariables.scopeMatches("review/*", CiVariables.environment("review/${CI_COMMIT_REF_NAME}", "x")))
+                .isTrue();
+        assertThat(CiVariables.scopeMatches("production", "review/$UNKNOWN")).as("may match").isTrue();
         CiVariables.Variable protectedVar = new CiVariables.Variable("K", "env_var", true, "*");
         assertThat(protectedVar.reaches(false, null)).isFalse();
         assertThat(protectedVar.reaches(true, null)).isTrue();
