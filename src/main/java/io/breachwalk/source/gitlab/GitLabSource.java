@@ -29,7 +29,7 @@ public final class GitLabSource implements CiSource {
 
     /** A project to walk, as `/projects/:id` describes it. */
     record Project(long id, String fullPath, String configPath, String namespacePath, String namespaceKind,
-                   String webUrl, String defaultBranch) {
+                   String webUrl, String defaultBranch, boolean ciDisabled) {
         /** The project's ancestor groups, closest first ("acme/platform", then "acme"); none for a user namespace. */
         List<String> groups() {
             List<String> out = new ArrayList<>();
@@ -222,6 +222,7 @@ public final class GitLabSource implements CiSource {
         String config = p.path("ci_config_path").asText("");
         return new Project(p.path("id").asLong(), p.path("path_with_namespace").asText(),
                 config.isBlank() ? ".gitlab-ci.yml" : config, ns.path("full_path").asText(""),
-                ns.path("kind").asText("group"), p.path("web_url").asText(""), p.path("default_branch").asText(""));
+                ns.path("kind").asText("group"), p.path("web_url").asText(""), p.path("default_branch").asText(""),
+                "disabled".equals(p.path("builds_access_level").asText("")) || !p.path("jobs_enabled").asBoolean(true));
     }
 }
