@@ -32,10 +32,7 @@ import java.util.regex.Pattern;
  * Plain HTTP rather than gitlab4j-api: the walk needs `created_after`-style filters, `source=parent_pipeline`,
  * `include_retried`, instance variables and raw traces that the client lacks or wraps, and one retry path for all.
  */
-final class GitLabHttp {
-
-    /** A JSON list as read page by page, and whether it stopped at the caller's page cap. */
-    record Listing(List<JsonNode> items, boolean capped) { }
+final class GitLabHttp implements GitLabApi {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MAX_BYTES = 32L * 1024 * 1024;
@@ -68,7 +65,8 @@ final class GitLabHttp {
     }
 
     /** GET a JSON object or array; {@link HttpFailure} for any non-2xx answer (404 is {@code NOT_FOUND}). */
-    JsonNode json(String path) throws IOException {
+    @Override
+    public JsonNode json(String path) throws IOException {
         return run(path, () -> {
             HttpResponse<InputStream> r = send(api + path);
             if (r.statusCode() / 100 != 2) {
@@ -80,7 +78,8 @@ final class GitLabHttp {
     }
 
     /** GET text (a raw file, a trace); null for 404, {@link HttpFailure} for other errors. */
-    String text(String path) throws IOException {
+    @Override
+    public String text(String path) throws IOException {
         return run(path, () -> {
             HttpResponse<InputStream> r = send(api + path);
             if (r.statusCode() == 404) {
@@ -96,7 +95,8 @@ final class GitLabHttp {
     }
 
     /** Every item of a paged list ({@code per_page=100} added), at most {@code maxPages} pages (0: no cap). */
-    Listing list(String path, int maxPages) throws IOException {
+    @Override
+    public Listing list(String path, int maxPages) throws IOException {
         List<JsonNode> items = new ArrayList<>();
         String url = api + path + (path.contains("?") ? "&" : "?") + "per_page=100";
         int pages = 0;

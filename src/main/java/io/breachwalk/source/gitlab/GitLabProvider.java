@@ -115,10 +115,10 @@ public final class GitLabProvider implements Provider {
         return new GitLabSource(url, blank(token) ? null : token.trim(), options.groups, options.projects);
     }
 
-    /** GitLab evidence is not re-analysed offline yet: the offline source says so in one non-blocking gap. */
+    /** The projects of the evidence walked again over the API answers the online scan kept. */
     @Override
     public CiSource offline(EvidenceStore store, List<EvidenceRecord> records) {
-        return new GitLabOffline(records);
+        return new GitLabOffline(store, records);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.breachwalk.source.gitlab;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.breachwalk.model.Gap;
+import io.breachwalk.model.EvidenceRecord;
 import io.breachwalk.source.CiSource;
 import io.breachwalk.source.Findings;
 import io.breachwalk.source.HttpFailure;
@@ -31,6 +31,26 @@ public final class GitLabSource implements CiSource {
     record Project(long id, String fullPath, String configPath, String namespacePath, String namespaceKind,
                    String webUrl, String defaultBranch, boolean ciDisabled) {
         /** The project's ancestor groups, closest first ("acme/platform", then "acme"); none for a user namespace. */
+        /** The project as the evidence manifest keeps it, for `scan --offline`. */
+        Map<String, String> facts() {
+            Map<String, String> f = new java.util.LinkedHashMap<>();
+            f.put("project_id", Long.toString(id));
+            f.put("config_path", configPath);
+            f.put("namespace_path", namespacePath);
+            f.put("namespace_kind", namespaceKind);
+            f.put("web_url", webUrl);
+            f.put("default_branch", defaultBranch);
+            f.put("ci_disabled", Boolean.toString(ciDisabled));
+            return f;
+        }
+
+        static Project fromFacts(String fullPath, Map<String, String> f) {
+            return new Project(Long.parseLong(f.get("project_id")), fullPath, f.getOrDefault("config_path",
+                    ".gitlab-ci.yml"), f.getOrDefault("namespace_path", ""), f.getOrDefault("namespace_kind", "group"),
+                    f.getOrDefault("web_url", ""), f.getOrDefault("default_branch", ""),
+                    Boolean.parseBoolean(f.get("ci_disabled")));
+        }
+
         List<String> groups() {
             List<String> out = new ArrayList<>();
             if (!"group".equals(namespaceKind) || namespacePath == null || namespacePath.isEmpty()) return out;
@@ -52,9 +72,9 @@ public final class GitLabSource implements CiSource {
     private final String host;
     private volatile String username = "";
     private GitLabHttp http;
-    /** Group variable listings, read once per scan and shared by the projects of the group. */
-    private final Map<String, CiVariables.Store> groupStores = new ConcurrentHashMap<>();
-    private volatile CiVariables.Store instanceStore;
+    /** Group and instance answers, asked once per scan and linked from every project's evidence. */
+    private final Map<String, RecordedApi.Answer> shared = new ConcurrentHashMap<>();
+    private VariableStores stores;
 
     public GitLabSource(String url, String token, List<String> groups, List<String> projects) {
         this.url = url.replaceAll("/+$", "");
@@ -116,6 +136,7 @@ public final class GitLabSource implements CiSource {
     /** Checks the token and lists the projects to walk, sorted by full path. */
     List<Project> units(ScanContext ctx) throws SourceException {
         http = new GitLabHttp(url, token, ctx.retry(), ctx.findings());
+        stores = new VariableStores(host);
         checkToken();
         Map<String, Project> out = new TreeMap<>();
         for (String g : groups) {
@@ -149,43 +170,13 @@ public final class GitLabSource implements CiSource {
     /** Walks one project into {@code sink}, its pipelines on {@code pool}; a failure inside is a gap there. */
     void judge(Project project, Findings.Unit sink, ScanContext ctx, ExecutorService pool) {
         http.countInto(sink);
-        new ProjectWalk(ctx, sink, http, this, host, project, pool).walk();
+        RecordedApi api = new RecordedApi(http, ctx.evidence(), url, shared);
+        new ProjectWalk(ctx, sink, api, stores, host, project, pool).walk();
+        sink.evidence(new EvidenceRecord(PROVIDER, host, project.fullPath(), "", project.facts(), api.links()));
     }
 
     String host() {
         return host;
-    }
-
-    /** A group's variables, listed once per scan; a store the token may not list says so. */
-    CiVariables.Store groupStore(String fullPath) {
-        return groupStores.computeIfAbsent(fullPath, g -> store("group", g, "/groups/" + GitLabHttp.enc(g) + "/variables"));
-    }
-
-    /** The instance variables (admin only), listed once per scan; null until asked. */
-    synchronized CiVariables.Store instanceStore(Sink sink) {
-        if (instanceStore == null) {
-            instanceStore = store("instance", host, "/admin/ci/variables");
-            if (!instanceStore.listable()) {
-                // Once per scan, in the project that first needed them.
-                sink.gap(new Gap(PROVIDER, host, "", "", Gap.SECRETS_UNLISTABLE, "the instance's CI/CD variables "
-                        + "could not be listed (" + instanceStore.problem() + "; an administrator's token lists them): "
-                        + "instance variables in reach of the jobs are not in the exposures", false));
-            }
-        }
-        return instanceStore;
-    }
-
-    /** Lists one store; a 401/403 (or any failure) makes it unlistable, with the reason in words. */
-    CiVariables.Store store(String scope, String owner, String path) {
-        try {
-            return new CiVariables.Store(scope, owner, true, "", CiVariables.of(http.list(path, 0).items()));
-        } catch (HttpFailure f) {
-            String why = f.kind() == HttpFailure.Kind.DENIED ? "HTTP " + f.status() + ": the token may not read them"
-                    : f.getMessage();
-            return new CiVariables.Store(scope, owner, false, why, List.of());
-        } catch (IOException e) {
-            return new CiVariables.Store(scope, owner, false, e.getMessage(), List.of());
-        }
     }
 
     private void checkToken() throws SourceException {

@@ -51,8 +51,8 @@ final class ProjectWalk {
 
     private final ScanContext ctx;
     private final Sink sink;
-    private final GitLabHttp http;
-    private final GitLabSource source;
+    private final GitLabApi http;
+    private final VariableStores stores;
     private final String host;
     private final Project project;
     private final String api;
@@ -68,13 +68,13 @@ final class ProjectWalk {
     private boolean protectionRead;
     private CiVariables.Store projectStore;
 
-    ProjectWalk(ScanContext ctx, Sink sink, GitLabHttp http, GitLabSource source, String host, Project project,
+    ProjectWalk(ScanContext ctx, Sink sink, GitLabApi http, VariableStores stores, String host, Project project,
                 ExecutorService pool) {
         this.pool = pool;
         this.ctx = ctx;
         this.sink = sink;
         this.http = http;
-        this.source = source;
+        this.stores = stores;
         this.host = host;
         this.project = project;
         this.api = "/projects/" + project.id();
@@ -184,7 +184,6 @@ final class ProjectWalk {
         int read = 0;
         int candidates = 0;
         int ran = 0;
-        List<EvidenceLink> used = new ArrayList<>();
         for (int i = 0; i < versions.size(); i++) {
             JsonNode c = versions.get(i);
             String sha = c.path("id").asText("");
@@ -201,7 +200,6 @@ final class ProjectWalk {
                 continue;
             }
             read++;
-            if (config.link() != null) used.add(config.link());
             if (config.pipeline() == null) {
                 sink.gap(new Gap(GitLabSource.PROVIDER, host, project.fullPath(), "", config.gap(), config.why()
                         + " (commit history)", true));
@@ -219,10 +217,6 @@ final class ProjectWalk {
                 + retainedFrom + ")") + ": the records have expired; the configuration in effect on " + branch
                 + " was read from the commit history (" + read + " version(s), " + candidates + " job(s) with the "
                 + "uploader, " + ran + " listed RAN, basis commit-history)", false));
-        if (!used.isEmpty()) {
-            sink.evidence(new EvidenceRecord(GitLabSource.PROVIDER, host, project.fullPath(), "",
-                    Map.of("basis", JobFinding.COMMIT_HISTORY), used.stream().distinct().toList()));
-        }
     }
 
     /** One job of a configuration version the history says was in effect; true when listed RAN. */
@@ -586,8 +580,8 @@ final class ProjectWalk {
         Map<String, Exposure> out = new LinkedHashMap<>();
         List<CiVariables.Store> stores = new ArrayList<>();
         stores.add(projectStore());
-        for (String g : project.groups()) stores.add(source.groupStore(g));
-        stores.add(source.instanceStore(sink));
+        for (String g : project.groups()) stores.add(this.stores.group(http, g));
+        stores.add(this.stores.instance(http, sink));
         Set<String> given = new LinkedHashSet<>();
         for (CiVariables.Store s : stores) {
             if (!s.listable()) {
@@ -650,7 +644,7 @@ final class ProjectWalk {
 
     private synchronized CiVariables.Store projectStore() {
         if (projectStore == null) {
-            projectStore = source.store("project", project.fullPath(), api + "/variables");
+            projectStore = stores.project(http, project.id(), project.fullPath());
         }
         return projectStore;
     }
@@ -681,7 +675,7 @@ final class ProjectWalk {
     // ---- helpers -----------------------------------------------------------------------------------------------
 
     private void apiGap(String runId, IOException e, String what) {
-        String code = e instanceof HttpFailure f ? switch (f.kind()) {
+        String code = e instanceof GitLabApi.NotInEvidence ? Gap.NOT_IN_EVIDENCE : e instanceof HttpFailure f ? switch (f.kind()) {
             case DENIED -> Gap.ACCESS_DENIED;
             case UNREACHABLE -> Gap.UNREACHABLE;
             default -> Gap.API_ERROR;

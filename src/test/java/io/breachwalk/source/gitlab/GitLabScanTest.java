@@ -517,6 +517,22 @@ class GitLabScanTest {
     }
 
     @Test
+    void offlineReanalysisGivesTheSameRowsWithoutARequest() throws IOException {
+        int before = sim.requestCount();
+        Path out = tmp.resolve("offline");
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        Main.run(new String[] {"scan", "--offline", scan.dir().resolve("evidence").toString(), "--out", out.toString(),
+                "--quiet"}, Map.of(), new PrintStream(o, true, StandardCharsets.UTF_8),
+                new PrintStream(e, true, StandardCharsets.UTF_8));
+        assertThat(e.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(sim.requestCount()).isEqualTo(before);
+        for (String f : List.of("jobs.csv", "exposures.csv", "rotation.csv")) {
+            assertThat(Files.readString(out.resolve(f))).as(f).isEqualTo(Files.readString(scan.dir().resolve(f)));
+        }
+    }
+
+    @Test
     void variableValuesAreNeverWritten() throws IOException {
         try (var files = Files.walk(scan.dir())) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
