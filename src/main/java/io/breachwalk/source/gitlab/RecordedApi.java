@@ -45,7 +45,7 @@ final class RecordedApi implements GitLabApi {
 
     /** The links of every answer this project's walk used, in the order asked. */
     synchronized List<EvidenceLink> links() {
-        return List.copyOf(links);
+        return links.stream().distinct().toList();
     }
 
     @Override
@@ -87,10 +87,22 @@ final class RecordedApi implements GitLabApi {
 
     private Object answer(String name, Fetch fetch) throws IOException {
         boolean share = name.contains(":/groups/") || name.contains(":/admin/");
-        Answer a = share ? shared.get(name) : null;
-        if (a == null) {
+        Answer a;
+        if (share) {
+            // Once per scan, even when several pipelines ask at the same moment.
+            try {
+                a = shared.computeIfAbsent(name, n -> {
+                    try {
+                        return fetchAndKeep(n, fetch);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+            } catch (java.io.UncheckedIOException e) {
+                throw e.getCause();
+            }
+        } else {
             a = fetchAndKeep(name, fetch);
-            if (share) shared.putIfAbsent(name, a);
         }
         synchronized (this) {
             links.add(a.link());
