@@ -60,14 +60,16 @@ public final class GitLabProvider implements Provider {
         return List.of("--gitlab-group", "--gitlab-project");
     }
 
+    /** `--gitlab-url` alone is asked too: {@link #create} then says it needs a group or a project. */
     @Override
     public boolean requested() {
-        return !options.groups.isEmpty() || !options.projects.isEmpty();
+        return options.url != null || !options.groups.isEmpty() || !options.projects.isEmpty();
     }
 
     @Override
     public List<String> targetWords() {
         List<String> words = new ArrayList<>();
+        if (options.url != null) words.add("--gitlab-url " + options.url);
         options.groups.forEach(g -> words.add("--gitlab-group " + g));
         options.projects.forEach(p -> words.add("--gitlab-project " + p));
         return words;
@@ -100,6 +102,9 @@ public final class GitLabProvider implements Provider {
     @Override
     public CiSource create(Map<String, String> env) throws SourceException {
         String url = url();
+        if (options.groups.isEmpty() && options.projects.isEmpty()) {
+            throw new SourceException("--gitlab-url needs --gitlab-group or --gitlab-project");
+        }
         try {
             URI u = new URI(url);
             if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {

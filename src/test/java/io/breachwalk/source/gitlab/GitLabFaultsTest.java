@@ -76,6 +76,15 @@ class GitLabFaultsTest {
     }
 
     @Test
+    void urlWithoutATargetIsAUsageError(@TempDir Path tmp) throws IOException {
+        try (GitLabSimulator sim = start(tmp)) {
+            Scan s = GitLabScanTest.scan(sim, sim.token("maintainer"), tmp.resolve("out"));
+            assertThat(s.exit()).isEqualTo(2);
+            assertThat(s.err()).contains("--gitlab-url needs --gitlab-group or --gitlab-project");
+        }
+    }
+
+    @Test
     void unknownGroupSaysSo(@TempDir Path tmp) throws IOException {
         try (GitLabSimulator sim = start(tmp)) {
             Scan s = GitLabScanTest.scan(sim, sim.token("maintainer"), tmp.resolve("out"), "--gitlab-group", "nope");
