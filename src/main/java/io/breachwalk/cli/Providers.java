@@ -6,9 +6,11 @@ import io.breachwalk.exposure.SecretTypes;
 import io.breachwalk.model.ProviderTraits;
 import io.breachwalk.sim.DemoEstate;
 import io.breachwalk.sim.github.GitHubSimulator;
+import io.breachwalk.sim.gitlab.GitLabSimulator;
 import io.breachwalk.sim.jenkins.JenkinsSimulator;
 import io.breachwalk.source.Provider;
 import io.breachwalk.source.github.GitHubProvider;
+import io.breachwalk.source.gitlab.GitLabProvider;
 import io.breachwalk.source.jenkins.JenkinsProvider;
 import io.breachwalk.text.Redactor;
 
@@ -31,7 +33,8 @@ final class Providers {
 
     static final List<Entry> STANDARD = List.of(
             new Entry(GitHubProvider::new, GitHubSimulator::startDemo),
-            new Entry(JenkinsProvider::new, JenkinsSimulator::startDemo)
+            new Entry(JenkinsProvider::new, JenkinsSimulator::startDemo),
+            new Entry(GitLabProvider::new, GitLabSimulator::startDemo)
     );
 
     private final List<Provider> all;

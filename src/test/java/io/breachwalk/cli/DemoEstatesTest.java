@@ -30,6 +30,6 @@ class DemoEstatesTest {
                 assertThat(demo.env()).isNotEmpty();
             }
         }
-        assertThat(providers).containsExactly("github-actions", "jenkins");
+        assertThat(providers).containsExactly("github-actions", "jenkins", "gitlab-ci");
     }
 }

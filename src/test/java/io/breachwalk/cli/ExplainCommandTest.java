@@ -100,5 +100,5 @@ class ExplainCommandTest {
     }
 
     static final List<String> SCOPES = List.of("environment", "repository", "organization", "jenkins-credential",
-            "ephemeral", "literal", "unresolved");
+            "project", "group", "instance", "ephemeral", "literal", "unresolved");
 }

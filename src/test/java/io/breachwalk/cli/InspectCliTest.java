@@ -148,7 +148,7 @@ class InspectCliTest {
         Run bad = inspect("--provider", "nonsense", f.toString());
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err().strip()).isEqualTo("breachwalk: inspect: unknown --provider `nonsense`; use one of: github-actions, "
-                + "jenkins, bitrise, bitbucket-pipelines, circleci, azure-pipelines, appveyor, travis-ci, gitlab-ci, buildkite, shell");
+                + "jenkins, gitlab-ci, bitrise, bitbucket-pipelines, circleci, azure-pipelines, appveyor, travis-ci, buildkite, shell");
     }
 
     @Test

@@ -15,8 +15,7 @@ public final class FormatReaders {
     /** In the order content sniffing needs: the more specific formats first. */
     public static List<ConfigReader> withoutWalk() {
         return List.of(new BitriseReader(), new BitbucketPipelinesReader(), new CircleCiReader(),
-                new AzurePipelinesReader(), new AppVeyorReader(), new TravisReader(), new GitLabReader(),
-                new BuildkiteReader());
+                new AzurePipelinesReader(), new AppVeyorReader(), new TravisReader(), new BuildkiteReader());
     }
 
     /** The last resort: a shell script named on the command line or called by a configuration. */
