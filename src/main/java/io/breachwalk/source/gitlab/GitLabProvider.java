@@ -100,7 +100,7 @@ public final class GitLabProvider implements Provider {
     }
 
     @Override
-    public CiSource create(Map<String, String> env) throws SourceException {
+    public CiSource<?> create(Map<String, String> env) throws SourceException {
         String url = url();
         if (options.groups.isEmpty() && options.projects.isEmpty()) {
             throw new SourceException("--gitlab-url needs --gitlab-group or --gitlab-project");
@@ -122,8 +122,8 @@ public final class GitLabProvider implements Provider {
 
     /** The projects of the evidence walked again over the API answers the online scan kept. */
     @Override
-    public CiSource offline(EvidenceStore store, List<EvidenceRecord> records) {
-        return new GitLabOffline(store, records);
+    public CiSource<?> offline(EvidenceStore store, List<EvidenceRecord> records) {
+        return GitLabOffline.source(store, records);
     }
 
     @Override
@@ -140,7 +140,7 @@ public final class GitLabProvider implements Provider {
     public ProviderTraits traits() {
         return new ProviderTraits(name(), "GitLab", "CI/CD variables", false, "token",
                 "the token's user the Maintainer role on the projects and groups (Owner or admin for instance "
-                        + "variables)", "", "project");
+                        + "variables)", "", "project", new GitLabChangeUrls());
     }
 
     private String url() {

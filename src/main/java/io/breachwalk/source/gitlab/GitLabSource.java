@@ -24,11 +24,11 @@ import java.util.concurrent.Executors;
  * named projects, each judged as one unit by {@link ProjectWalk}. Shaped as units and a judge of one unit: {@link
  * #units} lists the projects, {@link #judge} walks one into its {@link Findings.Unit}; {@link #walk} loops them.
  */
-public final class GitLabSource implements CiSource {
+public final class GitLabSource implements CiSource<GitLabSource.Project> {
     public static final String PROVIDER = "gitlab-ci";
 
     /** A project to walk, as `/projects/:id` describes it. */
-    record Project(long id, String fullPath, String configPath, String namespacePath, String namespaceKind,
+    public record Project(long id, String fullPath, String configPath, String namespacePath, String namespaceKind,
                    String webUrl, String defaultBranch, boolean ciDisabled) {
         /** The project's ancestor groups, closest first ("acme/platform", then "acme"); none for a user namespace. */
         /** The project as the evidence manifest keeps it, for `scan --offline`. */
@@ -94,47 +94,25 @@ public final class GitLabSource implements CiSource {
         return username;
     }
 
-    /**
-     * Lists the projects and judges them one at a time (requests count into the project being judged), each
-     * project's pipelines spread over {@code concurrency} threads. The loop {@code source/UnitDriver} will run.
-     */
     @Override
-    public void walk(ScanContext ctx) throws SourceException {
-        List<Project> units = units(ctx);
-        ctx.progress().start(unitLabel(), units.size());
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, ctx.concurrency()), r -> {
-            Thread t = new Thread(r, "gitlab-walk");
-            t.setDaemon(true); // an abandoned scan does not hang the JVM
-            return t;
-        });
-        try {
-            for (Project p : units) {
-                if (ctx.findings().isDone(PROVIDER, unitName(p))) continue; // finished by an earlier, interrupted scan
-                Findings.Unit unit = ctx.findings().unit(PROVIDER, unitName(p));
-                judge(p, unit, ctx, pool);
-                http.countInto(ctx.findings());
-                unit.commit();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    String unitLabel() {
+    public String unitLabel() {
         return "GitLab projects";
     }
 
-    String unitName(Project p) {
+    @Override
+    public String unitName(Project p) {
         return p.fullPath();
     }
 
     /** Projects are judged one at a time: the requests of each count into it, and its pipelines share the pool. */
-    boolean parallelUnits() {
+    @Override
+    public boolean parallelUnits() {
         return false;
     }
 
     /** Checks the token and lists the projects to walk, sorted by full path. */
-    List<Project> units(ScanContext ctx) throws SourceException {
+    @Override
+    public List<Project> units(ScanContext ctx) throws SourceException {
         http = new GitLabHttp(url, token, ctx.retry(), ctx.findings());
         stores = new VariableStores(host);
         checkToken();
@@ -168,11 +146,16 @@ public final class GitLabSource implements CiSource {
     }
 
     /** Walks one project into {@code sink}, its pipelines on {@code pool}; a failure inside is a gap there. */
-    void judge(Project project, Findings.Unit sink, ScanContext ctx, ExecutorService pool) {
+    @Override
+    public void judge(Project project, Findings.Unit sink, ScanContext ctx, ExecutorService pool) {
         http.countInto(sink);
-        RecordedApi api = new RecordedApi(http, ctx.evidence(), url, shared);
-        new ProjectWalk(ctx, sink, api, stores, host, project, pool).walk();
-        sink.evidence(new EvidenceRecord(PROVIDER, host, project.fullPath(), "", project.facts(), api.links()));
+        try {
+            RecordedApi api = new RecordedApi(http, ctx.evidence(), url, shared);
+            new ProjectWalk(ctx, sink, api, stores, host, project, pool).walk();
+            sink.evidence(new EvidenceRecord(PROVIDER, host, project.fullPath(), "", project.facts(), api.links()));
+        } finally {
+            http.countInto(ctx.findings()); // requests between projects count into the scan
+        }
     }
 
     String host() {
