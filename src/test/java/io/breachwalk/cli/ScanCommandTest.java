@@ -31,12 +31,12 @@ class ScanCommandTest {
         Result help = run("scan", "--help");
         assertThat(help.exit()).isZero();
         // Each provider brings its flags and says where its credentials come from; nothing is left unfilled.
-        assertThat(help.out()).contains("Credentials come from the environment: GITHUB_TOKEN (or GH_TOKEN); "
-                + "JENKINS_USER and JENKINS_TOKEN.").doesNotContain("null").doesNotContain("${")
-                .contains("--github-org=ORG").contains("--jenkins-url=URL");
+        assertThat(help.out().replaceAll("\\s+", " ")).contains("Credentials come from the environment: GITHUB_TOKEN (or GH_TOKEN); "
+                + "JENKINS_USER and JENKINS_TOKEN; GITLAB_TOKEN.").doesNotContain("null").doesNotContain("${")
+                .contains("--github-org=ORG").contains("--jenkins-url=URL").contains("--gitlab-group=PATH");
         // Provider flags sit between --force and the shared tuning options.
         assertThat(help.out().indexOf("--force ")).isLessThan(help.out().indexOf("--github-org=ORG  "));
-        assertThat(help.out().indexOf("--jenkins-job=PATH  ")).isLessThan(help.out().indexOf("--concurrency=N  "));
+        assertThat(help.out().indexOf("--gitlab-project=PATH")).isLessThan(help.out().indexOf("--concurrency=N  "));
     }
 
     @Test
