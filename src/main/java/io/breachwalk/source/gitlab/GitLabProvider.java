@@ -92,7 +92,10 @@ public final class GitLabProvider implements Provider {
 
     @Override
     public List<String> warnings(Map<String, String> env) {
-        if (requested() && blank(env.get("GITLAB_TOKEN"))) {
+        // Only for a walk that will run: a wrong URL or a missing target is said by create() alone.
+        boolean runs = !(options.groups.isEmpty() && options.projects.isEmpty())
+                && url().trim().matches("(?i)https?://\\S+");
+        if (runs && blank(env.get("GITLAB_TOKEN"))) {
             return List.of("warning: GITLAB_TOKEN is not set: walking " + url() + " anonymously sees only public "
                     + "projects, and no CI/CD variables");
         }
