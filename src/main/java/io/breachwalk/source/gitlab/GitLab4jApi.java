@@ -139,7 +139,7 @@ final class GitLab4jApi implements GitLabApi {
             Object project = projectRef(s[1]);
             if (s.length == 5 && s[2].equals("jobs") && s[3].matches("\\d+") && s[4].equals("trace") && r.none()) {
                 long job = Long.parseLong(s[3]);
-                return orNullOn404(path, () -> client.getJobApi().getTrace(project, job));
+                return orNullOn404(path, () -> bounded(client.getJobApi().getTrace(project, job), path));
             }
             if (s.length == 6 && s[2].equals("repository") && s[3].equals("files") && s[5].equals("raw")
                     && r.has("ref") && r.only("ref")) {
@@ -234,6 +234,15 @@ final class GitLab4jApi implements GitLabApi {
             if (page.isEmpty()) break;
         }
         return new Listing(items, false);
+    }
+
+    /** The raw client's size bound, checked after gitlab4j read the trace: the same failure for the same answer. */
+    private static String bounded(String text, String what) throws HttpFailure {
+        if (text != null && text.getBytes(StandardCharsets.UTF_8).length > GitLabHttp.MAX_BYTES) {
+            throw new HttpFailure(HttpFailure.Kind.FATAL, 200, null, "the answer for " + what + " is larger than "
+                    + (GitLabHttp.MAX_BYTES >> 20) + " MiB");
+        }
+        return text;
     }
 
     private String orNullOn404(String what, Attempt<String> attempt) throws IOException {

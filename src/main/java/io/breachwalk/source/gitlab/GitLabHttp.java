@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
 final class GitLabHttp implements GitLabApi {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final long MAX_BYTES = 32L * 1024 * 1024;
+    static final long MAX_BYTES = 32L * 1024 * 1024;
     private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
 
     private final String api;

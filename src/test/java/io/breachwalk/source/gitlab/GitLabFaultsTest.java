@@ -66,6 +66,28 @@ class GitLabFaultsTest {
         }
     }
 
+    /** With a token the walk reads through gitlab4j-api (which asks for page 1 explicitly); instance variables raw. */
+    @Test
+    void coveredCallsGoThroughGitLab4jTheRestStaysRaw(@TempDir Path tmp) throws IOException {
+        try (GitLabSimulator sim = start(tmp)) {
+            Scan s = GitLabScanTest.scan(sim, sim.token("maintainer"), tmp.resolve("out"), "--gitlab-group", "acme",
+                    "--time-scale", "0");
+            assertThat(s.err()).isEmpty();
+            assertThat(s.job("70").get("verdict")).isEqualTo("RAN");
+            List<String> asked = sim.requests().stream().map(r -> r.pathAndQuery()).toList();
+            assertThat(asked).anyMatch(q -> q.contains("/pipelines?") && q.contains("updated_after=")
+                    && firstPage(q) && !q.contains("created_before"));
+            assertThat(asked).anyMatch(q -> q.contains("/jobs?") && q.contains("include_retried=true")
+                    && firstPage(q));
+            assertThat(asked).anyMatch(q -> q.contains("/projects/") && q.contains("/variables") && firstPage(q));
+            assertThat(asked).filteredOn(q -> q.contains("/admin/ci/variables")).allMatch(q -> !firstPage(q));
+        }
+    }
+
+    private static boolean firstPage(String pathAndQuery) {
+        return pathAndQuery.matches(".*[?&]page=1(&.*)?");
+    }
+
     @Test
     void rejectedTokenIsAConfigurationError(@TempDir Path tmp) throws IOException {
         try (GitLabSimulator sim = start(tmp)) {
