@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -279,10 +280,10 @@ final class GitLab4jApi implements GitLabApi {
             Map<String, String> headers = new LinkedHashMap<>();
             if (e.getHeaders() != null) {
                 e.getHeaders().forEach((k, v) -> {
-                    if (k != null && v != null && !v.isEmpty()) headers.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0));
+                    if (k != null && v != null && !v.isEmpty()) headers.put(k.toLowerCase(Locale.ROOT), v.get(0));
                 });
             }
-            return raw.failure(e.getHttpStatus(), what, h -> headers.get(h.toLowerCase(java.util.Locale.ROOT)));
+            return raw.failure(e.getHttpStatus(), what, h -> headers.get(h.toLowerCase(Locale.ROOT)));
         }
         for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
             if (t instanceof IOException io) return transport(io, what);
