@@ -6,9 +6,9 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * What the GitLab walk reads, by API path below `/api/v4`: the live API ({@link GitLabHttp}, recorded as evidence by
- * {@link RecordedApi}) or, for `scan --offline`, the answers an earlier scan stored ({@link StoredApi}). The walk is the
- * same over both, so the offline rows are the online ones.
+ * What the GitLab walk reads, by API path below `/api/v4`: the live API ({@link GitLab4jApi}, with {@link GitLabHttp}
+ * for what gitlab4j-api lacks; recorded as evidence by {@link RecordedApi}) or, for `scan --offline`, the answers an
+ * earlier scan stored ({@link StoredApi}). The walk is the same over both, so the offline rows are the online ones.
  */
 interface GitLabApi {
 

@@ -29,13 +29,13 @@ import java.util.regex.Pattern;
  * `Retry-After`, or `RateLimit-Remaining: 0` with `RateLimit-Reset`), 5xx, resets and timeouts. Lists follow
  * `x-next-page` (or the `Link` header's `rel="next"`) to the end, or to a page cap the caller gives.
  * <p>
- * Plain HTTP rather than gitlab4j-api: the walk needs `created_after`-style filters, `source=parent_pipeline`,
- * `include_retried`, instance variables and raw traces that the client lacks or wraps, and one retry path for all.
+ * Used live for what gitlab4j-api lacks (instance variables, a raw file without a ref, any path
+ * {@link GitLab4jApi} does not map) and for everything when no token is given.
  */
 final class GitLabHttp implements GitLabApi {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final long MAX_BYTES = 32L * 1024 * 1024;
+    static final long MAX_BYTES = 32L * 1024 * 1024;
     private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
 
     private final String api;
@@ -143,15 +143,40 @@ final class GitLabHttp implements GitLabApi {
         return next.startsWith(api + "/") ? next : null;
     }
 
-    private <T> T run(String what, Retry.Call<T> call) throws IOException {
+    /**
+     * Runs one request through the provider's retry; until some server answer arrived it is the credential check
+     * ({@link Retry#probe}). {@link GitLab4jApi} sends its calls through here too, so both clients share one retry
+     * path, one count and one notion of "the server has answered".
+     */
+    <T> T run(String what, Retry.Call<T> call) throws IOException {
         return answered.get() ? retry.run(what, call) : retry.probe(what, call);
+    }
+
+    /** Counts one request (one attempt) of either client into the current sink. */
+    void counted() {
+        requests.get().request(GitLabSource.PROVIDER);
+    }
+
+    /** The server gave an answer (any status): later calls are no longer the credential check. */
+    void answered() {
+        answered.set(true);
+    }
+
+    /** The failure for a non-2xx answer of either client, with GitLab's `RateLimit-*` headers read. */
+    HttpFailure failure(int status, String what, Function<String, String> header) {
+        Function<String, String> either = h -> {
+            String v = header.apply(h);
+            if (v == null && h.startsWith("X-RateLimit-")) v = header.apply(h.substring(2));
+            return v;
+        };
+        return HttpFailure.of(status, what, either, retry.policy().clock());
     }
 
     private HttpResponse<InputStream> send(String url) throws IOException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(120)).GET()
                 .header("Accept", "application/json");
         if (token != null) b.header("PRIVATE-TOKEN", token);
-        requests.get().request(GitLabSource.PROVIDER);
+        counted();
         try {
             HttpResponse<InputStream> r = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
             answered.set(true);
@@ -164,12 +189,7 @@ final class GitLabHttp implements GitLabApi {
 
     /** GitLab names its limit headers `RateLimit-*`; {@link HttpFailure#of} reads the `X-RateLimit-*` spelling. */
     private HttpFailure failure(HttpResponse<?> r, String what) {
-        Function<String, String> header = h -> {
-            String v = r.headers().firstValue(h).orElse(null);
-            if (v == null && h.startsWith("X-RateLimit-")) v = r.headers().firstValue(h.substring(2)).orElse(null);
-            return v;
-        };
-        return HttpFailure.of(r.statusCode(), what, header, retry.policy().clock());
+        return failure(r.statusCode(), what, h -> r.headers().firstValue(h).orElse(null));
     }
 
     private static JsonNode parse(String body, int status, String what) throws HttpFailure {
@@ -182,7 +202,7 @@ final class GitLabHttp implements GitLabApi {
         }
     }
 
-    private static String readBounded(InputStream in, String what) throws IOException {
+    static String readBounded(InputStream in, String what) throws IOException {
         try (in) {
             byte[] bytes = in.readNBytes((int) MAX_BYTES + 1);
             if (bytes.length > MAX_BYTES) {

@@ -72,6 +72,8 @@ public final class GitLabSource implements CiSource<GitLabSource.Project> {
     private final String host;
     private volatile String username = "";
     private GitLabHttp http;
+    /** The live API the walk reads: gitlab4j-api with a token, falling back to {@link #http} where it lacks a call. */
+    private GitLabApi live;
     /** Group and instance answers, asked once per scan and linked from every project's evidence. */
     private final Map<String, RecordedApi.Answer> shared = new ConcurrentHashMap<>();
     private VariableStores stores;
@@ -114,13 +116,14 @@ public final class GitLabSource implements CiSource<GitLabSource.Project> {
     @Override
     public List<Project> units(ScanContext ctx) throws SourceException {
         http = new GitLabHttp(url, token, ctx.retry(), ctx.findings());
+        live = token == null ? http : new GitLab4jApi(url, token, http);
         stores = new VariableStores(host);
         checkToken();
         Map<String, Project> out = new TreeMap<>();
         for (String g : groups) {
             try {
-                http.json("/groups/" + GitLabHttp.enc(g));
-                for (JsonNode p : http.list("/groups/" + GitLabHttp.enc(g) + "/projects?include_subgroups=true&with_shared=false"
+                live.json("/groups/" + GitLabHttp.enc(g));
+                for (JsonNode p : live.list("/groups/" + GitLabHttp.enc(g) + "/projects?include_subgroups=true&with_shared=false"
                         + "&order_by=id&sort=asc", 0).items()) {
                     Project project = project(p);
                     out.put(project.fullPath(), project);
@@ -134,7 +137,7 @@ public final class GitLabSource implements CiSource<GitLabSource.Project> {
         }
         for (String name : projects) {
             try {
-                Project project = project(http.json("/projects/" + GitLabHttp.enc(name)));
+                Project project = project(live.json("/projects/" + GitLabHttp.enc(name)));
                 out.put(project.fullPath(), project);
             } catch (HttpFailure f) {
                 throw targetFailure("project", name, f);
@@ -150,7 +153,7 @@ public final class GitLabSource implements CiSource<GitLabSource.Project> {
     public void judge(Project project, Findings.Unit sink, ScanContext ctx, ExecutorService pool) {
         http.countInto(sink);
         try {
-            RecordedApi api = new RecordedApi(http, ctx.evidence(), url, shared);
+            RecordedApi api = new RecordedApi(live, ctx.evidence(), url, shared);
             new ProjectWalk(ctx, sink, api, stores, host, project, pool).walk();
             sink.evidence(new EvidenceRecord(PROVIDER, host, project.fullPath(), "", project.facts(), api.links()));
         } finally {
@@ -165,7 +168,7 @@ public final class GitLabSource implements CiSource<GitLabSource.Project> {
     private void checkToken() throws SourceException {
         if (token == null) return; // anonymous: /user answers 401, which is no rejected token; the listing tells
         try {
-            JsonNode user = http.json("/user");
+            JsonNode user = live.json("/user");
             username = user.path("username").asText("");
         } catch (HttpFailure f) {
             switch (f.kind()) {

@@ -66,6 +66,43 @@ class GitLabFaultsTest {
         }
     }
 
+    /** A spent rate-limit window (429, `RateLimit-Remaining: 0`, `RateLimit-Reset`) is waited out on every call. */
+    @Test
+    void spentRateLimitWindowIsWaitedOut(@TempDir Path tmp) throws IOException {
+        Path estate = tmp.resolve("estate.yaml");
+        Files.writeString(estate, "rate_limit: {limit: 6, reset_seconds: 1}\n" + SMALL);
+        try (GitLabSimulator sim = GitLabSimulator.start(estate)) {
+            Scan s = GitLabScanTest.scan(sim, sim.token("maintainer"), tmp.resolve("out"), "--gitlab-group", "acme");
+            assertThat(s.err()).isEmpty();
+            assertThat(sim.requests()).anyMatch(r -> r.status() == 429);
+            assertThat(s.job("70").get("verdict")).isEqualTo("RAN");
+            assertThat(s.secrets("70")).contains("project:acme/web:CODECOV_TOKEN:STEP");
+            assertThat(s.rows("coverage", r -> r.get("blocking").equals("true"))).isEmpty();
+        }
+    }
+
+    /** With a token the walk reads through gitlab4j-api (which asks for page 1 explicitly); instance variables raw. */
+    @Test
+    void coveredCallsGoThroughGitLab4jTheRestStaysRaw(@TempDir Path tmp) throws IOException {
+        try (GitLabSimulator sim = start(tmp)) {
+            Scan s = GitLabScanTest.scan(sim, sim.token("maintainer"), tmp.resolve("out"), "--gitlab-group", "acme",
+                    "--time-scale", "0");
+            assertThat(s.err()).isEmpty();
+            assertThat(s.job("70").get("verdict")).isEqualTo("RAN");
+            List<String> asked = sim.requests().stream().map(r -> r.pathAndQuery()).toList();
+            assertThat(asked).anyMatch(q -> q.contains("/pipelines?") && q.contains("updated_after=")
+                    && firstPage(q) && !q.contains("created_before"));
+            assertThat(asked).anyMatch(q -> q.contains("/jobs?") && q.contains("include_retried=true")
+                    && firstPage(q));
+            assertThat(asked).anyMatch(q -> q.contains("/projects/") && q.contains("/variables") && firstPage(q));
+            assertThat(asked).filteredOn(q -> q.contains("/admin/ci/variables")).allMatch(q -> !firstPage(q));
+        }
+    }
+
+    private static boolean firstPage(String pathAndQuery) {
+        return pathAndQuery.matches(".*[?&]page=1(&.*)?");
+    }
+
     @Test
     void rejectedTokenIsAConfigurationError(@TempDir Path tmp) throws IOException {
         try (GitLabSimulator sim = start(tmp)) {
