@@ -40,12 +40,12 @@ import java.util.Set;
  * raw calls, its {@link GitLabApiException} turned into the same {@link HttpFailure} (status and `RateLimit-*`
  * headers). Lists are paged here one page per attempt, so a page that fails is asked again, not the whole list.
  * What gitlab4j returns is written back into GitLab's JSON (snake_case, as its own mapper reads it), which is what the
- * walk reads and {@link RecordedApi} keeps as evidence; variable values are dropped here already.
+ * walk reads and {@link LiveGitLabData} keeps as evidence; variable values are dropped here already.
  * <p>
  * The pipelines' `created_before` is not sent ({@link PipelineFilter} has no creation bounds): the walk checks each
  * pipeline's creation time itself, as it does for an older GitLab that ignores the parameter.
  */
-final class GitLab4jApi implements GitLabApi {
+final class GitLab4jApi implements GitLabData {
 
     private static final int PER_PAGE = 100;
     private static final ObjectMapper MODELS = new JacksonJson().getObjectMapper();
@@ -111,7 +111,7 @@ final class GitLab4jApi implements GitLabApi {
             opener = () -> client.getTagsApi().getProtectedTags(project, PER_PAGE);
         }
         if (opener == null) return raw.list(path, maxPages);
-        return pages(path, maxPages, opener, RecordedApi.isVariables(path));
+        return pages(path, maxPages, opener, LiveGitLabData.isVariables(path));
     }
 
     @Override

@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  * Used live for what gitlab4j-api lacks (instance variables, a raw file without a ref, any path
  * {@link GitLab4jApi} does not map) and for everything when no token is given.
  */
-final class GitLabHttp implements GitLabApi {
+final class GitLabHttp implements GitLabData {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     static final long MAX_BYTES = 32L * 1024 * 1024;

@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * `scan --offline` for GitLab: each project of the evidence manifest walked again by {@link ProjectWalk} over the
- * API answers the online scan kept ({@link StoredApi}), making no request.
+ * API answers the online scan kept ({@link StoredGitLabData}), making no request.
  */
 final class GitLabOffline {
     private GitLabOffline() {
@@ -22,7 +22,7 @@ final class GitLabOffline {
                 ctx -> (unit, sink, pool) -> {
                     EvidenceRecord r = projectRecord(unit);
                     Project project = Project.fromFacts(r.project(), r.facts());
-                    new ProjectWalk(ctx, sink, new StoredApi(store, r.items()), new VariableStores(r.host()),
+                    new ProjectWalk(ctx, sink, new StoredGitLabData(store, r.items()), new VariableStores(r.host()),
                             r.host(), project, pool).walk();
                     sink.evidence(r);
                 });

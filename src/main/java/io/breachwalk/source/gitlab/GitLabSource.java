@@ -73,9 +73,9 @@ public final class GitLabSource implements CiSource<GitLabSource.Project> {
     private volatile String username = "";
     private GitLabHttp http;
     /** The live API the walk reads: gitlab4j-api with a token, falling back to {@link #http} where it lacks a call. */
-    private GitLabApi live;
+    private GitLabData live;
     /** Group and instance answers, asked once per scan and linked from every project's evidence. */
-    private final Map<String, RecordedApi.Answer> shared = new ConcurrentHashMap<>();
+    private final Map<String, LiveGitLabData.Answer> shared = new ConcurrentHashMap<>();
     private VariableStores stores;
 
     public GitLabSource(String url, String token, List<String> groups, List<String> projects) {
@@ -153,7 +153,7 @@ public final class GitLabSource implements CiSource<GitLabSource.Project> {
     public void judge(Project project, Findings.Unit sink, ScanContext ctx, ExecutorService pool) {
         http.countInto(sink);
         try {
-            RecordedApi api = new RecordedApi(live, ctx.evidence(), url, shared);
+            LiveGitLabData api = new LiveGitLabData(live, ctx.evidence(), url, shared);
             new ProjectWalk(ctx, sink, api, stores, host, project, pool).walk();
             sink.evidence(new EvidenceRecord(PROVIDER, host, project.fullPath(), "", project.facts(), api.links()));
         } finally {

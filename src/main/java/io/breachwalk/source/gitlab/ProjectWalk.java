@@ -51,7 +51,7 @@ final class ProjectWalk {
 
     private final ScanContext ctx;
     private final Sink sink;
-    private final GitLabApi http;
+    private final GitLabData http;
     private final VariableStores stores;
     private final String host;
     private final Project project;
@@ -68,7 +68,7 @@ final class ProjectWalk {
     private boolean protectionRead;
     private CiVariables.Store projectStore;
 
-    ProjectWalk(ScanContext ctx, Sink sink, GitLabApi http, VariableStores stores, String host, Project project,
+    ProjectWalk(ScanContext ctx, Sink sink, GitLabData http, VariableStores stores, String host, Project project,
                 ExecutorService pool) {
         this.pool = pool;
         this.ctx = ctx;
@@ -675,7 +675,7 @@ final class ProjectWalk {
     // ---- helpers -----------------------------------------------------------------------------------------------
 
     private void apiGap(String runId, IOException e, String what) {
-        String code = e instanceof GitLabApi.NotInEvidence ? Gap.NOT_IN_EVIDENCE : e instanceof HttpFailure f ? switch (f.kind()) {
+        String code = e instanceof GitLabData.NotInEvidence ? Gap.NOT_IN_EVIDENCE : e instanceof HttpFailure f ? switch (f.kind()) {
             case DENIED -> Gap.ACCESS_DENIED;
             case UNREACHABLE -> Gap.UNREACHABLE;
             default -> Gap.API_ERROR;

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Lists the CI/CD variable stores through a project's {@link GitLabApi} (which shares group and instance answers
+ * Lists the CI/CD variable stores through a project's {@link GitLabData} (which shares group and instance answers
  * between projects), and says once per scan that the instance's variables could not be listed.
  */
 final class VariableStores {
@@ -20,16 +20,16 @@ final class VariableStores {
         this.host = host;
     }
 
-    CiVariables.Store project(GitLabApi api, long id, String fullPath) {
+    CiVariables.Store project(GitLabData api, long id, String fullPath) {
         return store(api, "project", fullPath, "/projects/" + id + "/variables");
     }
 
-    CiVariables.Store group(GitLabApi api, String fullPath) {
+    CiVariables.Store group(GitLabData api, String fullPath) {
         return store(api, "group", fullPath, "/groups/" + GitLabHttp.enc(fullPath) + "/variables");
     }
 
     /** The instance variables (admin only); the first project that cannot list them records the gap. */
-    CiVariables.Store instance(GitLabApi api, Sink sink) {
+    CiVariables.Store instance(GitLabData api, Sink sink) {
         CiVariables.Store s = store(api, "instance", host, "/admin/ci/variables");
         if (!s.listable() && instanceGapRecorded.compareAndSet(false, true)) {
             sink.gap(new Gap(GitLabSource.PROVIDER, host, "", "", Gap.SECRETS_UNLISTABLE, "the instance's CI/CD "
@@ -40,7 +40,7 @@ final class VariableStores {
     }
 
     /** Lists one store; a 401/403 (or any failure) makes it unlistable, with the reason in words. */
-    private static CiVariables.Store store(GitLabApi api, String scope, String owner, String path) {
+    private static CiVariables.Store store(GitLabData api, String scope, String owner, String path) {
         try {
             return new CiVariables.Store(scope, owner, true, "", CiVariables.of(api.list(path, 0).items()));
         } catch (HttpFailure f) {

@@ -7,10 +7,10 @@ import java.util.List;
 
 /**
  * What the GitLab walk reads, by API path below `/api/v4`: the live API ({@link GitLab4jApi}, with {@link GitLabHttp}
- * for what gitlab4j-api lacks; recorded as evidence by {@link RecordedApi}) or, for `scan --offline`, the answers an
- * earlier scan stored ({@link StoredApi}). The walk is the same over both, so the offline rows are the online ones.
+ * for what gitlab4j-api lacks; recorded as evidence by {@link LiveGitLabData}) or, for `scan --offline`, the answers an
+ * earlier scan stored ({@link StoredGitLabData}). The walk is the same over both, so the offline rows are the online ones.
  */
-interface GitLabApi {
+interface GitLabData {
 
     /** A JSON list as read page by page, and whether it stopped at the caller's page cap. */
     record Listing(List<JsonNode> items, boolean capped) { }

@@ -16,12 +16,12 @@ import java.util.Set;
 
 /**
  * The live API for one project's walk, keeping every answer as evidence (kind `gitlab-api`, named by its path) so that
- * `scan --offline` replays the walk from {@link StoredApi}. Variable listings are kept without their values: only key,
+ * `scan --offline` replays the walk from {@link StoredGitLabData}. Variable listings are kept without their values: only key,
  * type, `protected`, `masked` and `environment_scope`. A failure is kept as a note (kind and status), a 404 as absent.
  * Group and instance answers are shared between projects through {@code shared}: asked once per scan, linked from
  * every project that used them.
  */
-final class RecordedApi implements GitLabApi {
+final class LiveGitLabData implements GitLabData {
     static final String KIND = "gitlab-api";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> VARIABLE_FIELDS = Set.of("key", "variable_type", "protected", "masked",
@@ -30,13 +30,13 @@ final class RecordedApi implements GitLabApi {
     /** One answer as kept: the link to its evidence, and what the walk gets back. */
     record Answer(EvidenceLink link, Object value, HttpFailure failure) { }
 
-    private final GitLabApi live;
+    private final GitLabData live;
     private final EvidenceStore evidence;
     private final String webRoot;
     private final Map<String, Answer> shared;
     private final List<EvidenceLink> links = new ArrayList<>();
 
-    RecordedApi(GitLabApi live, EvidenceStore evidence, String webRoot, Map<String, Answer> shared) {
+    LiveGitLabData(GitLabData live, EvidenceStore evidence, String webRoot, Map<String, Answer> shared) {
         this.live = live;
         this.evidence = evidence;
         this.webRoot = webRoot;

@@ -13,19 +13,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * `scan --offline`: the answers {@link RecordedApi} kept for one project, read back from the evidence folder. A kept
+ * `scan --offline`: the answers {@link LiveGitLabData} kept for one project, read back from the evidence folder. A kept
  * failure fails again the same way; a path the online scan never asked for is {@link NotInEvidence}.
  */
-final class StoredApi implements GitLabApi {
+final class StoredGitLabData implements GitLabData {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final EvidenceStore store;
     private final Map<String, EvidenceLink> links = new HashMap<>();
 
-    StoredApi(EvidenceStore store, List<EvidenceLink> items) {
+    StoredGitLabData(EvidenceStore store, List<EvidenceLink> items) {
         this.store = store;
         for (EvidenceLink l : items) {
-            if (RecordedApi.KIND.equals(l.kind())) links.putIfAbsent(l.name(), l);
+            if (LiveGitLabData.KIND.equals(l.kind())) links.putIfAbsent(l.name(), l);
         }
     }
 
