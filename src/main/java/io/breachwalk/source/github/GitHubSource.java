@@ -55,12 +55,20 @@ public final class GitHubSource implements CiSource<GHRepository> {
     private GitHubRest rest;
     private String host;
     private final Map<String, GHRepository> otherRepos = new HashMap<>();
+    /** `--api`: REST only, or GraphQL batches first. */
+    private final GitHubProvider.Api api;
 
     public GitHubSource(String apiUrl, String token, List<String> orgs, List<String> repos) {
         this(apiUrl, token, "GITHUB_TOKEN", orgs, repos);
     }
 
     public GitHubSource(String apiUrl, String token, String tokenVariable, List<String> orgs, List<String> repos) {
+        this(apiUrl, token, tokenVariable, orgs, repos, GitHubProvider.Api.AUTO);
+    }
+
+    public GitHubSource(String apiUrl, String token, String tokenVariable, List<String> orgs, List<String> repos,
+                        GitHubProvider.Api api) {
+        this.api = api == null ? GitHubProvider.Api.AUTO : api;
         this.tokenVariable = tokenVariable;
         this.apiUrl = apiUrl.replaceAll("/+$", "");
         this.token = token;
