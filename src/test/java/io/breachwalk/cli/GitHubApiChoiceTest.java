@@ -22,7 +22,7 @@ class GitHubApiChoiceTest {
     @TempDir
     Path tmp;
 
-    private record Counts(long rest, long graphql, String jobs, String coverage) {}
+    private record Counts(long rest, long graphql, String jobs, String coverage, String report, String summary) {}
 
     private Counts scan(String api) throws Exception {
         return scan(api, true);
@@ -35,10 +35,10 @@ class GitHubApiChoiceTest {
             List<String> args = new ArrayList<>(List.of("scan", "--github-url", sim.baseUrl(), "--quiet",
                     "--time-scale", "0.001", "--api", api, "--out", out.toString()));
             sim.estate().orgs().forEach(o -> args.addAll(List.of("--github-org", o.login())));
-            Cli.exec(Map.of("GITHUB_TOKEN", sim.defaultToken()), args.toArray(String[]::new));
+            Cli.Result r = Cli.exec(Map.of("GITHUB_TOKEN", sim.defaultToken()), args.toArray(String[]::new));
             long graphql = sim.graphql().queries();
             return new Counts(sim.requestCount() - graphql, graphql, Files.readString(out.resolve("jobs.csv")),
-                    Files.readString(out.resolve("coverage.csv")));
+                    Files.readString(out.resolve("coverage.csv")), Files.readString(out.resolve("report.json")), r.out());
         }
     }
 
@@ -51,6 +51,16 @@ class GitHubApiChoiceTest {
         assertThat(graphql.rest()).isLessThan(rest.rest());
         assertThat(graphql.rest() + graphql.graphql()).isLessThan(rest.rest());
         assertThat(graphql.jobs()).isEqualTo(rest.jobs());
+        // Both budgets in the scan block, counted as the simulator saw them.
+        com.fasterxml.jackson.databind.JsonNode spent = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(graphql.report()).path("scan").path("budgets").path("github-actions");
+        assertThat(spent.path("rest_requests").asLong()).isEqualTo(graphql.rest());
+        assertThat(spent.path("graphql_queries").asLong()).isEqualTo(graphql.graphql());
+        assertThat(spent.path("graphql_points").asLong()).isPositive();
+        assertThat(spent.path("graphql_remaining").asLong()).isPositive();
+        assertThat(graphql.summary()).contains("budgets").contains("GraphQL queries");
+        System.out.printf("bulk estate: rest %d requests; graphql %d REST + %d GraphQL (%d points)%n", rest.rest(),
+                graphql.rest(), graphql.graphql(), spent.path("graphql_points").asLong());
     }
 
     @Test

@@ -197,6 +197,23 @@ public final class GitHubSource implements CiSource<GHRepository> {
         }
     }
 
+    @Override
+    public Map<String, Object> budgets() {
+        if (rest == null) {
+            return Map.of();
+        }
+        Map<String, Object> spent = new java.util.LinkedHashMap<>();
+        spent.put("api", api.word());
+        spent.put("rest_requests", restRequests.get());
+        GitHubGraphQl g = graphql;
+        spent.put("graphql_queries", g == null ? 0 : g.queries());
+        spent.put("graphql_points", g == null ? 0 : g.points());
+        if (g != null && g.remaining() >= 0) {
+            spent.put("graphql_remaining", g.remaining());
+        }
+        return spent;
+    }
+
     /** REST requests sent (every attempt). */
     public long restRequests() {
         return restRequests.get();
