@@ -119,7 +119,8 @@ public final class GitHubSource implements CiSource<GHRepository> {
                 .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(15)).build());
         Retry retry = ctx.retry();
-        GitHubConnector connector = new RetryingConnector(base, retry, count, endpointUrl());
+        RestPacer pacer = new RestPacer();
+        GitHubConnector connector = new RetryingConnector(base, retry, count, endpointUrl(), pacer);
         try {
             gh = new GitHubBuilder().withEndpoint(apiUrl).withOAuthToken(token).withConnector(connector)
                     // The connector already waited (bounded by --max-wait) and retried: a limit that reaches
@@ -132,7 +133,7 @@ public final class GitHubSource implements CiSource<GHRepository> {
         checkToken(gh);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(15))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
-        rest = new GitHubRest(apiUrl, token, http, count, retry);
+        rest = new GitHubRest(apiUrl, token, http, count, retry, pacer);
         host = URI.create(apiUrl).getHost();
 
         Map<String, GHRepository> targets = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
