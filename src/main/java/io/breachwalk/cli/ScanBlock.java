@@ -47,14 +47,19 @@ final class ScanBlock {
     /** The finished block: the time the reports are written and each provider's identity. */
     static ScanReport.ScanInfo of(ScanReport.ScanInfo asked, List<CiSource<?>> sources, Clock clock) {
         Map<String, String> identity = new TreeMap<>();
+        Map<String, Map<String, Object>> budgets = new TreeMap<>();
         for (CiSource<?> source : sources) {
+            Map<String, Object> spent = source.budgets();
+            if (spent != null && !spent.isEmpty()) {
+                budgets.put(source.provider(), spent);
+            }
             String who = source.identity();
             if (who != null && !who.isBlank()) {
                 identity.put(source.provider(), who);
             }
         }
         return new ScanReport.ScanInfo(clock.instant().truncatedTo(ChronoUnit.SECONDS), asked.targets(),
-                asked.options(), identity);
+                asked.options(), identity, budgets);
     }
 
     /**

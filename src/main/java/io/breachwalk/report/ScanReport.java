@@ -95,16 +95,26 @@ public record ScanReport(
     /**
      * When, what and as whom: {@code targets} as given on the command line (URLs without any user info),
      * {@code options} that change what is found, {@code identity} the account each provider's credential check
-     * resolved (GitHub login, Jenkins user), keyed by provider. Never a token.
+     * resolved (GitHub login, Jenkins user), keyed by provider; {@code budgets} what each provider's walk spent of
+     * its API budgets (GitHub: REST requests, GraphQL queries and points, points left), absent when none says.
+     * Never a token.
      */
     public record ScanInfo(@JsonProperty("generated_at") Instant generatedAt,
                            @JsonProperty("targets") Map<String, Object> targets,
                            @JsonProperty("options") Map<String, Object> options,
-                           @JsonProperty("identity") Map<String, String> identity) {
+                           @JsonProperty("identity") Map<String, String> identity,
+                           @JsonProperty("budgets") @JsonInclude(JsonInclude.Include.NON_EMPTY)
+                           Map<String, Map<String, Object>> budgets) {
         public ScanInfo {
             targets = targets == null ? Map.of() : targets;
             options = options == null ? Map.of() : options;
             identity = identity == null ? Map.of() : identity;
+            budgets = budgets == null ? Map.of() : budgets;
+        }
+
+        public ScanInfo(Instant generatedAt, Map<String, Object> targets, Map<String, Object> options,
+                        Map<String, String> identity) {
+            this(generatedAt, targets, options, identity, Map.of());
         }
     }
 

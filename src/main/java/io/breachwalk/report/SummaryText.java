@@ -35,6 +35,16 @@ public final class SummaryText {
                 provider, ResultWords.plural(e.projects(), "project", "projects"),
                 ResultWords.plural(e.runs(), "run", "runs"), ResultWords.plural(e.jobs(), "job", "jobs"),
                 ResultWords.plural(e.apiRequests(), "API request", "API requests"))));
+        // GitHub's two budgets are separate: say what the walk spent of each where GraphQL was used.
+        if (report.scan() != null) {
+            report.scan().budgets().forEach((provider, spent) -> {
+                if (spent.get("graphql_queries") instanceof Number q && q.longValue() > 0) {
+                    b.append(String.format("  budgets    %-15s %,d REST requests, %,d GraphQL queries (%,d points)%n",
+                            provider, ((Number) spent.getOrDefault("rest_requests", 0L)).longValue(), q.longValue(),
+                            ((Number) spent.getOrDefault("graphql_points", 0L)).longValue()));
+                }
+            });
+        }
         b.append(String.format("  jobs       %,d ran the compromised step in %s; %,d did not run it; %,d unknown%n",
                 s.jobsRan(), ResultWords.plural(s.projectsAffected(), "project", "projects"), s.jobsNotRun(),
                 s.jobsUnknown()));

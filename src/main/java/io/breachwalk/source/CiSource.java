@@ -28,6 +28,14 @@ public interface CiSource<U> {
     String unitLabel();
 
     /**
+     * What the walk spent of its API budgets (e.g. {@code rest_requests}, {@code graphql_points}), for report.json's
+     * `scan` block; empty when the provider does not count them.
+     */
+    default java.util.Map<String, Object> budgets() {
+        return java.util.Map.of();
+    }
+
+    /**
      * Lists the units to judge. Problems that concern the scan rather than one unit are gaps in
      * {@code ctx.findings()}; a {@link SourceException} means the whole source is unusable (rejected credentials,
      * unreachable URL).

@@ -44,6 +44,8 @@ import java.util.regex.Pattern;
  * points, wall time against requests x latency / concurrency, GC and peak heap:
  * <ul>
  *   <li>{@code rest}: today's scan ({@code breachwalk scan}), REST only;</li>
+ *   <li>{@code scan}: the real scan with {@code --api graphql} (or the {@code API} given), the staged walk of issue
+ *   12; it checks that every job of the uploader's repositories was found RAN;</li>
  *   <li>{@code graphql}: the batched reads the staged walk will make instead: runs listed by REST, then the workflow
  *   file and the Makefile at every distinct commit and the jobs of every run through {@link GitHubGraphQlReads}
  *   (batches across repositories). It checks every item came back known and that the uploader's Makefiles were
@@ -52,7 +54,7 @@ import java.util.regex.Pattern;
  * <pre>
  *   mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  *   java -cp target/classes:target/test-classes:$(cat target/cp.txt) io.breachwalk.bench.GraphQlBenchmark \
- *       REPOS RUNS COMMITS LATENCY_MS CONCURRENCY [rest|graphql|both]
+ *       REPOS RUNS COMMITS LATENCY_MS CONCURRENCY [rest|graphql|both|scan] [API]
  * </pre>
  */
 public final class GraphQlBenchmark {
@@ -82,6 +84,27 @@ public final class GraphQlBenchmark {
                         Map.of("GITHUB_TOKEN", "bench-token"), new PrintStream(out, true, StandardCharsets.UTF_8),
                         System.err);
                 p.print("rest walk (exit " + exit + ")", latency, concurrency, -1);
+                System.out.print(out.toString(StandardCharsets.UTF_8));
+            }
+            if (mode.equals("scan")) {
+                String api = args.length > 6 ? args[6] : "graphql";
+                Phase p = Phase.start(sim);
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                Path outDir = dir.resolve("scan-" + api);
+                int exit = Main.run(new String[]{"scan", "--github-org", "bench", "--github-url", sim.baseUrl(),
+                                "--out", outDir.toString(), "--concurrency", String.valueOf(concurrency), "--quiet",
+                                "--api", api},
+                        Map.of("GITHUB_TOKEN", "bench-token"), new PrintStream(out, true, StandardCharsets.UTF_8),
+                        System.err);
+                p.print("scan --api " + api + " (exit " + exit + ")", latency, concurrency, -1);
+                long expected = 0;
+                for (int r = 0; r < repos; r++) {
+                    expected += BenchEstate.uploader(r) ? runs : 0;
+                }
+                long ran = Files.readAllLines(outDir.resolve("jobs.csv")).stream().filter(l -> l.contains(",RAN,")).count();
+                System.out.printf("  jobs RAN=%d expected=%d %s%n", ran, expected, ran == expected ? "(all found)" : "MISMATCH");
+                JsonNode spent = JSON.readTree(outDir.resolve("report.json").toFile()).path("scan").path("budgets");
+                System.out.println("  report.json budgets: " + spent);
                 System.out.print(out.toString(StandardCharsets.UTF_8));
             }
             if (mode.equals("graphql") || mode.equals("both")) {

@@ -31,12 +31,23 @@ class GoldenCsvTest {
     @TempDir
     Path tmp;
 
+    /** Every GitHub estate through each `--api`: GraphQL batches and REST must give the same rows. */
+    static Stream<org.junit.jupiter.params.provider.Arguments> githubEstates() {
+        List<org.junit.jupiter.params.provider.Arguments> all = new ArrayList<>();
+        for (String estate : List.of("sim-estate", "bulk-estate", "history-estate", "script-estate", "unreadable-estate")) {
+            for (String api : List.of("auto", "graphql", "rest")) {
+                all.add(org.junit.jupiter.params.provider.Arguments.of(estate, api));
+            }
+        }
+        return all.stream();
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"sim-estate", "bulk-estate", "history-estate", "script-estate", "unreadable-estate"})
-    void githubEstates(String estate) throws IOException {
+    @org.junit.jupiter.params.provider.MethodSource
+    void githubEstates(String estate, String api) throws IOException {
         try (GitHubSimulator sim = GitHubSimulator.start(Path.of("src/test/resources/github/" + estate + ".yaml"))) {
             List<String> args = new ArrayList<>(List.of("scan", "--github-url", sim.baseUrl(), "--quiet",
-                    "--time-scale", "0.001", "--out", tmp.resolve("out").toString()));
+                    "--time-scale", "0.001", "--api", api, "--out", tmp.resolve("out").toString()));
             sim.estate().orgs().forEach(o -> args.addAll(List.of("--github-org", o.login())));
             Cli.exec(Map.of("GITHUB_TOKEN", sim.defaultToken()), args.toArray(String[]::new));
         }

@@ -37,6 +37,34 @@ public final class GitHubProvider implements Provider {
         @Option(names = "--github-url", paramLabel = "URL", defaultValue = DEFAULT_URL, order = 12,
                 description = "GitHub API URL; GitHub Enterprise Server: https://HOST/api/v3 (default: ${DEFAULT-VALUE})")
         String url = DEFAULT_URL;
+
+        @Option(names = "--api", paramLabel = "auto|graphql|rest", defaultValue = "auto", order = 13,
+                converter = ApiConverter.class,
+                description = "how files and jobs are read: graphql batches them (falling back to REST per item), "
+                        + "rest reads each with its own request, auto (default) uses GraphQL where the server has it")
+        Api api = Api.AUTO;
+    }
+
+    /** How the walk reads files and jobs: GraphQL batches where the server has them, or REST only. */
+    public enum Api {
+        AUTO, GRAPHQL, REST;
+
+        public String word() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** `--api` in the lower-case words the help shows; anything else is a usage error naming the choices. */
+    static final class ApiConverter implements picocli.CommandLine.ITypeConverter<Api> {
+        @Override
+        public Api convert(String value) {
+            for (Api a : Api.values()) {
+                if (a.word().equals(value.trim().toLowerCase(java.util.Locale.ROOT))) {
+                    return a;
+                }
+            }
+            throw new picocli.CommandLine.TypeConversionException("expected auto, graphql or rest, got '" + value + "'");
+        }
     }
 
     private final Options options = new Options();
@@ -125,7 +153,7 @@ public final class GitHubProvider implements Provider {
                 throw new SourceException("--github-repo must be OWNER/REPO, got " + repo);
             }
         }
-        return new GitHubSource(url(), token.trim(), variable, options.orgs, options.repos);
+        return new GitHubSource(url(), token.trim(), variable, options.orgs, options.repos, options.api);
     }
 
     @Override

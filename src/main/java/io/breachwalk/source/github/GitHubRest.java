@@ -34,8 +34,15 @@ final class GitHubRest {
     private final HttpClient http;
     private final Runnable counter;
     private final Retry retry;
+    /** Shared with the github-api connector: one bucket per token. */
+    private final RestPacer pacer;
 
     GitHubRest(String base, String token, HttpClient http, Runnable counter, Retry retry) {
+        this(base, token, http, counter, retry, new RestPacer());
+    }
+
+    GitHubRest(String base, String token, HttpClient http, Runnable counter, Retry retry, RestPacer pacer) {
+        this.pacer = pacer;
         this.base = base.replaceAll("/+$", "");
         this.token = token;
         this.http = http;
@@ -257,12 +264,14 @@ final class GitHubRest {
     static final String CUT_MARK = "\n##[breachwalk] log cut here: longer than the read cap\n";
 
     private Response sendBounded(HttpRequest request, int max) throws IOException {
+        pacer.await(retry);
         counter.run();
         try {
             HttpResponse<java.io.InputStream> r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             try (java.io.InputStream in = r.body()) {
                 byte[] bytes = in.readNBytes(max + 1);
                 String text = new String(bytes, 0, Math.min(bytes.length, max), StandardCharsets.UTF_8);
+                pacer.observe(r.statusCode(), h -> r.headers().firstValue(h).orElse(null));
                 return new Response(r.statusCode(), r.headers(), bytes.length > max ? text + CUT_MARK : text);
             }
         } catch (InterruptedException e) {
@@ -274,6 +283,7 @@ final class GitHubRest {
     static final int MAX_API_BYTES = 32 * 1024 * 1024;
 
     private Response send(HttpRequest request) throws IOException {
+        pacer.await(retry);
         counter.run();
         try {
             HttpResponse<java.io.InputStream> r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -284,6 +294,7 @@ final class GitHubRest {
                     throw new HttpFailure(HttpFailure.Kind.FATAL, r.statusCode(), null, "the answer for "
                             + request.uri().getRawPath() + " is larger than " + (MAX_API_BYTES >> 20) + " MiB");
                 }
+                pacer.observe(r.statusCode(), h -> r.headers().firstValue(h).orElse(null));
                 return new Response(r.statusCode(), r.headers(), new String(bytes, StandardCharsets.UTF_8));
             }
         } catch (InterruptedException e) {

@@ -10,6 +10,8 @@ import io.breachwalk.source.Retry;
 import io.breachwalk.source.Sink;
 import io.breachwalk.source.ScanContext;
 import io.breachwalk.source.SourceException;
+import io.breachwalk.source.github.graphql.GitHubGraphQl;
+import io.breachwalk.source.github.graphql.GitHubGraphQlReads;
 import org.kohsuke.github.GHFileNotFoundException;
 import org.kohsuke.github.GHOrganization;
 import org.kohsuke.github.GHRepository;
@@ -55,12 +57,23 @@ public final class GitHubSource implements CiSource<GHRepository> {
     private GitHubRest rest;
     private String host;
     private final Map<String, GHRepository> otherRepos = new HashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong restRequests = new java.util.concurrent.atomic.AtomicLong();
+    private volatile GitHubGraphQl graphql;
+    private volatile GitHubPrefetch prefetch;
+    /** `--api`: REST only, or GraphQL batches first. */
+    private final GitHubProvider.Api api;
 
     public GitHubSource(String apiUrl, String token, List<String> orgs, List<String> repos) {
         this(apiUrl, token, "GITHUB_TOKEN", orgs, repos);
     }
 
     public GitHubSource(String apiUrl, String token, String tokenVariable, List<String> orgs, List<String> repos) {
+        this(apiUrl, token, tokenVariable, orgs, repos, GitHubProvider.Api.AUTO);
+    }
+
+    public GitHubSource(String apiUrl, String token, String tokenVariable, List<String> orgs, List<String> repos,
+                        GitHubProvider.Api api) {
+        this.api = api == null ? GitHubProvider.Api.AUTO : api;
         this.tokenVariable = tokenVariable;
         this.apiUrl = apiUrl.replaceAll("/+$", "");
         this.token = token;
@@ -96,14 +109,18 @@ public final class GitHubSource implements CiSource<GHRepository> {
     @Override
     public List<GHRepository> units(ScanContext ctx) throws SourceException {
         current = new AtomicReference<>(ctx.findings());
-        Runnable count = () -> current.get().request(PROVIDER);
+        Runnable count = () -> {
+            restRequests.incrementAndGet();
+            current.get().request(PROVIDER);
+        };
         // HTTP/1.1: the default client first offers an h2c upgrade on plain http, which costs a round trip per
         // request against servers (GHES behind a proxy, the simulator) that answer HTTP/1.1 only.
         GitHubConnector base = new HttpClientGitHubConnector(HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(15)).build());
         Retry retry = ctx.retry();
-        GitHubConnector connector = new RetryingConnector(base, retry, count, endpointUrl());
+        RestPacer pacer = new RestPacer();
+        GitHubConnector connector = new RetryingConnector(base, retry, count, endpointUrl(), pacer);
         try {
             gh = new GitHubBuilder().withEndpoint(apiUrl).withOAuthToken(token).withConnector(connector)
                     // The connector already waited (bounded by --max-wait) and retried: a limit that reaches
@@ -116,7 +133,7 @@ public final class GitHubSource implements CiSource<GHRepository> {
         checkToken(gh);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(15))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
-        rest = new GitHubRest(apiUrl, token, http, count, retry);
+        rest = new GitHubRest(apiUrl, token, http, count, retry, pacer);
         host = URI.create(apiUrl).getHost();
 
         Map<String, GHRepository> targets = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -154,7 +171,58 @@ public final class GitHubSource implements CiSource<GHRepository> {
             }
         }
 
+        if (api != GitHubProvider.Api.REST) {
+            readAhead(ctx, http, retry, targets.values());
+        }
         return new ArrayList<>(targets.values());
+    }
+
+    /**
+     * `--api auto|graphql`: the staged read-ahead of every repository not yet done (runs, files, jobs) before the
+     * walk takes them one at a time. A server without GraphQL leaves files and jobs to REST; asked for graphql, the
+     * coverage says so once.
+     */
+    private void readAhead(ScanContext ctx, HttpClient http, Retry retry, java.util.Collection<GHRepository> targets) {
+        graphql = new GitHubGraphQl(apiUrl, token, http, () -> current.get().request(PROVIDER), retry);
+        List<String> names = new ArrayList<>();
+        for (GHRepository r : targets) {
+            if (!ctx.findings().isDone(PROVIDER, r.getFullName())) {
+                names.add(r.getFullName());
+            }
+        }
+        prefetch = GitHubPrefetch.read(names, rest, new GitHubGraphQlReads(graphql), ctx);
+        if (api == GitHubProvider.Api.GRAPHQL && !graphql.available()) {
+            ctx.findings().gap(new Gap(PROVIDER, host, "", "", Gap.API_ERROR, "--api graphql: GraphQL is not "
+                    + "available at " + GitHubGraphQl.endpoint(apiUrl) + " (" + graphql.unavailableReason()
+                    + "); files and jobs were read through REST", false));
+        }
+    }
+
+    @Override
+    public Map<String, Object> budgets() {
+        if (rest == null) {
+            return Map.of();
+        }
+        Map<String, Object> spent = new java.util.LinkedHashMap<>();
+        spent.put("api", api.word());
+        spent.put("rest_requests", restRequests.get());
+        GitHubGraphQl g = graphql;
+        spent.put("graphql_queries", g == null ? 0 : g.queries());
+        spent.put("graphql_points", g == null ? 0 : g.points());
+        if (g != null && g.remaining() >= 0) {
+            spent.put("graphql_remaining", g.remaining());
+        }
+        return spent;
+    }
+
+    /** REST requests sent (every attempt). */
+    public long restRequests() {
+        return restRequests.get();
+    }
+
+    /** The GraphQL client of `--api auto|graphql` (null for rest, or before {@link #units}). */
+    public GitHubGraphQl graphql() {
+        return graphql;
     }
 
     @Override
@@ -162,8 +230,10 @@ public final class GitHubSource implements CiSource<GHRepository> {
         // Requests count into the repository being judged (units go one at a time), or the scan between them.
         current.set(sink);
         try {
-            GitHubData data = new LiveGitHubData(gh, rest, repo, apiUrl, otherRepos, ctx.evidence(), ctx.matcher());
-            new RepoWalk(ctx, sink, data, host, repo.getFullName(), pool).walk(rest);
+            GitHubPrefetch.Repo ahead = prefetch == null ? null : prefetch.take(repo.getFullName());
+            GitHubData data = new LiveGitHubData(gh, rest, repo, apiUrl, otherRepos, ctx.evidence(), ctx.matcher(),
+                    ahead);
+            new RepoWalk(ctx, sink, data, host, repo.getFullName(), pool).walk(rest, ahead == null ? null : ahead.listing);
         } finally {
             current.set(ctx.findings());
         }

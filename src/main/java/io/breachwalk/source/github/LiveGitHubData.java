@@ -5,6 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.breachwalk.detect.IndicatorMatcher;
 import io.breachwalk.evidence.EvidenceStore;
 import io.breachwalk.model.EvidenceLink;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.breachwalk.source.github.graphql.CheckRunJob;
+import io.breachwalk.source.github.graphql.CheckRunStep;
+import io.breachwalk.source.github.graphql.FileRead;
+import io.breachwalk.source.github.graphql.SuiteJobs;
 import org.kohsuke.github.GHFileNotFoundException;
 import org.kohsuke.github.GHRepository;
 import org.kohsuke.github.GitHub;
@@ -34,9 +40,17 @@ final class LiveGitHubData implements GitHubData {
     private final EvidenceStore store;
     private final IndicatorMatcher matcher;
     private final LinksByName links = new LinksByName();
+    /** Files and jobs read ahead through GraphQL (null: none); an item it does not know is read through REST. */
+    private final GitHubPrefetch.Repo ahead;
 
     LiveGitHubData(GitHub gh, GitHubRest rest, GHRepository repo, String apiUrl, Map<String, GHRepository> otherRepos,
                  EvidenceStore store, IndicatorMatcher matcher) {
+        this(gh, rest, repo, apiUrl, otherRepos, store, matcher, null);
+    }
+
+    LiveGitHubData(GitHub gh, GitHubRest rest, GHRepository repo, String apiUrl, Map<String, GHRepository> otherRepos,
+                 EvidenceStore store, IndicatorMatcher matcher, GitHubPrefetch.Repo ahead) {
+        this.ahead = ahead;
         this.gh = gh;
         this.rest = rest;
         this.repo = repo;
@@ -59,6 +73,15 @@ final class LiveGitHubData implements GitHubData {
         String name = GitHubData.fileName(repoName, path, ref);
         String url = apiUrl + "/repos/" + repoName + "/contents/" + path + "?ref="
                 + URLEncoder.encode(ref, StandardCharsets.UTF_8);
+        FileRead known = ahead == null ? null : ahead.files.remove(name);
+        if (known != null && known.kind() == FileRead.Kind.TEXT) {
+            remember(EvidenceLink.stored(FILE, name, null, store.put(FILE, url, "text/plain", known.text())));
+            return Optional.of(known.text());
+        }
+        if (known != null && known.kind() == FileRead.Kind.ABSENT) {
+            remember(EvidenceLink.absent(FILE, name, null, "not found"));
+            return Optional.empty();
+        }
         try {
             GHRepository r = repoName.equalsIgnoreCase(fullName) ? repo : otherRepo(repoName);
             if (r == null) {
@@ -111,7 +134,8 @@ final class LiveGitHubData implements GitHubData {
 
     @Override
     public List<JsonNode> jobs(String runId) throws IOException, GitHubRest.ApiError {
-        List<JsonNode> jobs = rest.pages("/repos/" + fullName + "/actions/runs/" + runId + "/jobs?filter=all&per_page=100",
+        SuiteJobs known = ahead == null ? null : ahead.jobs.remove(runId);
+        List<JsonNode> jobs = known != null ? restShape(known) : rest.pages("/repos/" + fullName + "/actions/runs/" + runId + "/jobs?filter=all&per_page=100",
                 "jobs");
         List<String> ids = new ArrayList<>();
         for (JsonNode j : jobs) {
@@ -122,6 +146,39 @@ final class LiveGitHubData implements GitHubData {
         }
         remember(EvidenceLink.absent(JOBS, runId, null, String.join(",", ids)));
         return jobs;
+    }
+
+    /**
+     * Jobs read through GraphQL in the jobs API's shape (the fields the walk reads); only runs of one attempt are read
+     * this way, so every job is of attempt 1.
+     */
+    private static List<JsonNode> restShape(SuiteJobs suite) {
+        List<JsonNode> out = new ArrayList<>();
+        for (CheckRunJob j : suite.jobs()) {
+            ObjectNode n = GitHubRest.JSON.createObjectNode();
+            n.put("id", j.id());
+            n.put("run_id", j.runId());
+            n.put("run_attempt", 1);
+            n.put("node_id", j.nodeId());
+            n.put("name", j.name());
+            n.put("status", j.status());
+            n.put("conclusion", j.conclusion());
+            n.put("started_at", j.startedAt());
+            n.put("completed_at", j.completedAt());
+            n.put("html_url", j.htmlUrl());
+            ArrayNode steps = n.putArray("steps");
+            for (CheckRunStep s : j.steps()) {
+                ObjectNode st = steps.addObject();
+                st.put("name", s.name());
+                st.put("status", s.status());
+                st.put("conclusion", s.conclusion());
+                st.put("number", s.number());
+                st.put("started_at", s.startedAt());
+                st.put("completed_at", s.completedAt());
+            }
+            out.add(n);
+        }
+        return out;
     }
 
     @Override

@@ -52,11 +52,6 @@ final class RepoWalk {
     /** A run can be re-run for 30 days; a queued job can wait a day before it starts. */
     static final Duration RERUN_REACH = Duration.ofDays(30);
     private static final Duration QUEUE_SLACK = Duration.ofDays(1);
-    /** Split a range when its listing holds this many runs: GitHub returns at most 1,000 per filtered query. */
-    static final int SLICE_LIMIT = 1000;
-    /** Most slices one listing is cut into; a slice still too full splits again. */
-    private static final int MAX_PARTS = 100;
-    private static final int SLICE_TARGET = 800;
 
     private final ScanContext ctx;
     private final Sink sink;
@@ -106,21 +101,26 @@ final class RepoWalk {
     /** The workflow at one commit: analysed, or why not; {@code files} names what was read (GitHubData names). */
     private record Analysis(Workflow workflow, String gap, String detail, List<String> files) {}
 
-    /** The online walk: list the runs, then judge them. */
-    void walk(GitHubRest rest) {
-        Map<Long, JsonNode> runs = new LinkedHashMap<>();
+    /** The online walk: list the runs (or take those listed ahead for the whole estate), then judge them. */
+    void walk(GitHubRest rest, RunListing.Listed listed) {
         Instant from = ctx.window().since().minus(RERUN_REACH);
         Instant to = ctx.window().until().minusSeconds(1);
-        try {
-            listRuns(rest, from, to, runs);
-        } catch (GitHubRest.ApiError e) {
+        if (listed == null) {
+            listed = RunListing.list(rest, fullName, from, to, false);
+        }
+        for (String capped : listed.capped()) {
+            gap("", Gap.RESULT_CAP, capped, true);
+        }
+        if (listed.failure() instanceof GitHubRest.ApiError e) {
             gap("", e.status == 403 || e.status == 404 ? Gap.ACCESS_DENIED : Gap.API_ERROR,
                     "workflow runs could not be listed: " + e.getMessage(), true);
             return;
-        } catch (IOException e) {
-            gap("", Gap.API_ERROR, "workflow runs could not be listed: " + readable(e), true);
+        } else if (listed.failure() != null) {
+            gap("", Gap.API_ERROR, "workflow runs could not be listed: " + readable(listed.failure()), true);
             return;
         }
+        Map<Long, JsonNode> runs = listed.runs();
+        List<String> unnumbered = listed.unnumbered();
         if (!unnumbered.isEmpty()) {
             // Keyed by id, they would collapse into one entry (or be asked for as /runs/abc): refuse them, say so.
             gap("", Gap.API_ERROR, unnumbered.size() + " run(s) in the listing have no numeric id (e.g. id: "
@@ -335,73 +335,9 @@ final class RepoWalk {
         }
     }
 
-    // --- listing -----------------------------------------------------------------------------------------------
-
-    /** Lists runs created in [from, to] (inclusive, to the second), splitting until each listing is under the cap. */
-    private void listRuns(GitHubRest rest, Instant from, Instant to, Map<Long, JsonNode> out)
-            throws IOException, GitHubRest.ApiError {
-        String path = "/repos/" + fullName + "/actions/runs?per_page=100&created="
-                + URLEncoder.encode(from + ".." + to, StandardCharsets.UTF_8);
-        GitHubRest.Response first = rest.get(path);
-        if (first.status() != 200) {
-            throw new GitHubRest.ApiError(first.status(), first.message(), path);
-        }
-        JsonNode body = first.json();
-        JsonNode items = GitHubRest.list(body, "workflow_runs", path);
-        long total = body.path("total_count").asLong();
-        long seconds = Duration.between(from, to).getSeconds();
-        // total_count only says when to split; a listing that ends on its first page (no next link) holds every run
-        // whatever total_count claims: a huge one would otherwise split the range into millions of listings.
-        boolean more = first.next().isPresent();
-        if (total >= SLICE_LIMIT && more && seconds > 0) {
-            // Cut into slices expected to hold ~800 runs each; a slice that is still too full splits again. At most
-            // MAX_PARTS per level, so an absurd total_count costs at most that many listings before the pages decide.
-            long parts = Math.min(MAX_PARTS, Math.min(seconds + 1, Math.max(2, (total + SLICE_TARGET - 1) / SLICE_TARGET)));
-            long step = (seconds + 1) / parts;
-            Instant start = from;
-            for (long i = 0; i < parts; i++) {
-                Instant end = i == parts - 1 ? to : start.plusSeconds(step - 1);
-                listRuns(rest, start, end, out);
-                start = end.plusSeconds(1);
-            }
-            return;
-        }
-        if (total >= SLICE_LIMIT && more) {
-            gap("", Gap.RESULT_CAP, total + " runs were created in the second " + from
-                    + "; GitHub lists at most 1,000 per query, some runs could not be listed", true);
-        }
-        items.forEach(r -> keep(r, out));
-        Optional<String> next = first.next();
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        while (next.isPresent()) {
-            if (!seen.add(next.get())) {
-                // A Link rel="next" back to a page already read would loop for ever.
-                throw new io.breachwalk.source.HttpFailure(io.breachwalk.source.HttpFailure.Kind.FATAL, 200, null,
-                        "the pages of the run listing link back to a page already read; listing stopped there");
-            }
-            GitHubRest.Response page = rest.get(next.get());
-            if (page.status() != 200) {
-                throw new GitHubRest.ApiError(page.status(), page.message(), path);
-            }
-            GitHubRest.list(page.json(), "workflow_runs", path).forEach(r -> keep(r, out));
-            next = page.next();
-        }
-    }
-
-    /** Listed runs whose id is not a positive integer (e.g. "abc"): reported once by {@link #walk}. */
-    private final List<String> unnumbered = java.util.Collections.synchronizedList(new ArrayList<>());
-
-    private void keep(JsonNode run, Map<Long, JsonNode> out) {
-        if (!validId(run.path("id"))) {
-            unnumbered.add(GitHubRest.kind(run.path("id")).replaceFirst("^the text ", ""));
-            return;
-        }
-        out.put(run.path("id").asLong(), run);
-    }
-
     /** GitHub's ids are positive integers; anything else cannot name a run or job in a later request. */
     static boolean validId(JsonNode id) {
-        return id.isIntegralNumber() && id.canConvertToLong() && id.asLong() > 0;
+        return RunListing.validId(id);
     }
 
     /**
@@ -409,14 +345,19 @@ final class RepoWalk {
      * attempts started before it, and a job starts at most a day after its attempt.
      */
     private boolean candidate(JsonNode run) {
+        return candidate(run, ctx.window());
+    }
+
+    /** As {@link #candidate(JsonNode)} for a window: the prefetch asks it before any walk starts. */
+    static boolean candidate(JsonNode run, io.breachwalk.playbook.Window window) {
         Instant latest = time(run, "run_started_at", time(run, "created_at", null));
         if (latest == null) {
             return true;
         }
-        if (latest.isBefore(ctx.window().since().minus(QUEUE_SLACK))) {
+        if (latest.isBefore(window.since().minus(QUEUE_SLACK))) {
             return false;
         }
-        return run.path("run_attempt").asInt(1) > 1 || latest.isBefore(ctx.window().until());
+        return run.path("run_attempt").asInt(1) > 1 || latest.isBefore(window.until());
     }
 
     // --- one run -----------------------------------------------------------------------------------------------
@@ -625,8 +566,13 @@ final class RepoWalk {
                     () -> data.workflow(id).map(w -> w.path("path").asText()));
             path = p.orElse("");
         }
+        return withoutRef(path);
+    }
+
+    /** A run's workflow path without the `@ref` the OpenAPI example shows (`.github/workflows/x.yml@main`). */
+    static String withoutRef(String path) {
         int at = path.indexOf('@');
-        return at > 0 ? path.substring(0, at) : path; // the OpenAPI example shows `.github/workflows/x.yml@main`
+        return at > 0 ? path.substring(0, at) : path;
     }
 
     /** The analysis of (sha, path): the file is fetched once per commit and path, whatever the number of runs. */

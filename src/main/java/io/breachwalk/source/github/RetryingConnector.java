@@ -34,7 +34,14 @@ final class RetryingConnector implements GitHubConnector {
      */
     private final java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
 
+    private final RestPacer pacer;
+
     RetryingConnector(GitHubConnector base, Retry retry, Runnable count, URL endpoint) {
+        this(base, retry, count, endpoint, new RestPacer());
+    }
+
+    RetryingConnector(GitHubConnector base, Retry retry, Runnable count, URL endpoint, RestPacer pacer) {
+        this.pacer = pacer;
         this.base = base;
         this.retry = retry;
         this.count = count;
@@ -51,8 +58,10 @@ final class RetryingConnector implements GitHubConnector {
         String what = url.getPath();
         boolean probe = !answered.get();
         Retry.Call<GitHubConnectorResponse> attempt = () -> {
+            pacer.await(retry);
             count.run();
             try (GitHubConnectorResponse r = base.send(request)) {
+                pacer.observe(r.statusCode(), r::header);
                 byte[] body;
                 try (InputStream in = r.bodyStream()) {
                     body = in == null ? new byte[0] : in.readNBytes(MAX_BYTES + 1);

@@ -23,7 +23,8 @@ class GitHubRepoScriptTest {
     @Test
     void jobWhoseRunStepCallsAScriptThatCurlsTheUploaderIsPossibleWithTheScriptPath() throws Exception {
         try (GitHubSimulator sim = GitHubSimulator.start(EstateLoader.loadResource("github/script-estate.yaml"))) {
-            Scan scan = GitHubScanSupport.scan(sim, sim.token("admin"), tmp.resolve("out"), "--github-org", "scripted");
+            Scan scan = GitHubScanSupport.scan(sim, sim.token("admin"), tmp.resolve("out"), "--github-org", "scripted",
+                    "--api", "rest"); // counts the REST walk's file requests
             assertThat(scan.exit()).as(scan.err()).isEqualTo(1);
             Map<String, String> job = scan.one("jobs", is("project", "scripted/service", "run_id", "501"));
             assertThat(job.get("verdict")).isEqualTo("RAN");

@@ -38,7 +38,8 @@ class GitHubScanTest {
     @BeforeAll
     static void scanSample() {
         sim = GitHubSimulator.startSample();
-        scan = GitHubScanSupport.scan(sim, sim.token("demo"), tmp.resolve("out"), "--github-org", "acme");
+        scan = GitHubScanSupport.scan(sim, sim.token("demo"), tmp.resolve("out"), "--github-org", "acme",
+                "--api", "rest"); // several tests count the REST walk's requests
         requests = sim.requests();
     }
 

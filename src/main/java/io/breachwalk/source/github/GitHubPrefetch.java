@@ -1,0 +1,315 @@
+package io.breachwalk.source.github;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.breachwalk.detect.FileLookup;
+import io.breachwalk.playbook.Window;
+import io.breachwalk.source.ScanContext;
+import io.breachwalk.source.github.graphql.FileRead;
+import io.breachwalk.source.github.graphql.GitHubGraphQlReads;
+import io.breachwalk.source.github.graphql.RepoFile;
+import io.breachwalk.source.github.graphql.SuiteJobs;
+import io.breachwalk.source.github.workflow.WorkflowAnalyzer;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The staged walk's read-ahead for `--api auto|graphql` (issue 12): the runs of every repository listed at once
+ * (REST, bounded by `--concurrency`), then every distinct workflow file at its commit and the files the analyzer asks
+ * for (GraphQL, many repositories per query, a few rounds), then the jobs and steps of the runs the walk will read
+ * jobs for (GraphQL by check suite, a window of repositories at a time so they are not all held at once). The walk of
+ * each repository then takes its {@link Repo}: {@link LiveGitHubData} serves what is known from it and reads the rest
+ * through REST as before, so every item GraphQL could not answer is still read.
+ */
+final class GitHubPrefetch {
+    /** Rounds of file reads: the workflows, then what they call, what that calls, and so on. */
+    private static final int FILE_ROUNDS = 4;
+    /** Jobs are read for at least this many runs at a time (across repositories), so queries stay full. */
+    private static final int JOBS_AHEAD = 500;
+
+    /** What was read ahead for one repository: its runs, files by {@link GitHubData#fileName}, jobs by run id. */
+    static final class Repo {
+        final String fullName;
+        RunListing.Listed listing;
+        final Map<String, FileRead> files = new ConcurrentHashMap<>();
+        final Map<String, SuiteJobs> jobs = new ConcurrentHashMap<>();
+        /** The check suites whose jobs the walk will read (run_attempt 1), by suite node id -> run id. */
+        final Map<String, String> suites = new LinkedHashMap<>();
+        boolean jobsRead;
+
+        Repo(String fullName) {
+            this.fullName = fullName;
+        }
+    }
+
+    private final GitHubGraphQlReads reads;
+    /** In the order the walk takes them, so jobs can be read for the next few repositories together. */
+    private final Map<String, Repo> repos = new LinkedHashMap<>();
+
+    private GitHubPrefetch(GitHubGraphQlReads reads) {
+        this.reads = reads;
+    }
+
+    /** Lists the runs of every repository and reads their files ahead; jobs are read as {@link #take} reaches them. */
+    static GitHubPrefetch read(List<String> names, GitHubRest rest, GitHubGraphQlReads reads, ScanContext ctx) {
+        GitHubPrefetch p = new GitHubPrefetch(reads);
+        p.list(names, rest, ctx);
+        if (reads != null && reads.client().available()) {
+            p.files(ctx);
+        }
+        return p;
+    }
+
+    /**
+     * The read-ahead of one repository (null when nothing was read for it), its jobs read first, together with
+     * those of the repositories after it. Each repository is handed out once and then forgotten.
+     */
+    synchronized Repo take(String fullName) {
+        Repo r = repos.get(key(fullName));
+        if (r == null) {
+            return null;
+        }
+        if (!r.jobsRead) {
+            readJobsFrom(r);
+        }
+        repos.remove(key(fullName));
+        return r;
+    }
+
+    private static String key(String fullName) {
+        return fullName.toLowerCase(Locale.ROOT);
+    }
+
+    // --- runs ------------------------------------------------------------------------------------------------------
+
+    private void list(List<String> names, GitHubRest rest, ScanContext ctx) {
+        Instant from = ctx.window().since().minus(RepoWalk.RERUN_REACH);
+        Instant to = ctx.window().until().minusSeconds(1);
+        ExecutorService listing = Executors.newFixedThreadPool(Math.max(1, ctx.concurrency()), r -> {
+            Thread t = new Thread(r, "github-listing");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Map<String, Future<RunListing.Listed>> pending = new LinkedHashMap<>();
+            for (String name : names) {
+                pending.put(name, listing.submit(() -> RunListing.list(rest, name, from, to, true)));
+            }
+            for (Map.Entry<String, Future<RunListing.Listed>> e : pending.entrySet()) {
+                Repo r = new Repo(e.getKey());
+                try {
+                    r.listing = e.getValue().get();
+                } catch (ExecutionException ex) {
+                    continue; // not read ahead: the walk lists it again and says what went wrong
+                }
+                repos.put(key(e.getKey()), r);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            listing.shutdownNow();
+        }
+    }
+
+    // --- files -----------------------------------------------------------------------------------------------------
+
+    /** One workflow at one commit of a repository, and whether the walk will read the jobs of its runs. */
+    private static final class Version {
+        final Repo repo;
+        final String sha;
+        final String path;
+        /** null while undecided (a file it needs is not read yet). */
+        Boolean needsJobs;
+
+        Version(Repo repo, String sha, String path) {
+            this.repo = repo;
+            this.sha = sha;
+            this.path = path;
+        }
+    }
+
+    private final Map<String, Version> versions = new HashMap<>();
+
+    private void files(ScanContext ctx) {
+        for (Repo r : repos.values()) {
+            if (r.listing.failure() != null) {
+                continue;
+            }
+            for (JsonNode run : r.listing.runs().values()) {
+                String path = RepoWalk.withoutRef(run.path("path").asText(""));
+                String sha = run.path("head_sha").asText("");
+                if (path.isEmpty() || sha.isEmpty() || !RepoWalk.candidate(run, ctx.window())) {
+                    continue;
+                }
+                versions.computeIfAbsent(key(r.fullName) + "\n" + sha + ":" + path, k -> new Version(r, sha, path));
+            }
+        }
+        Map<RepoFile, Set<Repo>> wanted = new LinkedHashMap<>();
+        for (Version v : versions.values()) {
+            want(wanted, v.repo, v.repo.fullName, v.sha, v.path);
+        }
+        for (int round = 0; round < FILE_ROUNDS && !wanted.isEmpty() && reads.client().available(); round++) {
+            Map<RepoFile, FileRead> got = reads.filesAt(new ArrayList<>(wanted.keySet()));
+            for (Map.Entry<RepoFile, Set<Repo>> w : wanted.entrySet()) {
+                FileRead f = got.get(w.getKey());
+                if (f == null) {
+                    continue;
+                }
+                RepoFile rf = w.getKey();
+                String name = GitHubData.fileName(rf.owner() + "/" + rf.repo(), rf.file().path(), rf.file().sha());
+                for (Repo r : w.getValue()) {
+                    r.files.put(name, f);
+                }
+            }
+            wanted = new LinkedHashMap<>();
+            for (Version v : versions.values()) {
+                if (v.needsJobs == null) {
+                    analyse(v, wanted, ctx, round == FILE_ROUNDS - 1);
+                }
+            }
+        }
+        for (Version v : versions.values()) {
+            if (v.needsJobs == null) {
+                v.needsJobs = true; // undecided: read its jobs ahead, the walk may need them
+            }
+        }
+        for (Repo r : repos.values()) {
+            if (r.listing.failure() != null) {
+                continue;
+            }
+            for (JsonNode run : r.listing.runs().values()) {
+                String path = RepoWalk.withoutRef(run.path("path").asText(""));
+                Version v = versions.get(key(r.fullName) + "\n" + run.path("head_sha").asText("") + ":" + path);
+                String suite = run.path("check_suite_node_id").asText("");
+                if (v != null && v.needsJobs && run.path("run_attempt").asInt(1) == 1 && !suite.isEmpty()) {
+                    r.suites.put(suite, run.path("id").asText());
+                }
+            }
+        }
+        versions.clear();
+    }
+
+    private static void want(Map<RepoFile, Set<Repo>> wanted, Repo asking, String repoName, String sha, String path) {
+        int slash = repoName.indexOf('/');
+        if (slash <= 0 || slash != repoName.lastIndexOf('/') || path == null || path.isEmpty()) {
+            return; // not a name GraphQL can be asked for: the walk reads it through REST
+        }
+        RepoFile f = new RepoFile(repoName.substring(0, slash), repoName.substring(slash + 1), sha, path);
+        wanted.computeIfAbsent(f, k -> new LinkedHashSet<>()).add(asking);
+    }
+
+    /**
+     * Decides whether the walk will read the jobs of a version's runs by the walk's own rule (the workflow is absent,
+     * or it references an indicator), analysing it as the walk will; a file the analyzer asks for that is not read
+     * yet is wanted for the next round and leaves the version undecided.
+     */
+    private void analyse(Version v, Map<RepoFile, Set<Repo>> wanted, ScanContext ctx, boolean last) {
+        String full = v.repo.fullName;
+        FileRead main = v.repo.files.get(GitHubData.fileName(full, v.path, v.sha));
+        if (main == null) {
+            return; // not answered: undecided
+        }
+        if (main.kind() == FileRead.Kind.ABSENT) {
+            v.needsJobs = true; // the walk judges such runs by their step records
+            return;
+        }
+        if (main.kind() != FileRead.Kind.TEXT) {
+            v.needsJobs = true; // the walk reads it through REST: decide as if it may need the jobs
+            return;
+        }
+        List<RepoFile> missing = new ArrayList<>();
+        boolean[] uncertain = {false};
+        Map<RepoFile, Set<Repo>> asked = new LinkedHashMap<>();
+        FileLookup lookup = new FileLookup() {
+            @Override
+            public Optional<String> read(String p) {
+                return referred(full, p, v.sha);
+            }
+
+            @Override
+            public Optional<String> readRemote(String other, String ref, String p) {
+                return referred(other, p, ref);
+            }
+
+            private Optional<String> referred(String repoName, String p, String ref) {
+                FileRead f = v.repo.files.get(GitHubData.fileName(repoName, p, ref));
+                if (f == null) {
+                    want(asked, v.repo, repoName, ref, p);
+                    uncertain[0] = true;
+                    return Optional.empty();
+                }
+                if (f.kind() == FileRead.Kind.TEXT) {
+                    return Optional.of(f.text());
+                }
+                if (f.kind() != FileRead.Kind.ABSENT) {
+                    uncertain[0] = true; // binary or unknown: the walk reads it through REST
+                }
+                return Optional.empty();
+            }
+        };
+        try {
+            boolean hits = WorkflowAnalyzer.analyze(v.path, main.text(), lookup, ctx.matcher()).referencesIndicator();
+            if (hits) {
+                v.needsJobs = true; // more files cannot take an indicator away
+            } else if (!uncertain[0]) {
+                v.needsJobs = false;
+            } else if (asked.isEmpty() || last) {
+                v.needsJobs = true;
+            }
+        } catch (WorkflowAnalyzer.UnparsableWorkflowException e) {
+            v.needsJobs = asked.isEmpty() ? Boolean.FALSE : null;
+        } catch (RuntimeException e) {
+            v.needsJobs = true;
+        }
+        if (v.needsJobs == null) {
+            asked.forEach((f, who) -> wanted.computeIfAbsent(f, k -> new LinkedHashSet<>()).addAll(who));
+        }
+    }
+
+    // --- jobs ------------------------------------------------------------------------------------------------------
+
+    /** Reads the jobs of {@code first}'s runs and of the repositories after it, until about JOBS_AHEAD runs. */
+    private void readJobsFrom(Repo first) {
+        List<Repo> batch = new ArrayList<>();
+        int runs = 0;
+        boolean started = false;
+        for (Repo r : repos.values()) {
+            started |= r == first;
+            if (!started || r.jobsRead) {
+                continue;
+            }
+            batch.add(r);
+            runs += r.suites.size();
+            if (runs >= JOBS_AHEAD) {
+                break;
+            }
+        }
+        List<String> suites = new ArrayList<>();
+        batch.forEach(r -> suites.addAll(r.suites.keySet()));
+        Map<String, SuiteJobs> got = suites.isEmpty() || reads == null || !reads.client().available()
+                ? Map.of() : reads.jobsOfSuites(suites);
+        for (Repo r : batch) {
+            r.jobsRead = true;
+            for (Map.Entry<String, String> s : r.suites.entrySet()) {
+                SuiteJobs j = got.get(s.getKey());
+                if (j != null && j.known() && String.valueOf(j.runId()).equals(s.getValue())) {
+                    r.jobs.put(s.getValue(), j);
+                }
+            }
+            r.suites.clear();
+        }
+    }
+}
