@@ -81,8 +81,6 @@ final class ProjectWalk {
     }
 
     void walk() {
-        sink.examinedProject(GitLabSource.PROVIDER);
-        ctx.progress().step(project.fullPath());
         List<JsonNode> pipelines = new ArrayList<>();
         try {
             pipelines.addAll(listPipelines(""));

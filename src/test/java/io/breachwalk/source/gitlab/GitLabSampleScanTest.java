@@ -36,6 +36,8 @@ class GitLabSampleScanTest {
     @Test
     void everyJobWithTheUploaderAndItsVerdict() throws IOException {
         assertThat(scan.err()).isEmpty();
+        // The group's four projects, each examined once (the unit driver counts them).
+        assertThat(scan.out()).containsPattern("examined\\s+gitlab-ci\\s+4 projects,");
         assertThat(scan.csv("jobs").stream().map(r -> String.join("|", r.get("project"), r.get("run_id"),
                 r.get("run_attempt"), r.get("job_name"), r.get("event"), r.get("verdict"), r.get("confidence"))))
                 .containsExactly(
