@@ -82,7 +82,9 @@ final class SeparateJvmScan {
             long graphql = Long.parseLong(stats.getOrDefault("graphql", "0"));
             double simCpu = Long.parseLong(stats.getOrDefault("cpu-ms", "0")) / 1000.0;
             double latencyBound = total * latency / 1000.0 / concurrency;
-            boolean completed = !s.isEmpty() && processExit == 0;
+            // The scan's exit code says whether action is needed; that it completed is its SCAN line (an
+            // OutOfMemoryError under the -Xmx ends the JVM before printing it).
+            boolean completed = !s.isEmpty();
             double wall = completed ? Long.parseLong(s.get("wall-ms")) / 1000.0 : processSeconds;
             System.out.println("scan --api " + api + " (process exit " + processExit + ", "
                     + (completed ? "completed" : "DID NOT COMPLETE") + " under -Xmx" + scanXmxMb + "m)");
