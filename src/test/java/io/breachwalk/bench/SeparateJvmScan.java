@@ -113,6 +113,10 @@ final class SeparateJvmScan {
                 JsonNode spent = JSON.readTree(outDir.resolve("report.json").toFile()).path("scan").path("budgets");
                 System.out.println("  report.json budgets: " + spent);
             }
+            if (!completed) {
+                System.out.printf("  scan-jvm heap target NOT met: the scan did not complete under -Xmx%dm (see its "
+                        + "stderr above)%n", scanXmxMb);
+            }
             scanLines.stream().filter(l -> !l.startsWith("SCAN ")).forEach(System.out::println);
         } finally {
             sim.getOutputStream().close(); // end of stdin stops the simulator JVM
