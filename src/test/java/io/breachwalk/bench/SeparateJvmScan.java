@@ -98,10 +98,10 @@ final class SeparateJvmScan {
             if (completed) {
                 long sampled = Long.parseLong(s.get("sampled-peak-heap"));
                 System.out.printf("  scan-jvm peak-heap sampled every 100ms=%dMiB (heap pools' peaks summed %dMiB, "
-                                + "max %dMiB) cpu=%.1fs gc=%s collections, %s ms -> heap target %s%n",
+                                + "max %dMiB) cpu=%.1fs gc=%s collections, %s ms -> %s%n",
                         sampled >> 20, Long.parseLong(s.get("pool-peak-heap")) >> 20,
                         Long.parseLong(s.get("max-heap")) >> 20, Long.parseLong(s.get("cpu-ms")) / 1000.0,
-                        s.get("gc"), s.get("gc-ms"), "met (completed under -Xmx" + scanXmxMb + "m)");
+                        s.get("gc"), s.get("gc-ms"), "completed under -Xmx" + scanXmxMb + "m");
                 long expected = 0;
                 for (int r = 0; r < repos; r++) {
                     expected += BenchEstate.uploader(r) ? runs : 0;
