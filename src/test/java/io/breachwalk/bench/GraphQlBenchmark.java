@@ -45,7 +45,9 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code rest}: today's scan ({@code breachwalk scan}), REST only;</li>
  *   <li>{@code scan}: the real scan with {@code --api graphql} (or the {@code API} given), the staged walk of issue
- *   12; it checks that every job of the uploader's repositories was found RAN;</li>
+ *   12, run by {@link SeparateJvmScan}: the simulator in a JVM of its own, the scan in another with
+ *   {@code -Xmx SCAN_XMX_MB} (256 unless given), wall time against requests x latency / concurrency plus the
+ *   simulator's CPU time; it checks that every job of the uploader's repositories was found RAN;</li>
  *   <li>{@code graphql}: the batched reads the staged walk will make instead: runs listed by REST, then the workflow
  *   file and the Makefile at every distinct commit and the jobs of every run through {@link GitHubGraphQlReads}
  *   (batches across repositories). It checks every item came back known and that the uploader's Makefiles were
@@ -54,7 +56,7 @@ import java.util.regex.Pattern;
  * <pre>
  *   mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  *   java -cp target/classes:target/test-classes:$(cat target/cp.txt) io.breachwalk.bench.GraphQlBenchmark \
- *       REPOS RUNS COMMITS LATENCY_MS CONCURRENCY [rest|graphql|both|scan] [API]
+ *       REPOS RUNS COMMITS LATENCY_MS CONCURRENCY [rest|graphql|both|scan] [API] [SCAN_XMX_MB]
  * </pre>
  */
 public final class GraphQlBenchmark {
@@ -69,6 +71,13 @@ public final class GraphQlBenchmark {
         int concurrency = args.length > 4 ? Integer.parseInt(args[4]) : 4;
         String mode = args.length > 5 ? args[5] : "both";
 
+        if (mode.equals("scan")) {
+            // The simulator and the scan each in a JVM of their own: the scan's heap and wall time are its own.
+            String api = args.length > 6 ? args[6] : "graphql";
+            int scanXmxMb = args.length > 7 ? Integer.parseInt(args[7]) : 256;
+            SeparateJvmScan.run(repos, runs, commits, latency, concurrency, api, scanXmxMb);
+            return;
+        }
         Path dir = Files.createTempDirectory("breachwalk-gql-bench");
         Path estate = dir.resolve("estate.yaml");
         Files.writeString(estate, BenchEstate.yaml(repos, runs, commits, latency));
@@ -84,27 +93,6 @@ public final class GraphQlBenchmark {
                         Map.of("GITHUB_TOKEN", "bench-token"), new PrintStream(out, true, StandardCharsets.UTF_8),
                         System.err);
                 p.print("rest walk (exit " + exit + ")", latency, concurrency, -1);
-                System.out.print(out.toString(StandardCharsets.UTF_8));
-            }
-            if (mode.equals("scan")) {
-                String api = args.length > 6 ? args[6] : "graphql";
-                Phase p = Phase.start(sim);
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                Path outDir = dir.resolve("scan-" + api);
-                int exit = Main.run(new String[]{"scan", "--github-org", "bench", "--github-url", sim.baseUrl(),
-                                "--out", outDir.toString(), "--concurrency", String.valueOf(concurrency), "--quiet",
-                                "--api", api},
-                        Map.of("GITHUB_TOKEN", "bench-token"), new PrintStream(out, true, StandardCharsets.UTF_8),
-                        System.err);
-                p.print("scan --api " + api + " (exit " + exit + ")", latency, concurrency, -1);
-                long expected = 0;
-                for (int r = 0; r < repos; r++) {
-                    expected += BenchEstate.uploader(r) ? runs : 0;
-                }
-                long ran = Files.readAllLines(outDir.resolve("jobs.csv")).stream().filter(l -> l.contains(",RAN,")).count();
-                System.out.printf("  jobs RAN=%d expected=%d %s%n", ran, expected, ran == expected ? "(all found)" : "MISMATCH");
-                JsonNode spent = JSON.readTree(outDir.resolve("report.json").toFile()).path("scan").path("budgets");
-                System.out.println("  report.json budgets: " + spent);
                 System.out.print(out.toString(StandardCharsets.UTF_8));
             }
             if (mode.equals("graphql") || mode.equals("both")) {
