@@ -47,7 +47,8 @@ public record EvidenceManifest(@JsonProperty("breachwalk_evidence") int format,
     }
 
     public void write(Path evidenceDir) throws IOException {
-        new OwnerOnlyFiles(evidenceDir).writeString(FILE, Json.mapper().writeValueAsString(this));
+        // Streamed to the file: the manifest of a large estate is too big to hold twice as one string.
+        new OwnerOnlyFiles(evidenceDir).write(FILE, w -> Json.mapper().writeValue(w, this));
     }
 
     public static EvidenceManifest read(Path evidenceDir) throws IOException {
