@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import io.breachwalk.sim.DemoEstate;
 import io.breachwalk.sim.Loopback;
+import io.breachwalk.sim.RateWindow;
 import io.breachwalk.sim.Simulator;
 import io.breachwalk.sim.gitlab.GitLabEstate.Commit;
 import io.breachwalk.sim.gitlab.GitLabEstate.FaultRule;
@@ -226,7 +227,7 @@ public final class GitLabSimulator implements Simulator {
             } else {
                 reply = route(segments(path.substring(API.length())), Params.parse(query), token);
             }
-            window.headers(reply.headers());
+            rateHeaders(window, reply.headers());
             // Recorded before the answer goes out, so a client's next request can never be logged first.
             log.add(new GitLabRequest(Instant.now(), method, path, query, reply.status(),
                     token == null ? null : token.name(), fault));
@@ -622,6 +623,15 @@ public final class GitLabSimulator implements Simulator {
             }
         }
         return out;
+    }
+
+    /** The window as GitLab reports it in its RateLimit-* headers. */
+    private static void rateHeaders(RateWindow window, Map<String, String> h) {
+        RateWindow.Snapshot s = window.snapshot();
+        h.put("RateLimit-Limit", Integer.toString(s.limit()));
+        h.put("RateLimit-Observed", Integer.toString(s.used()));
+        h.put("RateLimit-Remaining", Integer.toString(s.remaining()));
+        h.put("RateLimit-Reset", Long.toString(s.resetEpochSeconds()));
     }
 
     private RateWindow window(Token token) {
