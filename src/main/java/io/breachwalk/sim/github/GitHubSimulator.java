@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import io.breachwalk.sim.DemoEstate;
 import io.breachwalk.sim.Loopback;
+import io.breachwalk.sim.QueryString;
 import io.breachwalk.sim.RateWindow;
 import io.breachwalk.sim.Simulator;
 import io.breachwalk.sim.github.Estate.Attempt;
@@ -221,7 +222,7 @@ public final class GitHubSimulator implements Simulator {
                 fault = faults.decide(method, path, query);
                 if (fault != null && FaultInjector.MALFORMED.contains(fault)) {
                     // The real answer, then bent out of shape: the status still says all is well.
-                    reply = route(method, path, Query.parse(query), token);
+                    reply = route(method, path, QueryString.parse(query), token);
                     reply = conditional(ex, reply, bucket, path);
                     if (reply.status() == 200 || fault.equals("html-200")) {
                         Malformed.Answer m = Malformed.apply(fault, reply.body(), reply.contentType());
@@ -239,7 +240,7 @@ public final class GitHubSimulator implements Simulator {
                     if ("slow".equals(fault)) {
                         sleep(faults.slowMillis());
                     }
-                    reply = route(method, path, Query.parse(query), token);
+                    reply = route(method, path, QueryString.parse(query), token);
                     reply = conditional(ex, reply, bucket, path);
                 }
             }
@@ -370,7 +371,7 @@ public final class GitHubSimulator implements Simulator {
 
     // --- routing ---------------------------------------------------------------------------------------------------
 
-    private Reply route(String method, String rawPath, Query q, Token token) {
+    private Reply route(String method, String rawPath, QueryString q, Token token) {
         if (!method.equals("GET")) {
             return Reply.error(404, "Not Found");
         }
@@ -417,7 +418,7 @@ public final class GitHubSimulator implements Simulator {
         return Reply.error(404, "Not Found");
     }
 
-    private Reply orgRoute(Org org, List<String> s, Query q, Token token, boolean orgsPrefix) {
+    private Reply orgRoute(Org org, List<String> s, QueryString q, Token token, boolean orgsPrefix) {
         if (s.isEmpty()) {
             return Reply.json(200, payloads.org(org));
         }
@@ -459,7 +460,7 @@ public final class GitHubSimulator implements Simulator {
         return Reply.error(404, "Not Found");
     }
 
-    private Reply repoRoute(Org org, Repo repo, List<String> s, Query q, Token token) {
+    private Reply repoRoute(Org org, Repo repo, List<String> s, QueryString q, Token token) {
         String base = "/repos/" + repo.fullName();
         if (s.isEmpty()) {
             return Reply.json(200, payloads.repo(repo, org.id()));
@@ -513,7 +514,7 @@ public final class GitHubSimulator implements Simulator {
         return token.readSecrets() ? null : Reply.error(403, "Resource not accessible by integration");
     }
 
-    private Reply actions(Org org, Repo repo, List<String> s, Query q, Token token) {
+    private Reply actions(Org org, Repo repo, List<String> s, QueryString q, Token token) {
         String base = "/repos/" + repo.fullName() + "/actions";
         switch (s.get(0)) {
             case "secrets": {
@@ -590,7 +591,7 @@ public final class GitHubSimulator implements Simulator {
         };
     }
 
-    private Reply runs(Org org, Repo repo, List<String> s, Query q) {
+    private Reply runs(Org org, Repo repo, List<String> s, QueryString q) {
         String base = "/repos/" + repo.fullName() + "/actions/runs";
         if (s.isEmpty()) {
             return listRuns(org, repo, q, null, base);
@@ -654,7 +655,7 @@ public final class GitHubSimulator implements Simulator {
     }
 
     /** Newest first; with a capping filter GitHub stops after 1,000 results but still reports the full total_count. */
-    private Reply listRuns(Org org, Repo repo, Query q, Workflow workflow, String path) {
+    private Reply listRuns(Org org, Repo repo, QueryString q, Workflow workflow, String path) {
         Stream<Run> runs = repo.runs().stream().filter(r -> !repo.history().hides(r));
         if (workflow != null) {
             runs = runs.filter(r -> r.workflow().id() == workflow.id());
@@ -767,12 +768,12 @@ public final class GitHubSimulator implements Simulator {
     }
 
     /** One page of a list, with GitHub's Link headers ({@link Pager}). */
-    private Reply page(List<JsonNode> all, Query q, String path, String field, int cap) {
+    private Reply page(List<JsonNode> all, QueryString q, String path, String field, int cap) {
         return pager.page(all, q, path, field, cap);
     }
 
     /** As above, turning only the items of the page into JSON (run listings can be long). */
-    private <T> Reply page(List<T> all, Function<T, JsonNode> toJson, Query q, String path, String field, int cap) {
+    private <T> Reply page(List<T> all, Function<T, JsonNode> toJson, QueryString q, String path, String field, int cap) {
         return pager.page(all, toJson, q, path, field, cap);
     }
 
