@@ -3,6 +3,7 @@ package io.breachwalk.sim.github;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.breachwalk.sim.QueryString;
 import io.breachwalk.sim.github.Estate.Commit;
 import io.breachwalk.sim.github.Estate.Repo;
 
@@ -34,7 +35,7 @@ final class GitEndpoints {
      * The commits API: the history reachable from {@code sha} (a branch or commit; the default branch when absent),
      * newest first, only commits that changed something under {@code path}, committed in [since, until].
      */
-    Reply commits(Repo repo, Query q) {
+    Reply commits(Repo repo, QueryString q) {
         Optional<Commit> start = repo.resolve(q.get("sha"));
         if (start.isEmpty()) {
             return Reply.error(404, "No commit found for SHA: " + q.get("sha"));
@@ -94,7 +95,7 @@ final class GitEndpoints {
     }
 
     /** Pull requests, most recently updated first (state=all|open|closed). */
-    Reply pulls(Repo repo, Query q) {
+    Reply pulls(Repo repo, QueryString q) {
         String state = q.get("state") == null ? "open" : q.get("state");
         boolean asc = "asc".equals(q.get("direction"));
         String sort = q.get("sort") == null ? "created" : q.get("sort");

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import io.breachwalk.sim.DemoEstate;
 import io.breachwalk.sim.Loopback;
+import io.breachwalk.sim.QueryString;
+import io.breachwalk.sim.RateWindow;
 import io.breachwalk.sim.Simulator;
 import io.breachwalk.sim.github.Estate.Attempt;
 import io.breachwalk.sim.github.Estate.Environment;
@@ -63,7 +65,7 @@ public final class GitHubSimulator implements Simulator {
     private final Pager pager;
     private final GitEndpoints git;
     private final List<RecordedRequest> log = Collections.synchronizedList(new ArrayList<>());
-    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final Map<String, RateWindow> buckets = new ConcurrentHashMap<>();
     private final AtomicLong requestIds = new AtomicLong(1);
     private final FaultInjector faults;
     private final GraphQlEndpoint graphql;
@@ -203,7 +205,7 @@ public final class GitHubSimulator implements Simulator {
             String auth = ex.getRequestHeaders().getFirst("Authorization");
             String tokenValue = tokenValue(auth);
             Token token = tokenValue == null ? null : estate.token(tokenValue).orElse(null);
-            Bucket bucket = bucket(token);
+            RateWindow bucket = bucket(token);
             if (path.startsWith("/_sim/logs/")) {
                 // The signed log URL of a redirect: like the real blob storage it needs no Authorization.
                 reply = serveLog(path, query);
@@ -220,7 +222,7 @@ public final class GitHubSimulator implements Simulator {
                 fault = faults.decide(method, path, query);
                 if (fault != null && FaultInjector.MALFORMED.contains(fault)) {
                     // The real answer, then bent out of shape: the status still says all is well.
-                    reply = route(method, path, Query.parse(query), token);
+                    reply = route(method, path, QueryString.parse(query), token);
                     reply = conditional(ex, reply, bucket, path);
                     if (reply.status() == 200 || fault.equals("html-200")) {
                         Malformed.Answer m = Malformed.apply(fault, reply.body(), reply.contentType());
@@ -238,12 +240,12 @@ public final class GitHubSimulator implements Simulator {
                     if ("slow".equals(fault)) {
                         sleep(faults.slowMillis());
                     }
-                    reply = route(method, path, Query.parse(query), token);
+                    reply = route(method, path, QueryString.parse(query), token);
                     reply = conditional(ex, reply, bucket, path);
                 }
             }
             if (!reply.headers().containsKey("X-RateLimit-Limit")) {
-                bucket.headers(reply.headers());
+                rateHeaders(bucket, reply.headers());
             }
             // Recorded before the answer goes out, so a client's next request can never be logged first.
             record(method, path, query, reply.status(), token, fault);
@@ -257,7 +259,7 @@ public final class GitHubSimulator implements Simulator {
     }
 
     /** POST /graphql, with injected faults as a GraphQL client meets them; null: drop the connection. */
-    private Reply graphqlReply(HttpExchange ex, Token token, String fault, Bucket bucket) throws IOException {
+    private Reply graphqlReply(HttpExchange ex, Token token, String fault, RateWindow bucket) throws IOException {
         boolean malformed = fault != null && FaultInjector.MALFORMED.contains(fault);
         if (fault != null && !malformed && !GraphQlEndpoint.answersDespite(fault)) {
             return faultReply(fault, bucket);
@@ -295,7 +297,7 @@ public final class GitHubSimulator implements Simulator {
         return value;
     }
 
-    private Reply faultReply(String kind, Bucket bucket) {
+    private Reply faultReply(String kind, RateWindow bucket) {
         Map<String, String> h = new LinkedHashMap<>();
         switch (kind) {
             case "500": return Reply.error(500, "Server Error");
@@ -320,7 +322,7 @@ public final class GitHubSimulator implements Simulator {
     }
 
     /** ETag on every 200; If-None-Match answers 304, which does not count against the primary limit (like GitHub). */
-    private Reply conditional(HttpExchange ex, Reply reply, Bucket bucket, String path) {
+    private Reply conditional(HttpExchange ex, Reply reply, RateWindow bucket, String path) {
         boolean free = path.equals("/rate_limit");
         if (reply.status() == 200 && reply.contentType().startsWith("application/json")) {
             String etag = "W/\"" + Payloads.sha1(reply.body()) + "\"";
@@ -369,7 +371,7 @@ public final class GitHubSimulator implements Simulator {
 
     // --- routing ---------------------------------------------------------------------------------------------------
 
-    private Reply route(String method, String rawPath, Query q, Token token) {
+    private Reply route(String method, String rawPath, QueryString q, Token token) {
         if (!method.equals("GET")) {
             return Reply.error(404, "Not Found");
         }
@@ -416,7 +418,7 @@ public final class GitHubSimulator implements Simulator {
         return Reply.error(404, "Not Found");
     }
 
-    private Reply orgRoute(Org org, List<String> s, Query q, Token token, boolean orgsPrefix) {
+    private Reply orgRoute(Org org, List<String> s, QueryString q, Token token, boolean orgsPrefix) {
         if (s.isEmpty()) {
             return Reply.json(200, payloads.org(org));
         }
@@ -458,7 +460,7 @@ public final class GitHubSimulator implements Simulator {
         return Reply.error(404, "Not Found");
     }
 
-    private Reply repoRoute(Org org, Repo repo, List<String> s, Query q, Token token) {
+    private Reply repoRoute(Org org, Repo repo, List<String> s, QueryString q, Token token) {
         String base = "/repos/" + repo.fullName();
         if (s.isEmpty()) {
             return Reply.json(200, payloads.repo(repo, org.id()));
@@ -512,7 +514,7 @@ public final class GitHubSimulator implements Simulator {
         return token.readSecrets() ? null : Reply.error(403, "Resource not accessible by integration");
     }
 
-    private Reply actions(Org org, Repo repo, List<String> s, Query q, Token token) {
+    private Reply actions(Org org, Repo repo, List<String> s, QueryString q, Token token) {
         String base = "/repos/" + repo.fullName() + "/actions";
         switch (s.get(0)) {
             case "secrets": {
@@ -589,7 +591,7 @@ public final class GitHubSimulator implements Simulator {
         };
     }
 
-    private Reply runs(Org org, Repo repo, List<String> s, Query q) {
+    private Reply runs(Org org, Repo repo, List<String> s, QueryString q) {
         String base = "/repos/" + repo.fullName() + "/actions/runs";
         if (s.isEmpty()) {
             return listRuns(org, repo, q, null, base);
@@ -653,7 +655,7 @@ public final class GitHubSimulator implements Simulator {
     }
 
     /** Newest first; with a capping filter GitHub stops after 1,000 results but still reports the full total_count. */
-    private Reply listRuns(Org org, Repo repo, Query q, Workflow workflow, String path) {
+    private Reply listRuns(Org org, Repo repo, QueryString q, Workflow workflow, String path) {
         Stream<Run> runs = repo.runs().stream().filter(r -> !repo.history().hides(r));
         if (workflow != null) {
             runs = runs.filter(r -> r.workflow().id() == workflow.id());
@@ -746,9 +748,9 @@ public final class GitHubSimulator implements Simulator {
     }
 
     private Reply rateLimitReply(Token token) {
-        Bucket b = bucket(token);
+        RateWindow b = bucket(token);
         ObjectNode root = Payloads.JSON.createObjectNode();
-        ObjectNode core = b.json();
+        ObjectNode core = rateJson(b);
         ObjectNode resources = root.putObject("resources");
         resources.set("core", core);
         // github-api insists on these resources being present, as they are on github.com.
@@ -766,12 +768,12 @@ public final class GitHubSimulator implements Simulator {
     }
 
     /** One page of a list, with GitHub's Link headers ({@link Pager}). */
-    private Reply page(List<JsonNode> all, Query q, String path, String field, int cap) {
+    private Reply page(List<JsonNode> all, QueryString q, String path, String field, int cap) {
         return pager.page(all, q, path, field, cap);
     }
 
     /** As above, turning only the items of the page into JSON (run listings can be long). */
-    private <T> Reply page(List<T> all, Function<T, JsonNode> toJson, Query q, String path, String field, int cap) {
+    private <T> Reply page(List<T> all, Function<T, JsonNode> toJson, QueryString q, String path, String field, int cap) {
         return pager.page(all, toJson, q, path, field, cap);
     }
 
@@ -785,10 +787,31 @@ public final class GitHubSimulator implements Simulator {
         return out;
     }
 
-    private Bucket bucket(Token token) {
+    /** The core limit as GitHub reports it on every REST answer. */
+    private static void rateHeaders(RateWindow bucket, Map<String, String> h) {
+        RateWindow.Snapshot s = bucket.snapshot();
+        h.put("X-RateLimit-Limit", Integer.toString(s.limit()));
+        h.put("X-RateLimit-Remaining", Integer.toString(s.remaining()));
+        h.put("X-RateLimit-Reset", Long.toString(s.resetEpochSeconds()));
+        h.put("X-RateLimit-Used", Integer.toString(s.used()));
+        h.put("X-RateLimit-Resource", "core");
+    }
+
+    /** The core limit as /rate_limit reports it. */
+    private static ObjectNode rateJson(RateWindow bucket) {
+        RateWindow.Snapshot s = bucket.snapshot();
+        ObjectNode n = Payloads.JSON.createObjectNode();
+        n.put("limit", s.limit());
+        n.put("used", s.used());
+        n.put("remaining", s.remaining());
+        n.put("reset", s.resetEpochSeconds());
+        return n;
+    }
+
+    private RateWindow bucket(Token token) {
         String key = token == null ? "anonymous" : token.name();
         int limit = token == null ? 60 : rateLimit;
-        return buckets.computeIfAbsent(key, k -> new Bucket(limit, estate.rateLimit().resetSeconds()));
+        return buckets.computeIfAbsent(key, k -> new RateWindow(limit, estate.rateLimit().resetSeconds()));
     }
 
     private static void sleep(long millis) {

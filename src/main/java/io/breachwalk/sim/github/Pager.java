@@ -3,6 +3,7 @@ package io.breachwalk.sim.github;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.breachwalk.sim.QueryString;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,12 +21,12 @@ record Pager(String baseUrl) {
      * One page of a list: per_page (default 30, at most 100), page, Link rel=next/last/first/prev, and total_count
      * when {@code field} wraps the list. {@code cap} > 0 stops the listing after that many results.
      */
-    Reply page(List<JsonNode> all, Query q, String path, String field, int cap) {
+    Reply page(List<JsonNode> all, QueryString q, String path, String field, int cap) {
         return page(all, x -> x, q, path, field, cap);
     }
 
     /** As above, turning only the items of the page into JSON (run listings can be long). */
-    <T> Reply page(List<T> all, Function<T, JsonNode> toJson, Query q, String path, String field, int cap) {
+    <T> Reply page(List<T> all, Function<T, JsonNode> toJson, QueryString q, String path, String field, int cap) {
         int perPage = Math.max(1, Math.min(100, q.intValue("per_page", 30)));
         int page = Math.max(1, q.intValue("page", 1));
         int reachable = cap > 0 ? Math.min(cap, all.size()) : all.size();

@@ -1,11 +1,9 @@
 package io.breachwalk.sim.gitlab;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
+import io.breachwalk.sim.EstateYaml;
 import io.breachwalk.sim.gitlab.GitLabEstate.Commit;
 import io.breachwalk.sim.gitlab.GitLabEstate.FaultRule;
 import io.breachwalk.sim.gitlab.GitLabEstate.Faults;
@@ -16,24 +14,8 @@ import io.breachwalk.sim.gitlab.GitLabEstate.Project;
 import io.breachwalk.sim.gitlab.GitLabEstate.RateLimit;
 import io.breachwalk.sim.gitlab.GitLabEstate.Token;
 import io.breachwalk.sim.gitlab.GitLabEstate.Variable;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.representer.Representer;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.StringReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -43,13 +25,14 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+
+import static io.breachwalk.sim.EstateYaml.keys;
 
 /**
  * Reads a GitLab estate (YAML, format in samples/gitlab/README.md) into a {@link GitLabEstate}: parsed the safe way,
@@ -69,77 +52,16 @@ public final class GitLabEstateLoader {
     private GitLabEstateLoader() {}
 
     public static GitLabEstate load(Path file) {
-        try {
-            return parse(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read estate " + file, e);
-        }
+        return new GitLabEstateLoader().estate(EstateYaml.read(file));
     }
 
     /** Loads an estate from the classpath, e.g. {@code samples/gitlab/estate.yaml}. */
     public static GitLabEstate loadResource(String resource) {
-        try (InputStream in = GitLabEstateLoader.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalArgumentException("estate resource not found on the classpath: " + resource);
-            }
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read estate resource " + resource, e);
-        }
+        return new GitLabEstateLoader().estate(EstateYaml.readResource(resource));
     }
 
     public static GitLabEstate parse(String yaml) {
-        // SnakeYAML's composer only (no object construction), bounded aliases, no duplicate keys.
-        LoaderOptions options = new LoaderOptions();
-        options.setMaxAliasesForCollections(200);
-        options.setAllowDuplicateKeys(false);
-        JsonNode root;
-        try {
-            Node node = new Yaml(new SafeConstructor(options), new Representer(new DumperOptions()),
-                    new DumperOptions(), options).compose(new StringReader(yaml));
-            root = node == null ? null : toJson(node, 0);
-        } catch (YAMLException e) {
-            throw new IllegalArgumentException("estate is not valid YAML: " + e.getMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException("estate must be a YAML mapping");
-        }
-        return new GitLabEstateLoader().estate(root);
-    }
-
-    private static JsonNode toJson(Node node, int depth) {
-        if (depth > 64) {
-            throw new IllegalArgumentException("estate is nested too deep");
-        }
-        if (node instanceof ScalarNode s) {
-            return s.getTag().getValue().endsWith(":null") ? NullNode.getInstance() : TextNode.valueOf(s.getValue());
-        }
-        if (node instanceof SequenceNode seq) {
-            ArrayNode a = JsonNodeFactory.instance.arrayNode();
-            seq.getValue().forEach(n -> a.add(toJson(n, depth + 1)));
-            return a;
-        }
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
-        List<JsonNode> merges = new ArrayList<>();
-        for (NodeTuple t : ((MappingNode) node).getValue()) {
-            String key = ((ScalarNode) t.getKeyNode()).getValue();
-            JsonNode value = toJson(t.getValueNode(), depth + 1);
-            if (key.equals("<<")) {
-                merges.add(value);
-            } else {
-                o.set(key, value);
-            }
-        }
-        for (JsonNode m : merges) {
-            for (JsonNode src : m.isArray() ? m : List.of(m)) {
-                src.fields().forEachRemaining(e -> {
-                    if (!o.has(e.getKey())) {
-                        o.set(e.getKey(), e.getValue());
-                    }
-                });
-            }
-        }
-        return o;
+        return new GitLabEstateLoader().estate(EstateYaml.parse(yaml));
     }
 
     private GitLabEstate estate(JsonNode root) {
@@ -343,23 +265,6 @@ public final class GitLabEstateLoader {
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-
-    /** Rejects keys the format does not know: a misspelt key would otherwise silently change the estate. */
-    private static void keys(JsonNode node, String where, String... allowed) {
-        if (node.isMissingNode() || node.isNull()) {
-            return;
-        }
-        if (!node.isObject()) {
-            throw new IllegalArgumentException(where + " must be a mapping");
-        }
-        List<String> known = List.of(allowed);
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (!known.contains(k)) {
-                throw new IllegalArgumentException(where + ": unknown key " + k + " (known: " + known + ")");
-            }
-        }
-    }
 
     private static Iterable<JsonNode> list(JsonNode node, String field) {
         JsonNode n = node.path(field);

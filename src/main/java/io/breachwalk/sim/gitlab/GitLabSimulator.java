@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import io.breachwalk.sim.DemoEstate;
 import io.breachwalk.sim.Loopback;
+import io.breachwalk.sim.QueryString;
+import io.breachwalk.sim.RateWindow;
 import io.breachwalk.sim.Simulator;
 import io.breachwalk.sim.gitlab.GitLabEstate.Commit;
 import io.breachwalk.sim.gitlab.GitLabEstate.FaultRule;
@@ -224,9 +226,9 @@ public final class GitLabSimulator implements Simulator {
             } else if (!path.startsWith(API + "/")) {
                 reply = Reply.error(404, "404 Not Found");
             } else {
-                reply = route(segments(path.substring(API.length())), Params.parse(query), token);
+                reply = route(segments(path.substring(API.length())), QueryString.parse(query), token);
             }
-            window.headers(reply.headers());
+            rateHeaders(window, reply.headers());
             // Recorded before the answer goes out, so a client's next request can never be logged first.
             log.add(new GitLabRequest(Instant.now(), method, path, query, reply.status(),
                     token == null ? null : token.name(), fault));
@@ -273,7 +275,7 @@ public final class GitLabSimulator implements Simulator {
                 : status == 502 ? " Bad Gateway" : " Service Unavailable"));
     }
 
-    private Reply route(List<String> s, Params q, Token token) {
+    private Reply route(List<String> s, QueryString q, Token token) {
         if (s.equals(List.of("version"))) {
             ObjectNode v = GitLabJson.JSON.createObjectNode();
             v.put("version", "16.11.0-ee");
@@ -301,7 +303,7 @@ public final class GitLabSimulator implements Simulator {
         return Reply.error(404, "404 Not Found");
     }
 
-    private Reply groupRoute(Group g, List<String> s, Params q, Token token) {
+    private Reply groupRoute(Group g, List<String> s, QueryString q, Token token) {
         String base = "/groups/" + g.id();
         if (s.isEmpty()) {
             return Reply.json(200, json.group(g));
@@ -321,7 +323,7 @@ public final class GitLabSimulator implements Simulator {
         };
     }
 
-    private Reply projectRoute(Project p, List<String> s, Params q, Token token) {
+    private Reply projectRoute(Project p, List<String> s, QueryString q, Token token) {
         String base = "/projects/" + p.id();
         if (s.isEmpty()) {
             return Reply.json(200, json.project(p));
@@ -374,7 +376,7 @@ public final class GitLabSimulator implements Simulator {
         return Reply.error(404, "404 Not Found");
     }
 
-    private Reply pipelines(Project p, List<String> s, Params q) {
+    private Reply pipelines(Project p, List<String> s, QueryString q) {
         String base = "/projects/" + p.id() + "/pipelines";
         if (s.isEmpty()) {
             return listPipelines(p, q, base);
@@ -410,7 +412,7 @@ public final class GitLabSimulator implements Simulator {
     }
 
     /** GitLab's default listing omits child pipelines; only source=parent_pipeline lists them. */
-    private Reply listPipelines(Project p, Params q, String base) {
+    private Reply listPipelines(Project p, QueryString q, String base) {
         Stream<Pipeline> list = p.pipelines().stream();
         String source = q.get("source");
         list = source == null ? list.filter(pl -> !pl.source().equals("parent_pipeline"))
@@ -497,7 +499,7 @@ public final class GitLabSimulator implements Simulator {
         return Reply.error(404, "404 Not Found");
     }
 
-    private Reply repository(Project p, List<String> s, Params q) {
+    private Reply repository(Project p, List<String> s, QueryString q) {
         String base = "/projects/" + p.id() + "/repository";
         if (s.size() >= 2 && s.get(0).equals("files")) {
             boolean raw = s.get(s.size() - 1).equals("raw") && s.size() >= 3;
@@ -576,7 +578,7 @@ public final class GitLabSimulator implements Simulator {
     }
 
     /** One page with GitLab's offset pagination headers; totals are left out above {@value #COUNT_LIMIT}. */
-    private <T> Reply page(List<T> all, Function<T, ? extends JsonNode> toJson, Params q, String path) {
+    private <T> Reply page(List<T> all, Function<T, ? extends JsonNode> toJson, QueryString q, String path) {
         int perPage = q.intValue("per_page", 20);
         perPage = perPage < 1 ? 20 : Math.min(perPage, 100);
         int page = Math.max(1, q.intValue("page", 1));
@@ -622,6 +624,15 @@ public final class GitLabSimulator implements Simulator {
             }
         }
         return out;
+    }
+
+    /** The window as GitLab reports it in its RateLimit-* headers. */
+    private static void rateHeaders(RateWindow window, Map<String, String> h) {
+        RateWindow.Snapshot s = window.snapshot();
+        h.put("RateLimit-Limit", Integer.toString(s.limit()));
+        h.put("RateLimit-Observed", Integer.toString(s.used()));
+        h.put("RateLimit-Remaining", Integer.toString(s.remaining()));
+        h.put("RateLimit-Reset", Long.toString(s.resetEpochSeconds()));
     }
 
     private RateWindow window(Token token) {

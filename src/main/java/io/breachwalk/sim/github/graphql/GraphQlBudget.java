@@ -1,5 +1,7 @@
 package io.breachwalk.sim.github.graphql;
 
+import io.breachwalk.sim.RateWindow;
+
 import java.time.Instant;
 
 /**
@@ -9,37 +11,21 @@ import java.time.Instant;
 final class GraphQlBudget {
     static final int SECONDARY_PER_MINUTE = 2_000;
 
-    /** What the budget said after charging a query. */
-    record Snapshot(int limit, int used, int remaining, long resetEpochSeconds) {}
-
-    private final int limit;
-    private final long resetSeconds;
-    private int used;
-    private long reset;
+    private final RateWindow points;
     private long minute;
     private int thisMinute;
 
     GraphQlBudget(int limit, long resetSeconds) {
-        this.limit = limit;
-        this.resetSeconds = resetSeconds;
-        this.reset = Instant.now().getEpochSecond() + resetSeconds;
-    }
-
-    private void roll() {
-        long now = Instant.now().getEpochSecond();
-        if (now >= reset) {
-            used = 0;
-            reset = now + resetSeconds;
-        }
-        if (now / 60 != minute) {
-            minute = now / 60;
-            thisMinute = 0;
-        }
+        this.points = new RateWindow(limit, resetSeconds);
     }
 
     /** Counts one query against the secondary limit; false when this minute's allowance is spent. */
     synchronized boolean admit() {
-        roll();
+        long now = Instant.now().getEpochSecond();
+        if (now / 60 != minute) {
+            minute = now / 60;
+            thisMinute = 0;
+        }
         if (thisMinute >= SECONDARY_PER_MINUTE) {
             return false;
         }
@@ -48,27 +34,20 @@ final class GraphQlBudget {
     }
 
     /** Seconds until the secondary allowance renews. */
-    synchronized long secondaryRetryAfter() {
+    long secondaryRetryAfter() {
         return 60 - Instant.now().getEpochSecond() % 60;
     }
 
     /** Takes the points when they are left; false (nothing taken) when the query costs more than remains. */
-    synchronized boolean charge(int points) {
-        roll();
-        if (used + points > limit) {
-            return false;
-        }
-        used += points;
-        return true;
+    boolean charge(int cost) {
+        return points.charge(cost);
     }
 
-    synchronized void exhaust() {
-        roll();
-        used = limit;
+    void exhaust() {
+        points.exhaust();
     }
 
-    synchronized Snapshot snapshot() {
-        roll();
-        return new Snapshot(limit, used, Math.max(0, limit - used), reset);
+    RateWindow.Snapshot snapshot() {
+        return points.snapshot();
     }
 }

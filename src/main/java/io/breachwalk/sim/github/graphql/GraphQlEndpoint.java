@@ -16,6 +16,7 @@ import graphql.parser.ParserOptions;
 import graphql.validation.ValidationError;
 import graphql.validation.ValidationErrorType;
 import graphql.schema.GraphQLSchema;
+import io.breachwalk.sim.RateWindow;
 import io.breachwalk.sim.github.Estate;
 
 import java.io.IOException;
@@ -76,7 +77,7 @@ public final class GraphQlEndpoint {
 
     /** The token's GraphQL budget as GET /rate_limit shows it under resources.graphql. */
     public ObjectNode resource(String tokenName) {
-        GraphQlBudget.Snapshot s = budget(tokenName == null ? "anonymous" : tokenName).snapshot();
+        RateWindow.Snapshot s = budget(tokenName == null ? "anonymous" : tokenName).snapshot();
         ObjectNode n = JSON.createObjectNode();
         n.put("limit", s.limit());
         n.put("used", s.used());
@@ -187,7 +188,7 @@ public final class GraphQlEndpoint {
         }
         queries.incrementAndGet();
         points.addAndGet(cost.points());
-        GraphQlBudget.Snapshot after = budget.snapshot();
+        RateWindow.Snapshot after = budget.snapshot();
         Map<String, Object> rateLimit = new LinkedHashMap<>();
         rateLimit.put("cost", cost.points());
         rateLimit.put("limit", after.limit());
@@ -207,7 +208,7 @@ public final class GraphQlEndpoint {
     }
 
     /** rateLimit(dryRun: true): the cost without evaluating the query, so nothing else is answered or charged. */
-    private static ObjectNode dryRun(QueryCost.Result cost, GraphQlBudget.Snapshot s) {
+    private static ObjectNode dryRun(QueryCost.Result cost, RateWindow.Snapshot s) {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("cost", cost.points());
         values.put("limit", s.limit());
@@ -226,7 +227,7 @@ public final class GraphQlEndpoint {
     }
 
     private static Map<String, String> rateHeaders(GraphQlBudget budget, Map<String, String> h) {
-        GraphQlBudget.Snapshot s = budget.snapshot();
+        RateWindow.Snapshot s = budget.snapshot();
         h.put("X-RateLimit-Limit", Integer.toString(s.limit()));
         h.put("X-RateLimit-Remaining", Integer.toString(s.remaining()));
         h.put("X-RateLimit-Reset", Long.toString(s.resetEpochSeconds()));

@@ -1,4 +1,4 @@
-package io.breachwalk.sim.gitlab;
+package io.breachwalk.sim;
 
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -6,9 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A request's query string, decoded, in the order sent (so Link URLs keep the client's parameters). */
-record Params(List<String[]> params) {
-    static Params parse(String raw) {
+/**
+ * A simulator request's query string, decoded, in the order sent (so Link URLs keep the client's parameters).
+ * Shared by the GitHub and GitLab simulators, which read their parameters the same way.
+ */
+public record QueryString(List<String[]> params) {
+    public static QueryString parse(String raw) {
         List<String[]> params = new ArrayList<>();
         if (raw != null && !raw.isEmpty()) {
             for (String pair : raw.split("&")) {
@@ -18,10 +21,11 @@ record Params(List<String[]> params) {
                 params.add(new String[] {k, v});
             }
         }
-        return new Params(params);
+        return new QueryString(params);
     }
 
-    String get(String key) {
+    /** The first value of the key, or null when it was not sent. */
+    public String get(String key) {
         for (String[] p : params) {
             if (p[0].equals(key)) {
                 return p[1];
@@ -30,15 +34,17 @@ record Params(List<String[]> params) {
         return null;
     }
 
-    List<String> all(String key) {
+    /** Every value of a repeated key, in the order sent. */
+    public List<String> all(String key) {
         return params.stream().filter(p -> p[0].equals(key)).map(p -> p[1]).toList();
     }
 
-    boolean flag(String key) {
+    public boolean flag(String key) {
         return "true".equalsIgnoreCase(get(key));
     }
 
-    int intValue(String key, int fallback) {
+    /** The key as a number; the fallback when it is missing or not a number. */
+    public int intValue(String key, int fallback) {
         try {
             return get(key) == null ? fallback : Integer.parseInt(get(key));
         } catch (NumberFormatException e) {
@@ -47,7 +53,7 @@ record Params(List<String[]> params) {
     }
 
     /** The query with {@code page} set, for pagination links. */
-    String withPage(int page) {
+    public String withPage(int page) {
         StringBuilder sb = new StringBuilder();
         boolean done = false;
         for (String[] p : params) {
