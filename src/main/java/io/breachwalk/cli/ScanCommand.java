@@ -94,9 +94,8 @@ final class ScanCommand implements Callable<Integer> {
         ScanOptions options = new ScanOptions(providers, concurrency, out);
         if (offline != null) {
             if (!options.requested().isEmpty()) {
-                main.err.println("breachwalk: --offline re-analyses stored evidence; it takes no "
-                        + String.join("/", providers.stream().map(p -> "--" + flagPrefix(p) + "-*").toList())
-                        + " targets");
+                main.err.println("breachwalk: --offline re-analyses stored evidence; it takes no targets ("
+                        + targetFlags() + ")");
                 return Exits.USAGE;
             }
             return new ScanRun(main.env, main.providers, main.out, main.err, quiet).force(force)
@@ -149,11 +148,5 @@ final class ScanCommand implements Callable<Integer> {
         providers.forEach(p -> flags.addAll(p.targetFlags()));
         return flags.size() <= 1 ? String.join("", flags)
                 : String.join(", ", flags.subList(0, flags.size() - 1)) + " or " + flags.get(flags.size() - 1);
-    }
-
-    /** `github` of `--github-org`: the prefix a provider's flags share. */
-    private static String flagPrefix(Provider p) {
-        String bare = p.targetFlags().get(0).replaceFirst("^--", "");
-        return bare.contains("-") ? bare.substring(0, bare.indexOf('-')) : bare;
     }
 }

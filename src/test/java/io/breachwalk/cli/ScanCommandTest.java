@@ -40,6 +40,15 @@ class ScanCommandTest {
     }
 
     @Test
+    void offlineTakesNoTargetsAndSaysWhichFlagsThoseAre(@TempDir Path dir) {
+        Result r = run("scan", "--offline", dir.toString(), "--jenkins-url", "https://ci.example/", "--out",
+                dir.resolve("out").toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("breachwalk: --offline re-analyses stored evidence; it takes no "
+                + "targets (--github-org, --github-repo, --jenkins-url, --gitlab-group or --gitlab-project)");
+    }
+
+    @Test
     void aMalformedPlaybookIsOneLineWithItsLine(@TempDir Path dir) throws Exception {
         Path playbook = dir.resolve("mine.yaml");
         Files.writeString(playbook, "id: mine\ntitle: Mine\nwindow: {since: 2021-01-31T00:00:00Z, until: nope}\n"
