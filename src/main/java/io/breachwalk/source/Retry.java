@@ -130,8 +130,11 @@ public final class Retry {
         synchronized (this) {
             until = pausedUntil;
         }
-        Duration left = Duration.between(policy.clock().instant(), until);
-        if (!left.isNegative() && !left.isZero()) {
+        Instant now = policy.clock().instant();
+        // Compared before any Duration is made: Duration.between(now, Instant.MIN) overflows inside the JDK on every
+        // request, and C2 then deoptimizes and recompiles the request path hundreds of times in one scan.
+        if (until.isAfter(now)) {
+            Duration left = Duration.between(now, until);
             sleep(left);
             // Scaled sleeps end before the unscaled pause: the pause is over once we slept it.
             synchronized (this) {

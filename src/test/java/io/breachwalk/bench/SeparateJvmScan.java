@@ -55,10 +55,14 @@ final class SeparateJvmScan {
             simIn.println("clear");
 
             long start = System.nanoTime();
-            Process scan = new ProcessBuilder(java, "-Xmx" + scanXmxMb + "m", "-cp", cp, ScanProcess.class.getName(),
+            List<String> command = new ArrayList<>(List.of(java, "-Xmx" + scanXmxMb + "m"));
+            // Extra options for the scan JVM only, e.g. a flight recording: BENCH_SCAN_JVM="-XX:StartFlightRecording=..."
+            String extra = System.getenv().getOrDefault("BENCH_SCAN_JVM", "").trim();
+            if (!extra.isEmpty()) command.addAll(List.of(extra.split("\\s+")));
+            command.addAll(List.of("-cp", cp, ScanProcess.class.getName(),
                     "scan", "--github-org", "bench", "--github-url", url, "--out", outDir.toString(),
-                    "--concurrency", String.valueOf(concurrency), "--quiet", "--api", api)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                    "--concurrency", String.valueOf(concurrency), "--quiet", "--api", api));
+            Process scan = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             List<String> scanLines = new ArrayList<>();
             try (BufferedReader r = new BufferedReader(new InputStreamReader(scan.getInputStream(),
                     StandardCharsets.UTF_8))) {

@@ -50,9 +50,14 @@ final class GitHubRest {
         this.retry = retry;
     }
 
-    record Response(int status, HttpHeaders headers, String body) {
+    /** An answer; {@code tree} is its body already parsed (a checked 2xx), null when not parsed yet. */
+    record Response(int status, HttpHeaders headers, String body, JsonNode tree) {
+        Response(int status, HttpHeaders headers, String body) {
+            this(status, headers, body, null);
+        }
+
         JsonNode json() throws IOException {
-            return JSON.readTree(body);
+            return tree != null ? tree : JSON.readTree(body);
         }
 
         Optional<String> next() {
@@ -94,14 +99,20 @@ final class GitHubRest {
             // status is checked here, inside the attempt, so that it is retried (bounded by --retries) like a
             // transport failure and, if it persists, reported in words rather than as a parser's exception.
             if (r.status() / 100 == 2) {
-                String problem = notJson(r.body(), r.headers().firstValue("Content-Type").orElse(""));
-                if (problem != null) {
+                Parsed parsed = parse(r.body(), r.headers().firstValue("Content-Type").orElse(""));
+                if (parsed.problem() != null) {
                     throw new HttpFailure(HttpFailure.Kind.TRANSIENT, r.status(), null,
-                            "the answer for " + what + " " + problem);
+                            "the answer for " + what + " " + parsed.problem());
                 }
+                // Checked once and kept: the caller reads this tree instead of parsing a 400 KB page again.
+                return new Response(r.status(), r.headers(), r.body(), parsed.tree());
             }
             return r;
         });
+    }
+
+    /** A body read as JSON: its first value, or why it is not the JSON the API promised (then tree is null). */
+    record Parsed(JsonNode tree, String problem) {
     }
 
     /**
@@ -109,26 +120,34 @@ final class GitHubRest {
      * quotes the body (it may be a login page) and never names a parser class.
      */
     static String notJson(String body, String contentType) {
+        return parse(body, contentType).problem();
+    }
+
+    /** {@link #notJson}, keeping the parsed tree when the body is JSON. */
+    static Parsed parse(String body, String contentType) {
         String trimmed = body.stripLeading();
         if (contentType.toLowerCase(java.util.Locale.ROOT).contains("html") || trimmed.startsWith("<")) {
-            return "is an HTML page, not JSON (status 200 from a proxy's login or error page? check the network path "
-                    + "to the API)";
+            return new Parsed(null, "is an HTML page, not JSON (status 200 from a proxy's login or error page? "
+                    + "check the network path to the API)");
         }
         if (trimmed.isEmpty()) {
-            return "is empty, not JSON";
+            return new Parsed(null, "is empty, not JSON");
         }
         try (com.fasterxml.jackson.core.JsonParser p = JSON.getFactory().createParser(body)) {
+            JsonNode tree = JSON.readTree(p);
             while (p.nextToken() != null) {
                 // read to the end: a document cut short fails here
             }
-            return null;
+            return new Parsed(tree, null);
         } catch (com.fasterxml.jackson.core.io.JsonEOFException e) {
-            return "is JSON cut short after " + body.length() + " characters (a proxy or the server ended it early)";
+            return new Parsed(null, "is JSON cut short after " + body.length()
+                    + " characters (a proxy or the server ended it early)");
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             String why = String.valueOf(e.getOriginalMessage()).replaceAll("\\s+", " ");
-            return "is not valid JSON (" + (why.length() > 120 ? why.substring(0, 120) + "..." : why) + ")";
+            return new Parsed(null, "is not valid JSON (" + (why.length() > 120 ? why.substring(0, 120) + "..." : why)
+                    + ")");
         } catch (IOException e) {
-            return "could not be read as JSON";
+            return new Parsed(null, "could not be read as JSON");
         }
     }
 
