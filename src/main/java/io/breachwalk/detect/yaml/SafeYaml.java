@@ -31,8 +31,57 @@ public final class SafeYaml {
 
     public SafeYaml() { this(YamlLimits.defaults()); }
 
+    /** A parse's outcome: the tree, or why the text was refused. */
+    private record Parsed(YNode tree, String problem) {
+    }
+
+    private record Key(YamlLimits limits, String text) {
+    }
+
+    /** Texts kept in {@link #PARSED} at most, in characters (and entries), so the cache stays small. */
+    private static final int CACHE_CHARS = 4 * 1024 * 1024;
+    private static final int CACHE_ENTRIES = 1024;
+    private static int cachedChars;
+
+    /**
+     * Recent parses by text: a walk meets the same workflow at every commit that did not change it (thousands of
+     * runs, a few distinct texts), and the prefetch and the walk both analyse it. Trees are immutable.
+     */
+    private static final LinkedHashMap<Key, Parsed> PARSED = new LinkedHashMap<>(64, 0.75f, true);
+
     /** Parses the first document; an empty document gives a null node. */
     public YNode parse(String text) throws ConfigParseException {
+        Key key = new Key(limits, text);
+        Parsed known;
+        synchronized (PARSED) {
+            known = PARSED.get(key);
+        }
+        if (known == null) {
+            try {
+                known = new Parsed(parseAnew(text), null);
+            } catch (ConfigParseException e) {
+                known = new Parsed(null, e.getMessage());
+            }
+            if (text.length() <= CACHE_CHARS / 16) {
+                synchronized (PARSED) {
+                    if (PARSED.put(key, known) == null) {
+                        cachedChars += text.length();
+                    }
+                    var eldest = PARSED.keySet().iterator();
+                    while (PARSED.size() > CACHE_ENTRIES || cachedChars > CACHE_CHARS) {
+                        cachedChars -= eldest.next().text().length();
+                        eldest.remove();
+                    }
+                }
+            }
+        }
+        if (known.problem() != null) {
+            throw new ConfigParseException(known.problem());
+        }
+        return known.tree();
+    }
+
+    private YNode parseAnew(String text) throws ConfigParseException {
         LoaderOptions options = new LoaderOptions();
         options.setMaxAliasesForCollections(limits.maxAliases());
         options.setNestingDepthLimit(limits.maxDepth());

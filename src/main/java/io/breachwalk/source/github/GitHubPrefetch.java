@@ -48,7 +48,8 @@ final class GitHubPrefetch {
         final Map<String, SuiteJobs> jobs = new ConcurrentHashMap<>();
         /** The check suites whose jobs the walk will read (run_attempt 1), by suite node id -> run id. */
         final Map<String, String> suites = new LinkedHashMap<>();
-        boolean jobsRead;
+        /** The read of the batch of jobs this repository is in; null until it is scheduled. */
+        Future<?> jobsRead;
 
         Repo(String fullName) {
             this.fullName = fullName;
@@ -74,19 +75,41 @@ final class GitHubPrefetch {
     }
 
     /**
-     * The read-ahead of one repository (null when nothing was read for it), its jobs read first, together with
-     * those of the repositories after it. Each repository is handed out once and then forgotten.
+     * The read-ahead of one repository (null when nothing was read for it), once its jobs are read. Jobs are read by
+     * one reader thread in batches of about {@link #JOBS_AHEAD} runs across repositories, a batch ahead of the walk,
+     * so the walk of one repository overlaps the reading of the next ones' jobs. Each repository is handed out once
+     * and then forgotten.
      */
-    synchronized Repo take(String fullName) {
-        Repo r = repos.get(key(fullName));
-        if (r == null) {
-            return null;
+    Repo take(String fullName) {
+        Repo r;
+        Future<?> batch;
+        synchronized (this) {
+            r = repos.get(key(fullName));
+            if (r == null) {
+                return null;
+            }
+            batch = scheduleFrom(r);
+            repos.remove(key(fullName));
+            if (batch == newest) {
+                // The walk reached the newest batch: queue the next one, so at most two batches are held at once.
+                repos.values().stream().filter(x -> x.jobsRead == null).findFirst().ifPresent(this::scheduleFrom);
+            }
         }
-        if (!r.jobsRead) {
-            readJobsFrom(r);
+        try {
+            batch.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // Jobs not read ahead are read through REST by the walk.
         }
-        repos.remove(key(fullName));
         return r;
+    }
+
+    /** Ends the jobs reader (the walk is over or abandoned). */
+    synchronized void close() {
+        if (jobsReader != null) {
+            jobsReader.shutdownNow();
+        }
     }
 
     private static String key(String fullName) {
@@ -174,12 +197,7 @@ final class GitHubPrefetch {
                     r.files.put(name, f);
                 }
             }
-            wanted = new LinkedHashMap<>();
-            for (Version v : versions.values()) {
-                if (v.needsJobs == null) {
-                    analyse(v, wanted, ctx, round == FILE_ROUNDS - 1);
-                }
-            }
+            wanted = analyseAll(ctx, round == FILE_ROUNDS - 1);
         }
         for (Version v : versions.values()) {
             if (v.needsJobs == null) {
@@ -200,6 +218,41 @@ final class GitHubPrefetch {
             }
         }
         versions.clear();
+    }
+
+    /**
+     * {@link #analyse}s every undecided version, spread over {@code --concurrency} threads (thousands of versions;
+     * the analysis is the files stage's CPU), and returns the files they want next, in the versions' order.
+     */
+    private Map<RepoFile, Set<Repo>> analyseAll(ScanContext ctx, boolean last) {
+        List<Version> undecided = versions.values().stream().filter(v -> v.needsJobs == null).toList();
+        List<Map<RepoFile, Set<Repo>>> wants = new ArrayList<>();
+        undecided.forEach(v -> wants.add(new LinkedHashMap<>()));
+        int threads = Math.max(1, Math.min(ctx.concurrency(), undecided.size()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "github-analysis");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < undecided.size(); i++) {
+                int k = i;
+                done.add(pool.submit(() -> analyse(undecided.get(k), wants.get(k), ctx, last)));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // analyse catches what the analysis throws; a version left undecided has its jobs read ahead
+        } finally {
+            pool.shutdownNow();
+        }
+        Map<RepoFile, Set<Repo>> wanted = new LinkedHashMap<>();
+        wants.forEach(w -> w.forEach((f, who) -> wanted.computeIfAbsent(f, x -> new LinkedHashSet<>()).addAll(who)));
+        return wanted;
     }
 
     private static void want(Map<RepoFile, Set<Repo>> wanted, Repo asking, String repoName, String sha, String path) {
@@ -281,14 +334,24 @@ final class GitHubPrefetch {
 
     // --- jobs ------------------------------------------------------------------------------------------------------
 
-    /** Reads the jobs of {@code first}'s runs and of the repositories after it, until about JOBS_AHEAD runs. */
-    private void readJobsFrom(Repo first) {
+    private ExecutorService jobsReader;
+    /** The batch scheduled last. */
+    private Future<?> newest;
+
+    /**
+     * The batch {@code first} is in: when it has none, a new one of {@code first} and the repositories after it
+     * that are in none yet, until about JOBS_AHEAD runs, queued for the reader thread.
+     */
+    private Future<?> scheduleFrom(Repo first) {
+        if (first.jobsRead != null) {
+            return first.jobsRead;
+        }
         List<Repo> batch = new ArrayList<>();
         int runs = 0;
         boolean started = false;
         for (Repo r : repos.values()) {
             started |= r == first;
-            if (!started || r.jobsRead) {
+            if (!started || r.jobsRead != null) {
                 continue;
             }
             batch.add(r);
@@ -297,12 +360,26 @@ final class GitHubPrefetch {
                 break;
             }
         }
+        if (jobsReader == null) {
+            jobsReader = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "github-jobs-ahead");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        Future<?> read = jobsReader.submit(() -> readJobs(batch));
+        batch.forEach(r -> r.jobsRead = read);
+        newest = read;
+        return read;
+    }
+
+    /** Reads the jobs of a batch's runs (GraphQL by check suite); what is not answered is left to REST. */
+    private void readJobs(List<Repo> batch) {
         List<String> suites = new ArrayList<>();
         batch.forEach(r -> suites.addAll(r.suites.keySet()));
         Map<String, SuiteJobs> got = suites.isEmpty() || reads == null || !reads.client().available()
                 ? Map.of() : reads.jobsOfSuites(suites);
         for (Repo r : batch) {
-            r.jobsRead = true;
             for (Map.Entry<String, String> s : r.suites.entrySet()) {
                 SuiteJobs j = got.get(s.getKey());
                 if (j != null && j.known() && String.valueOf(j.runId()).equals(s.getValue())) {

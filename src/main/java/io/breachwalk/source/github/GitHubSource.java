@@ -190,11 +190,19 @@ public final class GitHubSource implements CiSource<GHRepository> {
                 names.add(r.getFullName());
             }
         }
-        prefetch = GitHubPrefetch.read(names, rest, new GitHubGraphQlReads(graphql), ctx);
+        prefetch = GitHubPrefetch.read(names, rest, new GitHubGraphQlReads(graphql, Math.max(1, ctx.concurrency())), ctx);
         if (api == GitHubProvider.Api.GRAPHQL && !graphql.available()) {
             ctx.findings().gap(new Gap(PROVIDER, host, "", "", Gap.API_ERROR, "--api graphql: GraphQL is not "
                     + "available at " + GitHubGraphQl.endpoint(apiUrl) + " (" + graphql.unavailableReason()
                     + "); files and jobs were read through REST", false));
+        }
+    }
+
+    @Override
+    public void close() {
+        GitHubPrefetch p = prefetch;
+        if (p != null) {
+            p.close();
         }
     }
 

@@ -13,6 +13,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,13 +42,19 @@ public final class GitHubGraphQlReads {
     private final BatchSize suiteBatch;
     private final int checkRunsFirst;
     private final int stepsFirst;
+    private final int parallel;
 
     /**
      * Files 100 aliases a query; 100 suites a query with 5 check runs and 50 steps each (then cursors): 6 points per
      * 100 runs of one or a few jobs, where 10 check runs would cost 11. Matrices of more jobs page their suite.
      */
     public GitHubGraphQlReads(GitHubGraphQl client) {
-        this(client, 100, 100, 5, 50);
+        this(client, 1);
+    }
+
+    /** As {@link #GitHubGraphQlReads(GitHubGraphQl)}, with up to {@code parallel} queries in flight. */
+    public GitHubGraphQlReads(GitHubGraphQl client, int parallel) {
+        this(client, 100, 100, 5, 50, parallel);
     }
 
     /**
@@ -53,6 +64,14 @@ public final class GitHubGraphQlReads {
      * @param stepsFirst     steps read with each check run; more are paged
      */
     public GitHubGraphQlReads(GitHubGraphQl client, int fileBatch, int suiteBatch, int checkRunsFirst, int stepsFirst) {
+        this(client, fileBatch, suiteBatch, checkRunsFirst, stepsFirst, 1);
+    }
+
+    /** @param parallel queries in flight at once within one call (the scan's {@code --concurrency}) */
+    public GitHubGraphQlReads(GitHubGraphQl client, int fileBatch, int suiteBatch, int checkRunsFirst, int stepsFirst,
+                              int parallel) {
+        if (parallel < 1) throw new IllegalArgumentException("parallel must be at least 1");
+        this.parallel = parallel;
         this.client = client;
         this.fileBatch = new BatchSize(fileBatch, MAX_FILE_ALIASES);
         this.suiteBatch = new BatchSize(suiteBatch, MAX_NODE_IDS);
@@ -86,15 +105,7 @@ public final class GitHubGraphQlReads {
      * (a {@code repository} alias each), so an estate of small repositories needs no query per repository.
      */
     public Map<RepoFile, FileRead> filesAt(List<RepoFile> files) {
-        List<RepoFile> distinct = new ArrayList<>(new LinkedHashSet<>(files));
-        Map<RepoFile, FileRead> out = new LinkedHashMap<>();
-        int i = 0;
-        while (i < distinct.size()) {
-            int n = Math.min(fileBatch.get(), distinct.size() - i);
-            fileChunk(distinct.subList(i, i + n), out);
-            i += n;
-        }
-        return out;
+        return inBatches(files, fileBatch, this::fileChunk);
     }
 
     private void fileChunk(List<RepoFile> chunk, Map<RepoFile, FileRead> out) {
@@ -200,15 +211,7 @@ public final class GitHubGraphQlReads {
      * {@code run_attempt > 1} still need REST {@code .../attempts/{n}/jobs} to label which attempt a job belongs to.
      */
     public Map<String, SuiteJobs> jobsOfSuites(List<String> checkSuiteNodeIds) {
-        List<String> distinct = new ArrayList<>(new LinkedHashSet<>(checkSuiteNodeIds));
-        Map<String, SuiteJobs> out = new LinkedHashMap<>();
-        int i = 0;
-        while (i < distinct.size()) {
-            int n = Math.min(suiteBatch.get(), distinct.size() - i);
-            suiteChunk(distinct.subList(i, i + n), out);
-            i += n;
-        }
-        return out;
+        return inBatches(checkSuiteNodeIds, suiteBatch, this::suiteChunk);
     }
 
     private void suiteChunk(List<String> chunk, Map<String, SuiteJobs> out) {
@@ -411,6 +414,70 @@ public final class GitHubGraphQlReads {
     }
 
     // ---------------------------------------------------------------- shared
+
+    /** Reads one batch of items into the map given (every item of the batch answered, known or unknown). */
+    private interface Batch<K, V> {
+        void read(List<K> items, Map<K, V> into);
+    }
+
+    /**
+     * The distinct items, each answered, in the order asked: batches of the current {@link BatchSize} taken in turn
+     * by up to {@code parallel} queries in flight, so the server's answering time overlaps instead of adding up (a
+     * halved batch size applies to the batches taken after it).
+     */
+    private <K, V> Map<K, V> inBatches(List<K> items, BatchSize size, Batch<K, V> batch) {
+        List<K> distinct = new ArrayList<>(new LinkedHashSet<>(items));
+        Map<K, V> got = new ConcurrentHashMap<>();
+        int[] cursor = {0};
+        Runnable worker = () -> {
+            while (true) {
+                List<K> chunk;
+                synchronized (cursor) {
+                    if (cursor[0] >= distinct.size()) {
+                        return;
+                    }
+                    int n = Math.min(size.get(), distinct.size() - cursor[0]);
+                    chunk = distinct.subList(cursor[0], cursor[0] + n);
+                    cursor[0] += n;
+                }
+                Map<K, V> answered = new HashMap<>();
+                batch.read(chunk, answered);
+                got.putAll(answered);
+            }
+        };
+        int helpers = Math.min(parallel, (distinct.size() + size.get() - 1) / Math.max(1, size.get())) - 1;
+        ExecutorService pool = helpers <= 0 ? null : Executors.newFixedThreadPool(helpers, r -> {
+            Thread t = new Thread(r, "github-graphql");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < helpers; i++) {
+                running.add(pool.submit(worker));
+            }
+            worker.run();
+            for (Future<?> f : running) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // A batch's own failures are answers (unknown items); anything else leaves its items out: unknown.
+        } finally {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
+        }
+        Map<K, V> out = new LinkedHashMap<>();
+        for (K k : distinct) {
+            V v = got.get(k);
+            if (v != null) {
+                out.put(k, v);
+            }
+        }
+        return out;
+    }
 
     /**
      * The message of an error that concerns the item at {@code itemPath}: one on the item or below it, on one of its
