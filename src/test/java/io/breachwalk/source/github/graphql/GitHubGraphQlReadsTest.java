@@ -302,6 +302,30 @@ class GitHubGraphQlReadsTest {
         assertThat(reads.client().queries()).isEqualTo(3);
     }
 
+    /** Several queries in flight give the same answers, in the order asked, as one query at a time. */
+    @Test
+    void parallelBatchesAnswerLikeSequentialOnes() throws Exception {
+        List<String> suites = new ArrayList<>(runs("app").stream().limit(160)
+                .map(r -> r.path("check_suite_node_id").asText()).toList());
+        java.util.Collections.reverse(suites);
+        GitHubGraphQl sequential = client(new AtomicInteger());
+        Map<String, SuiteJobs> one = new GitHubGraphQlReads(sequential, 100, 20, 5, 50, 1).jobsOfSuites(suites);
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        GitHubGraphQl counting = new GitHubGraphQl(sim.baseUrl(), sim.token("admin"), HTTP,
+                () -> threads.add(Thread.currentThread().getName()), retry(Sleeper.REAL, Duration.ofHours(2)));
+        Map<String, SuiteJobs> four = new GitHubGraphQlReads(counting, 100, 20, 5, 50, 4).jobsOfSuites(suites);
+
+        assertThat(four.keySet()).containsExactlyElementsOf(suites);
+        assertThat(four.values()).allMatch(SuiteJobs::known);
+        for (String id : suites) {
+            assertThat(four.get(id).runId()).isEqualTo(one.get(id).runId());
+            assertThat(four.get(id).jobs()).hasSameSizeAs(one.get(id).jobs());
+        }
+        // Batch sizes grow after answers in the order they come, so the number of queries may differ by a few.
+        assertThat(counting.queries()).isBetween(sequential.queries() - 3, sequential.queries() + 3);
+        assertThat(threads).as("queries sent from more than one thread").hasSizeGreaterThan(1);
+    }
+
     @Test
     void aTimeoutHalvesTheBatchLikeA502() throws Exception {
         sim.setFaults(new Estate.Faults(7, 0, List.of(), null, 1500, 1,
