@@ -396,18 +396,23 @@ final class ScanRun {
         if (evidence != null) {
             written.add("evidence/");
         }
-        try {
-            io.breachwalk.report.GuideFiles.write(files, playbook);
-            CsvReports.write(files, report);
-            JsonReport.write(files, report);
-            // Default settings; `breachwalk tickets report.json` rewrites tickets.csv with others.
-            TicketsCsv.write(files, report);
-            HtmlReport.write(files, report);
-            if (evidence != null) {
+        ScanReport done = report;
+        List<ReportFile> writers = new ArrayList<>(List.of(
+                () -> io.breachwalk.report.GuideFiles.write(files, playbook),
+                () -> CsvReports.write(files, done),
+                () -> JsonReport.write(files, done),
+                // Default settings; `breachwalk tickets report.json` rewrites tickets.csv with others.
+                () -> TicketsCsv.write(files, done),
+                () -> HtmlReport.write(files, done)));
+        if (evidence != null) {
+            writers.add(() -> {
                 EvidenceManifest.of(playbook.id(), window.since(), window.until(), redacted(walk.evidence(), redactor),
-                        report.coverage()).write(evidence.dir());
+                        done.coverage()).write(evidence.dir());
                 evidence.finish();
-            }
+            });
+        }
+        try {
+            writeAll(writers);
         } catch (IOException e) {
             err.println("breachwalk: cannot write the reports in " + outDir + " (" + e.getMessage() + ")");
             return Exits.USAGE;
@@ -424,5 +429,50 @@ final class ScanRun {
         }
         // The summary's words were made from this same status: 2 (a provider stopped), 3, 1 or 0.
         return report.summary().exitStatus();
+    }
+
+    /** One output file (or folder) written from the finished report. */
+    private interface ReportFile {
+        void write() throws IOException;
+    }
+
+    /**
+     * Writes the outputs side by side (each streams its own file from the same finished report; a large estate's
+     * report.json, HTML and CSVs take seconds each), and throws the first failure in the order given.
+     */
+    private static void writeAll(List<ReportFile> writers) throws IOException {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.min(writers.size(), Math.max(1, Runtime.getRuntime().availableProcessors())), r -> {
+                    Thread t = new Thread(r, "report-writer");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+            for (ReportFile w : writers) {
+                running.add(pool.submit(() -> {
+                    w.write();
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : running) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof IOException io) {
+                        throw io;
+                    }
+                    if (e.getCause() instanceof RuntimeException rt) {
+                        throw rt;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while writing the reports");
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

@@ -123,8 +123,22 @@ final class SeparateJvmScan {
             }
             scanLines.stream().filter(l -> !l.startsWith("SCAN ")).forEach(System.out::println);
         } finally {
+            if (System.getenv("BENCH_KEEP") == null) {
+                deleteTree(outDir.getParent()); // hundreds of MB of evidence a run; BENCH_KEEP=1 keeps it
+            } else {
+                System.out.println("  output kept in " + outDir);
+            }
             sim.getOutputStream().close(); // end of stdin stops the simulator JVM
             if (!sim.waitFor(30, TimeUnit.SECONDS)) sim.destroy();
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 
