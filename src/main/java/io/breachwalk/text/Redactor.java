@@ -17,12 +17,29 @@ public final class Redactor {
     private static final Pattern URL_USERINFO = Pattern.compile("(?i)\\b(https?://)([^/@\\s:]+):([^/@\\s]+)@");
 
     private final List<String> literals;
-    private final List<Pattern> shapes;
+    private final List<Shape> shapes;
+
+    /** A token shape and the literals one of which each of its matches contains; null: none known, always run. */
+    private record Shape(Pattern pattern, List<String> needles) {
+        boolean mayMatch(String text) {
+            if (needles == null) {
+                return true;
+            }
+            for (String needle : needles) {
+                if (text.contains(needle)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
 
     public Redactor(List<String> literals, List<Pattern> shapes) {
         this.literals = new ArrayList<>(literals.stream().filter(v -> v != null && v.length() >= 6).toList());
         this.literals.sort(Comparator.comparingInt(String::length).reversed());
-        this.shapes = List.copyOf(shapes);
+        this.shapes = shapes.stream()
+                .map(p -> new Shape(p, ShapePrefilter.literals(p).orElse(null)))
+                .toList();
     }
 
     /**
@@ -53,11 +70,40 @@ public final class Redactor {
         for (String literal : literals) {
             out = out.replace(literal, "[REDACTED]");
         }
-        out = AUTH_HEADER.matcher(out).replaceAll("$1[REDACTED]");
-        out = URL_USERINFO.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + m.group(2) + ":[REDACTED]@"));
-        for (Pattern shape : shapes) {
-            out = shape.matcher(out).replaceAll("[REDACTED]");
+        // Each prefilter tests the text as the previous replacements left it, which is what its pattern sees.
+        if (containsIgnoreCase(out, "authorization")) {
+            out = AUTH_HEADER.matcher(out).replaceAll("$1[REDACTED]");
+        }
+        if (mayHaveUserinfo(out)) {
+            out = URL_USERINFO.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + m.group(2) + ":[REDACTED]@"));
+        }
+        for (Shape shape : shapes) {
+            if (shape.mayMatch(out)) {
+                out = shape.pattern().matcher(out).replaceAll("[REDACTED]");
+            }
         }
         return out;
+    }
+
+    /**
+     * Whether {@code needle} (lower case, starting with an ASCII letter) occurs ignoring case. Its first letter is
+     * matched in ASCII only, as the pattern's {@code (?i)} does; {@code regionMatches(true, ...)} also equates some
+     * non-ASCII letters with ASCII ones: a superset of the pattern's matches, which is what a prefilter may be.
+     */
+    static boolean containsIgnoreCase(String text, String needle) {
+        char first = needle.charAt(0);
+        int last = text.length() - needle.length();
+        for (int i = 0; i <= last; i++) {
+            if ((text.charAt(i) | 0x20) == first && text.regionMatches(true, i, needle, 0, needle.length())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A URL with user info has a "://" and, after it, an '@'. */
+    private static boolean mayHaveUserinfo(String text) {
+        int scheme = text.indexOf("://");
+        return scheme >= 0 && text.indexOf('@', scheme + 3) >= 0;
     }
 }
