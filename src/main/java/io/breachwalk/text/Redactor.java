@@ -75,7 +75,7 @@ public final class Redactor {
             out = AUTH_HEADER.matcher(out).replaceAll("$1[REDACTED]");
         }
         if (mayHaveUserinfo(out)) {
-            out = URL_USERINFO.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + m.group(2) + ":[REDACTED]@"));
+            out = redactUserinfo(out);
         }
         for (Shape shape : shapes) {
             if (shape.mayMatch(out)) {
@@ -96,6 +96,82 @@ public final class Redactor {
         for (int i = 0; i <= last; i++) {
             if ((text.charAt(i) | 0x20) == first && text.regionMatches(true, i, needle, 0, needle.length())) {
                 return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code URL_USERINFO.matcher(text).replaceAll(...)} with the password replaced, but trying the pattern only
+     * where a match can begin (at an "http" in any case), instead of at every position: evidence is full of URLs and
+     * e-mail addresses, so the cheap prefilter alone rarely skips this pattern. Each try is the match a
+     * {@code find()} would make there: transparent bounds let the leading {@code \b} see the character before it,
+     * and the next search starts where the previous match ended, as {@code replaceAll} does.
+     */
+    private static String redactUserinfo(String text) {
+        Matcher m = null;
+        int n = text.length();
+        StringBuilder out = null;
+        int copied = 0;
+        int from = 0;
+        for (int at = nextHttp(text, from); at >= 0; at = nextHttp(text, from)) {
+            if (!userinfoMayFollow(text, at)) {
+                from = at + 1;
+                continue;
+            }
+            if (m == null) {
+                m = URL_USERINFO.matcher(text).useTransparentBounds(true).useAnchoringBounds(false);
+            }
+            m.region(at, n);
+            if (m.lookingAt()) {
+                if (out == null) {
+                    out = new StringBuilder(n + 16);
+                }
+                out.append(text, copied, at).append(m.group(1)).append(m.group(2)).append(":[REDACTED]@");
+                copied = m.end();
+                from = m.end(); // never equal to at: a match holds at least "http://"
+            } else {
+                from = at + 1;
+            }
+        }
+        return out == null ? text : out.append(text, copied, n).toString();
+    }
+
+    /**
+     * The first index from {@code from} where "http" starts ignoring case: ASCII case as the pattern's {@code (?i)},
+     * plus what {@code regionMatches(true, ...)} equates, a superset, so no possible match start is passed over.
+     */
+    private static int nextHttp(String text, int from) {
+        int last = text.length() - 4;
+        for (int i = from; i <= last; i++) {
+            if ((text.charAt(i) | 0x20) == 'h' && text.regionMatches(true, i, "http", 0, 4)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Whether the text at {@code at} ("http" in some case) goes on as {@code s?://} and then a non-empty name ending
+     * in ':' before any '/' or '@', as every match of the pattern does; looser than the pattern (whitespace is not
+     * checked), so it only saves the pattern the work of failing at an ordinary URL.
+     */
+    private static boolean userinfoMayFollow(String text, int at) {
+        int k = at + 4;
+        if (text.regionMatches(true, k, "s", 0, 1)) {
+            k++;
+        }
+        if (!text.startsWith("://", k)) {
+            return false;
+        }
+        int start = k + 3;
+        for (int j = start; j < text.length(); j++) {
+            char c = text.charAt(j);
+            if (c == ':') {
+                return j > start;
+            }
+            if (c == '/' || c == '@') {
+                return false;
             }
         }
         return false;

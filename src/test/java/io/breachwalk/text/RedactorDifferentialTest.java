@@ -23,9 +23,9 @@ class RedactorDifferentialTest {
     private static final String HEX = "0123456789abcdef";
     private static final List<String> CREDENTIALS = List.of("s3cr3t-Value", "hunter22", "tok_en:with@chars");
     private static final List<String> WORDISH = List.of("a", "Z", "9", "_", "x1", "abc_DEF", "é", "ß", "ı", "\u212A",
-            "日本", "\uD83D\uDE00", "Ω");
+            "日本", "\uD83D\uDE00", "Ω", "\u0301", "e\u0301");
     private static final List<String> NON_WORD = List.of(" ", "-", ".", "/", ":", "@", "\n", "\t", ",", ";", "'",
-            "\"", "=", "{", "}", "[", "]", "\":\"", "\",\"", "\": ", "?", "#", "%", "&", "\\", "\r\n", "  ");
+            "\"", "=", "{", "}", "[", "]", "\":\"", "\",\"", "\": ", "?", "#", "%", "&", "\\", "\r\n", "  ", "://", "http", "HtTpS", "https:/", "s://", "@@", "::");
 
     @Test
     void randomTextsAreRedactedExactlyAsBefore() {
@@ -42,6 +42,7 @@ class RedactorDifferentialTest {
 
         Random random = new Random(20261205L);
         int changed = 0;
+        int userinfo = 0;
         for (int n = 0; n < 120_000; n++) {
             String text = randomText(random);
             String expected = reference.redact(text);
@@ -50,9 +51,13 @@ class RedactorDifferentialTest {
             if (!expected.equals(text)) {
                 changed++;
             }
+            if (expected.contains(":[REDACTED]@")) {
+                userinfo++;
+            }
         }
         // The texts must exercise the redaction, not only the prefilters' skipping.
         assertThat(changed).isGreaterThan(30_000);
+        assertThat(userinfo).isGreaterThan(3_000);
     }
 
     @Test
@@ -69,9 +74,9 @@ class RedactorDifferentialTest {
                 }
             }
             for (String secret : List.of("AKIA" + random(random, UPPER_DIGITS, 16), "ghs_" + random(random, ALNUM, 36),
-                    "github_pat_" + random(random, ALNUM_, 40), "glpat-" + random(random, ALNUM_DASH, 20),
-                    "npm_" + random(random, ALNUM, 36), "pypi-" + random(random, ALNUM_DASH, 60),
-                    "dckr_pat_" + random(random, ALNUM_DASH, 24), "rubygems_" + random(random, HEX, 48),
+                    "github_pat_" + random(random, ALNUM_, 40), "glpat-" + random(random, ALNUM, 20),
+                    "npm_" + random(random, ALNUM, 36), "pypi-" + random(random, ALNUM, 60),
+                    "dckr_pat_" + random(random, ALNUM, 24), "rubygems_" + random(random, HEX, 48),
                     "rk_live_" + random(random, ALNUM, 24), "sqa_" + random(random, HEX, 40),
                     "xoxb-" + random(random, ALNUM, 20), "-----BEGIN OPENSSH PRIVATE KEY-----")) {
                 String text = "{\"v\":\"" + secret + "\"}";
