@@ -9,10 +9,12 @@ import io.breachwalk.text.Redactor;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -55,6 +57,8 @@ public final class EvidenceStore {
     private final Clock clock;
     private final boolean writable;
     private final Map<String, IndexEntry> index = new LinkedHashMap<>();
+    /** Appends to index.jsonl; open from the first new entry until {@link #finish()}. Guarded by {@code this}. */
+    private FileChannel indexOut;
 
     private EvidenceStore(Path dir, Redactor redactor, Clock clock, boolean writable) {
         this.dir = dir;
@@ -118,7 +122,7 @@ public final class EvidenceStore {
         synchronized (this) {
             try {
                 Path file = dir.resolve(hash);
-                if (!Files.isRegularFile(file) || Files.size(file) != bytes.length) {
+                if (!storedWithSize(file, bytes.length)) {
                     OwnerOnlyFiles.replace(file, bytes);
                 }
                 String key = hash + " " + source;
@@ -126,16 +130,37 @@ public final class EvidenceStore {
                     IndexEntry e = new IndexEntry(hash, kind, source, clock.instant().truncatedTo(ChronoUnit.SECONDS),
                             mediaType, bytes.length);
                     index.put(key, e);
-                    Path indexFile = dir.resolve(INDEX);
-                    OwnerOnlyFiles.createOwnerOnlyFile(indexFile);
-                    Files.writeString(indexFile, LINE.writeValueAsString(e) + "\n", StandardCharsets.UTF_8,
-                            StandardOpenOption.APPEND);
+                    appendToIndex(LINE.writeValueAsString(e) + "\n");
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot store evidence in " + dir, e);
             }
         }
         return hash;
+    }
+
+    /** Whether {@code file} is a regular file of this size: one stat instead of two. */
+    private static boolean storedWithSize(Path file, long size) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            return a.isRegularFile() && a.size() == size;
+        } catch (IOException e) {
+            return false; // not there (or unreadable): written (again)
+        }
+    }
+
+    /**
+     * Appends one line to index.jsonl in one write, through a channel kept open between entries (a scan adds one per
+     * stored answer); opened owner-only on first use, again after {@link #finish()} closed it.
+     */
+    private void appendToIndex(String line) throws IOException {
+        if (indexOut == null) {
+            indexOut = OwnerOnlyFiles.openOwnerOnlyAppend(dir.resolve(INDEX));
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
+        while (buffer.hasRemaining()) {
+            indexOut.write(buffer);
+        }
     }
 
     /** The stored content of a hash, checked against it; empty when the folder does not hold it. */
@@ -164,6 +189,12 @@ public final class EvidenceStore {
     public synchronized void finish() throws IOException {
         if (!writable) {
             return;
+        }
+        if (indexOut != null) {
+            // Closed before the rewrite replaces the file: a later put reopens the new one.
+            FileChannel open = indexOut;
+            indexOut = null;
+            open.close();
         }
         StringBuilder text = new StringBuilder();
         for (IndexEntry e : index()) {

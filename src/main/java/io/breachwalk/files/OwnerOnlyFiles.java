@@ -2,6 +2,9 @@ package io.breachwalk.files;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -14,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 
@@ -224,9 +228,58 @@ public final class OwnerOnlyFiles {
         replace(target, w -> w.append(content));
     }
 
-    /** {@link #replace(Path, Body)} with these exact bytes (content-addressed files are named by their hash). */
+    /**
+     * {@link #replace(Path, Body)} with these exact bytes (content-addressed files are named by their hash). The
+     * evidence store writes one per stored answer, so the temporary file is created owner-only and written in one
+     * open, with no separate delete, existence check or chmod, then moved over the target atomically.
+     */
     public static void replace(Path target, byte[] content) throws IOException {
-        replaceWith(target, tmp -> Files.write(tmp, content, StandardOpenOption.TRUNCATE_EXISTING));
+        Path tmp = temporarySibling(target);
+        try {
+            try (SeekableByteChannel out = createOwnerOnly(tmp)) {
+                ByteBuffer buffer = ByteBuffer.wrap(content);
+                while (buffer.hasRemaining()) {
+                    out.write(buffer);
+                }
+            }
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(tmp, e);
+            throw e;
+        }
+    }
+
+    /**
+     * Creates {@code file} new, owner-only from its first moment, open for writing. A file of that name left by a
+     * killed write is removed first. Without POSIX permissions (Windows) it is created plain: the folder's ACLs apply.
+     */
+    private static SeekableByteChannel createOwnerOnly(Path file) throws IOException {
+        Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try {
+            try {
+                return Files.newByteChannel(file, options, asAttribute(FILE));
+            } catch (FileAlreadyExistsException e) {
+                Files.deleteIfExists(file);
+                return Files.newByteChannel(file, options, asAttribute(FILE));
+            }
+        } catch (UnsupportedOperationException e) {
+            Files.deleteIfExists(file);
+            return Files.newByteChannel(file, options);
+        }
+    }
+
+    /**
+     * A channel appending to {@code file}, which is created owner-only if it does not exist (an existing file keeps
+     * its mode), for a file that grows by one line at a time (the evidence index): opened once, not once per line.
+     */
+    public static FileChannel openOwnerOnlyAppend(Path file) throws IOException {
+        Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
+        try {
+            return FileChannel.open(file, options, asAttribute(FILE));
+        } catch (UnsupportedOperationException e) {
+            return FileChannel.open(file, options);
+        }
     }
 
     private interface Fill {
@@ -234,7 +287,7 @@ public final class OwnerOnlyFiles {
     }
 
     private static void replaceWith(Path target, Fill fill) throws IOException {
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        Path tmp = temporarySibling(target);
         Files.deleteIfExists(tmp);
         createOwnerOnlyFile(tmp);
         try {
@@ -242,13 +295,21 @@ public final class OwnerOnlyFiles {
             setPermissions(tmp, FILE);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
-            // Half a file (it describes credentials) is not left behind as a hidden temporary file.
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            deleteQuietly(tmp, e);
             throw e;
+        }
+    }
+
+    private static Path temporarySibling(Path target) {
+        return target.resolveSibling("." + target.getFileName() + ".tmp");
+    }
+
+    /** Half a file (it describes credentials) is not left behind as a hidden temporary file. */
+    private static void deleteQuietly(Path tmp, Exception cause) {
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException suppressed) {
+            cause.addSuppressed(suppressed);
         }
     }
 

@@ -4,6 +4,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -48,5 +51,38 @@ class OwnerOnlyFilesTest {
         try (Stream<Path> left = Files.list(dir)) {
             assertThat(left).hasSize(3); // no temporary file left behind
         }
+    }
+
+    @Test
+    void anAppendChannelCreatesTheFileOwnerOnlyAndKeepsAnExistingOnesMode(@TempDir Path dir) throws IOException {
+        Path created = dir.resolve("index.jsonl");
+        try (FileChannel out = OwnerOnlyFiles.openOwnerOnlyAppend(created)) {
+            out.write(ByteBuffer.wrap("a\n".getBytes(StandardCharsets.UTF_8)));
+        }
+        try (FileChannel out = OwnerOnlyFiles.openOwnerOnlyAppend(created)) {
+            out.write(ByteBuffer.wrap("b\n".getBytes(StandardCharsets.UTF_8)));
+        }
+        assertThat(Files.readString(created)).isEqualTo("a\nb\n");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(created))).isEqualTo("rw-------");
+
+        Path shared = Files.createFile(dir.resolve("shared.jsonl"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rw-r-----"));
+        try (FileChannel out = OwnerOnlyFiles.openOwnerOnlyAppend(shared)) {
+            out.write(ByteBuffer.wrap("c\n".getBytes(StandardCharsets.UTF_8)));
+        }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(shared))).isEqualTo("rw-r-----");
+    }
+
+    @Test
+    void bytesReplaceALeftoverTemporaryFileAndLeaveNoneBehind(@TempDir Path dir) throws IOException {
+        Path blob = dir.resolve("blob");
+        Path leftover = dir.resolve(".blob.tmp");
+        Files.writeString(leftover, "half");
+        Files.setPosixFilePermissions(leftover, PosixFilePermissions.fromString("rw-rw-rw-"));
+        OwnerOnlyFiles.replace(blob, new byte[]{4, 5});
+        assertThat(Files.readAllBytes(blob)).containsExactly(4, 5);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(blob))).isEqualTo("rw-------");
+        assertThat(leftover).doesNotExist();
     }
 }
