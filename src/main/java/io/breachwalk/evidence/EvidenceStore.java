@@ -122,8 +122,8 @@ public final class EvidenceStore {
         synchronized (this) {
             try {
                 Path file = dir.resolve(hash);
-                if (!storedWithSize(file, bytes.length)) {
-                    OwnerOnlyFiles.replace(file, bytes);
+                if (!storedWithSize(file, bytes.length) && !OwnerOnlyFiles.createNew(file, bytes)) {
+                    OwnerOnlyFiles.replace(file, bytes); // there, but cut short (a killed scan): written again
                 }
                 String key = hash + " " + source;
                 if (!index.containsKey(key)) {

@@ -250,6 +250,37 @@ public final class OwnerOnlyFiles {
     }
 
     /**
+     * Writes {@code content} to {@code target} created new and owner-only, in place: one directory entry made, no
+     * temporary file and no rename (an evidence folder takes tens of thousands of files, and each directory
+     * operation costs kernel time). Returns false, writing nothing, when {@code target} exists. A failed write
+     * removes what it wrote. For content-addressed files only: a reader checks the content against its name, and a
+     * file cut short by a killed process has the wrong size, so the next store of that content replaces it.
+     */
+    public static boolean createNew(Path target, byte[] content) throws IOException {
+        Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        SeekableByteChannel out;
+        try {
+            try {
+                out = Files.newByteChannel(target, options, asAttribute(FILE));
+            } catch (UnsupportedOperationException e) {
+                out = Files.newByteChannel(target, options);
+            }
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        }
+        try (SeekableByteChannel channel = out) {
+            ByteBuffer buffer = ByteBuffer.wrap(content);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(target, e);
+            throw e;
+        }
+        return true;
+    }
+
+    /**
      * Creates {@code file} new, owner-only from its first moment, open for writing. A file of that name left by a
      * killed write is removed first. Without POSIX permissions (Windows) it is created plain: the folder's ACLs apply.
      */

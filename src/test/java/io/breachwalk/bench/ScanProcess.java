@@ -30,9 +30,20 @@ public final class ScanProcess {
      * compiler and GC threads (invisible to ThreadMXBean) are counted too. Empty where /proc is missing.
      */
     static Map<String, Long> threadCpu() {
+        sampleThreads();
         Map<String, Long> out = new java.util.TreeMap<>();
+        synchronized (THREADS) {
+            THREADS.values().forEach(t -> out.merge(t.getKey(), t.getValue(), Long::sum));
+        }
+        return out;
+    }
+
+    /** Last seen (name group, CPU ms) by thread id: threads that ended keep what they used when last sampled. */
+    private static final Map<String, Map.Entry<String, Long>> THREADS = new java.util.HashMap<>();
+
+    private static void sampleThreads() {
         java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
-        if (tasks == null) return out;
+        if (tasks == null) return;
         long tick = 10; // ms per clock tick (USER_HZ is 100 on Linux)
         for (java.io.File task : tasks) {
             try {
@@ -40,12 +51,13 @@ public final class ScanProcess {
                 String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                 String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                 long ms = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * tick;
-                out.merge(name.replaceAll("[0-9#]+", "").trim(), ms, Long::sum);
+                synchronized (THREADS) {
+                    THREADS.put(task.getName(), Map.entry(name.replaceAll("[0-9#]+", "").trim(), ms));
+                }
             } catch (java.io.IOException | RuntimeException e) {
                 // a thread that ended meanwhile
             }
         }
-        return out;
     }
 
     public static void main(String[] args) throws Exception {
@@ -54,6 +66,7 @@ public final class ScanProcess {
         Thread sampler = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                sampleThreads();
                 try {
                     Thread.sleep(100);
                 } catch (InterruptedException e) {

@@ -67,19 +67,22 @@ class EvidenceStoreTest {
         assertThat(Files.readAllLines(index, StandardCharsets.UTF_8)).isEqualTo(lines);
     }
 
+    /** Evidence files are created in place (no temporary file): one cut short by a killed scan is written again. */
     @Test
-    void aTemporaryFileLeftByAKilledWriteIsReplaced(@TempDir Path out) throws IOException {
+    void aFileCutShortByAKilledWriteIsReplaced(@TempDir Path out) throws IOException {
         EvidenceStore store = EvidenceStore.open(out, Redactor.none(), CLOCK);
         String hash = EvidenceStore.sha256("content".getBytes(StandardCharsets.UTF_8));
-        Path leftover = store.dir().resolve("." + hash + ".tmp");
-        Files.writeString(leftover, "half a fi");
+        Path cut = store.dir().resolve(hash);
+        Files.writeString(cut, "cont");
 
         assertThat(store.put("log", "https://ci/logs/9", "text/plain", "content")).isEqualTo(hash);
         store.finish();
 
-        assertThat(leftover).doesNotExist();
         assertThat(store.read(hash)).contains("content");
-        assertThat(mode(store.dir().resolve(hash))).isEqualTo("rw-------");
+        assertThat(mode(cut)).isEqualTo("rw-------");
+        try (var names = Files.list(store.dir())) {
+            assertThat(names.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(hash, EvidenceStore.INDEX);
+        }
     }
 
     private static String mode(Path p) throws IOException {

@@ -75,6 +75,19 @@ class OwnerOnlyFilesTest {
     }
 
     @Test
+    void createNewWritesOwnerOnlyInPlaceAndNeverOverwrites(@TempDir Path dir) throws IOException {
+        Path blob = dir.resolve("blob");
+        assertThat(OwnerOnlyFiles.createNew(blob, "first".getBytes(StandardCharsets.UTF_8))).isTrue();
+        assertThat(OwnerOnlyFiles.createNew(blob, "second".getBytes(StandardCharsets.UTF_8))).isFalse();
+
+        assertThat(Files.readString(blob)).isEqualTo("first");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(blob))).isEqualTo("rw-------");
+        try (Stream<Path> names = Files.list(dir)) {
+            assertThat(names).containsExactly(blob);
+        }
+    }
+
+    @Test
     void bytesReplaceALeftoverTemporaryFileAndLeaveNoneBehind(@TempDir Path dir) throws IOException {
         Path blob = dir.resolve("blob");
         Path leftover = dir.resolve(".blob.tmp");

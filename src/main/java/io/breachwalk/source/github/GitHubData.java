@@ -6,6 +6,7 @@ import io.breachwalk.model.EvidenceLink;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -22,8 +23,12 @@ interface GitHubData extends ProviderData {
     String LOG = "github-log";
     String SECRETS = "github-secrets";
 
-    /** Stores the run record from the listing. */
-    EvidenceLink run(JsonNode run);
+    /**
+     * Stores the records of the runs examined, from the listing, as one file for the repository (a JSON array in
+     * id order: a file per run made tens of thousands of files an estate, each costly to create); each run's link,
+     * by run id, names that file and is read back by the id.
+     */
+    Map<String, EvidenceLink> runs(List<JsonNode> runs);
 
     /** A file at a ref ({@code repo} is a full name); empty when absent. Name: `owner/repo:ref:path`. */
     Optional<String> file(String repo, String path, String ref) throws IOException;

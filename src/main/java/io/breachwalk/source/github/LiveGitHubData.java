@@ -62,10 +62,22 @@ final class LiveGitHubData implements GitHubData {
     }
 
     @Override
-    public EvidenceLink run(JsonNode run) {
-        String id = run.path("id").asText();
-        return remember(EvidenceLink.stored(RUN, id, null, store.put(RUN, apiUrl + "/repos/" + fullName
-                + "/actions/runs/" + id, "application/json", run.toString())));
+    public Map<String, EvidenceLink> runs(List<JsonNode> runs) {
+        Map<String, EvidenceLink> out = new java.util.HashMap<>();
+        if (runs.isEmpty()) {
+            return out;
+        }
+        List<JsonNode> byId = new ArrayList<>(runs);
+        byId.sort(java.util.Comparator.comparingLong(r -> r.path("id").asLong()));
+        ArrayNode all = GitHubRest.JSON.createArrayNode();
+        byId.forEach(all::add);
+        String hash = store.put(RUN, apiUrl + "/repos/" + fullName + "/actions/runs", "application/json",
+                all.toString());
+        for (JsonNode r : byId) {
+            String id = r.path("id").asText();
+            out.put(id, remember(EvidenceLink.stored(RUN, id, null, hash)));
+        }
+        return out;
     }
 
     @Override
@@ -138,11 +150,13 @@ final class LiveGitHubData implements GitHubData {
         List<JsonNode> jobs = known != null ? restShape(known) : rest.pages("/repos/" + fullName + "/actions/runs/" + runId + "/jobs?filter=all&per_page=100",
                 "jobs");
         List<String> ids = new ArrayList<>();
+        // One file for the run's jobs (a JSON array; each job's link is read back by its id), not one per job.
+        String hash = jobs.isEmpty() ? null : store.put(JOB, apiUrl + "/repos/" + fullName + "/actions/runs/" + runId
+                + "/jobs", "application/json", GitHubRest.JSON.createArrayNode().addAll(jobs).toString());
         for (JsonNode j : jobs) {
             String id = j.path("id").asText();
             ids.add(id);
-            remember(EvidenceLink.stored(JOB, id, id, store.put(JOB, apiUrl + "/repos/" + fullName + "/actions/jobs/" + id,
-                    "application/json", j.toString())));
+            remember(EvidenceLink.stored(JOB, id, id, hash));
         }
         remember(EvidenceLink.absent(JOBS, runId, null, String.join(",", ids)));
         return jobs;

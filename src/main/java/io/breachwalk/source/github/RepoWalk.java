@@ -267,13 +267,19 @@ final class RepoWalk {
     }
 
     private void judge(Iterable<JsonNode> runs, List<Result> history) {
-        Map<String, Future<List<Result>>> pending = new LinkedHashMap<>();
+        List<JsonNode> examined = new ArrayList<>();
         for (JsonNode run : runs) {
             if (candidate(run)) {
-                sink.examinedRun(GitHubSource.PROVIDER);
-                ctx.progress().examinedRun();
-                pending.put(run.path("id").asText(), pool.submit(() -> run(run)));
+                examined.add(run);
             }
+        }
+        Map<String, EvidenceLink> runLinks = data.runs(examined);
+        Map<String, Future<List<Result>>> pending = new LinkedHashMap<>();
+        for (JsonNode run : examined) {
+            sink.examinedRun(GitHubSource.PROVIDER);
+            ctx.progress().examinedRun();
+            EvidenceLink record = runLinks.get(run.path("id").asText());
+            pending.put(run.path("id").asText(), pool.submit(() -> run(run, record)));
         }
         List<Result> results = new ArrayList<>();
         for (Map.Entry<String, Future<List<Result>>> f : pending.entrySet()) {
@@ -362,11 +368,12 @@ final class RepoWalk {
 
     // --- one run -----------------------------------------------------------------------------------------------
 
-    private List<Result> run(JsonNode run) throws IOException, GitHubRest.ApiError, InterruptedException {
+    private List<Result> run(JsonNode run, EvidenceLink record)
+            throws IOException, GitHubRest.ApiError, InterruptedException {
         String runId = run.path("id").asText();
         String sha = run.path("head_sha").asText();
         List<EvidenceLink> items = new ArrayList<>();
-        items.add(data.run(run));
+        addIfPresent(items, record);
         runEvidence.put(runId, items);
         String path = workflowPath(run);
         Analysis analysis = analysis(sha, path);

@@ -9,6 +9,7 @@ import io.breachwalk.model.EvidenceRecord;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -30,7 +31,7 @@ final class StoredGitHubData implements GitHubData {
         List<JsonNode> out = new ArrayList<>();
         for (EvidenceLink l : links.all()) {
             if (l.kind().equals(RUN)) {
-                out.add(json(l));
+                out.add(record(l));
             }
         }
         out.sort(java.util.Comparator.comparingLong(n -> n.path("id").asLong()));
@@ -38,8 +39,16 @@ final class StoredGitHubData implements GitHubData {
     }
 
     @Override
-    public EvidenceLink run(JsonNode run) {
-        return links.get(RUN, run.path("id").asText());
+    public Map<String, EvidenceLink> runs(List<JsonNode> runs) {
+        Map<String, EvidenceLink> out = new java.util.HashMap<>();
+        for (JsonNode r : runs) {
+            String id = r.path("id").asText();
+            EvidenceLink l = links.get(RUN, id);
+            if (l != null) {
+                out.put(id, l);
+            }
+        }
+        return out;
     }
 
     @Override
@@ -64,7 +73,7 @@ final class StoredGitHubData implements GitHubData {
         List<JsonNode> out = new ArrayList<>();
         for (String id : listing.note().split(",")) {
             if (!id.isEmpty()) {
-                out.add(json(need(JOB, id, "job " + id)));
+                out.add(record(need(JOB, id, "job " + id)));
             }
         }
         return out;
@@ -130,6 +139,30 @@ final class StoredGitHubData implements GitHubData {
 
     private JsonNode json(EvidenceLink l) throws IOException {
         return GitHubRest.JSON.readTree(text(l));
+    }
+
+    /** Files holding several records (a repository's runs, a run's jobs), parsed once: by hash. */
+    private final Map<String, JsonNode> parsed = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The run or job record a link names: the element with the link's id of the array its file holds, or, in
+     * evidence folders written before records were grouped, the file's one object.
+     */
+    private JsonNode record(EvidenceLink l) throws IOException {
+        JsonNode n = parsed.get(l.hash());
+        if (n == null) {
+            n = json(l);
+            parsed.put(l.hash(), n);
+        }
+        if (!n.isArray()) {
+            return n;
+        }
+        for (JsonNode r : n) {
+            if (r.path("id").asText().equals(l.name())) {
+                return r;
+            }
+        }
+        throw new NotInEvidence(l.kind() + " " + l.name() + " is not in its evidence file " + l.hash());
     }
 
     /** Something the re-analysis needs that the evidence folder does not hold. */
