@@ -63,6 +63,31 @@ class GitHubApiChoiceTest {
                 graphql.rest(), graphql.graphql(), spent.path("graphql_points").asLong());
     }
 
+    /**
+     * An organization larger than the read-ahead's chunks (100 repositories are listed and read ahead together, the
+     * next chunk while the walk takes one): every repository is walked once, with the same rows as the REST walk.
+     */
+    @Test
+    void anEstateOfSeveralReadAheadChunksGivesTheRestWalksRows() throws Exception {
+        String estate = io.breachwalk.bench.BenchEstate.yaml(230, 2, 1, 0);
+        Map<String, String> jobs = new java.util.HashMap<>();
+        Map<String, String> coverage = new java.util.HashMap<>();
+        for (String api : List.of("rest", "graphql")) {
+            try (GitHubSimulator sim = GitHubSimulator.start(io.breachwalk.sim.github.EstateLoader.parse(estate))) {
+                Path out = tmp.resolve("chunks-" + api);
+                Cli.Result r = Cli.exec(Map.of("GITHUB_TOKEN", "bench-token"), "scan", "--github-url",
+                        sim.baseUrl(), "--github-org", "bench", "--quiet", "--api", api, "--out", out.toString());
+                assertThat(r.out()).contains("examined   github-actions  230 projects, 460 runs");
+                jobs.put(api, Files.readString(out.resolve("jobs.csv")));
+                coverage.put(api, Files.readString(out.resolve("coverage.csv")));
+            }
+        }
+        assertThat(jobs.get("graphql").lines().filter(l -> l.contains(",RAN,")).count())
+                .as("every third repository runs the uploader").isEqualTo(77 * 2);
+        assertThat(jobs.get("graphql")).isEqualTo(jobs.get("rest"));
+        assertThat(coverage.get("graphql")).isEqualTo(coverage.get("rest"));
+    }
+
     @Test
     void withoutGraphQlTheSameRowsComeThroughRest() throws Exception {
         Counts rest = scan("rest");

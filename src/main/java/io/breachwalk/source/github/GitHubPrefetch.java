@@ -56,22 +56,80 @@ final class GitHubPrefetch {
         }
     }
 
+    /**
+     * Repositories read ahead together (runs listed, files read): one chunk is prepared while the walk takes the one
+     * before, so at most about two chunks' run listings are held, whatever the size of the estate.
+     */
+    static final int CHUNK_REPOS = 100;
+
     private final GitHubGraphQlReads reads;
+    private final GitHubRest rest;
+    private final ScanContext ctx;
+    /** The repositories' names in the order the walk takes them, cut into chunks. */
+    private final List<List<String>> chunks = new ArrayList<>();
+    private final Map<String, Integer> chunkOf = new HashMap<>();
+    /** Each chunk's preparation, once scheduled. Guarded by {@code this}. */
+    private final Map<Integer, Future<?>> prepared = new HashMap<>();
+    private ExecutorService preparer;
     /** In the order the walk takes them, so jobs can be read for the next few repositories together. */
     private final Map<String, Repo> repos = new LinkedHashMap<>();
 
-    private GitHubPrefetch(GitHubGraphQlReads reads) {
+    private GitHubPrefetch(GitHubGraphQlReads reads, GitHubRest rest, ScanContext ctx, List<String> names) {
         this.reads = reads;
+        this.rest = rest;
+        this.ctx = ctx;
+        for (int i = 0; i < names.size(); i += CHUNK_REPOS) {
+            List<String> chunk = names.subList(i, Math.min(names.size(), i + CHUNK_REPOS));
+            chunk.forEach(n -> chunkOf.putIfAbsent(key(n), chunks.size()));
+            chunks.add(chunk);
+        }
     }
 
-    /** Lists the runs of every repository and reads their files ahead; jobs are read as {@link #take} reaches them. */
+    /**
+     * Lists the runs of the first repositories and reads their files ahead (the next chunk in the background); the
+     * rest follow as {@link #take} reaches them, and jobs are read a batch ahead of the walk.
+     */
     static GitHubPrefetch read(List<String> names, GitHubRest rest, GitHubGraphQlReads reads, ScanContext ctx) {
-        GitHubPrefetch p = new GitHubPrefetch(reads);
-        p.list(names, rest, ctx);
-        if (reads != null && reads.client().available()) {
-            p.files(ctx);
+        GitHubPrefetch p = new GitHubPrefetch(reads, rest, ctx, List.copyOf(names));
+        if (!p.chunks.isEmpty()) {
+            p.prepare(0);
+            synchronized (p) {
+                p.prepared.put(0, java.util.concurrent.CompletableFuture.completedFuture(null));
+                p.schedule(1);
+            }
         }
         return p;
+    }
+
+    /** Lists a chunk's runs and reads its files, then hands its repositories to the walk, in order. */
+    private void prepare(int chunk) {
+        Map<String, Repo> got = list(chunks.get(chunk));
+        if (reads != null && reads.client().available()) {
+            files(got.values());
+        }
+        synchronized (this) {
+            repos.putAll(got);
+        }
+    }
+
+    /** Queues the preparation of {@code chunk} (if there is one and it is not queued yet); its future. */
+    private synchronized Future<?> schedule(int chunk) {
+        if (chunk >= chunks.size()) {
+            return null;
+        }
+        Future<?> f = prepared.get(chunk);
+        if (f == null) {
+            if (preparer == null) {
+                preparer = Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "github-read-ahead");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            f = preparer.submit(() -> prepare(chunk));
+            prepared.put(chunk, f);
+        }
+        return f;
     }
 
     /**
@@ -81,6 +139,20 @@ final class GitHubPrefetch {
      * and then forgotten.
      */
     Repo take(String fullName) {
+        Integer chunk = chunkOf.get(key(fullName));
+        if (chunk == null) {
+            return null;
+        }
+        Future<?> ready = schedule(chunk);
+        schedule(chunk + 1);
+        try {
+            ready.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException e) {
+            // not read ahead: the walk reads this repository itself
+        }
         Repo r;
         Future<?> batch;
         synchronized (this) {
@@ -110,6 +182,9 @@ final class GitHubPrefetch {
         if (jobsReader != null) {
             jobsReader.shutdownNow();
         }
+        if (preparer != null) {
+            preparer.shutdownNow();
+        }
     }
 
     private static String key(String fullName) {
@@ -118,7 +193,8 @@ final class GitHubPrefetch {
 
     // --- runs ------------------------------------------------------------------------------------------------------
 
-    private void list(List<String> names, GitHubRest rest, ScanContext ctx) {
+    private Map<String, Repo> list(List<String> names) {
+        Map<String, Repo> listed = new LinkedHashMap<>();
         Instant from = ctx.window().since().minus(RepoWalk.RERUN_REACH);
         Instant to = ctx.window().until().minusSeconds(1);
         ExecutorService listing = Executors.newFixedThreadPool(Math.max(1, ctx.concurrency()), r -> {
@@ -138,13 +214,14 @@ final class GitHubPrefetch {
                 } catch (ExecutionException ex) {
                     continue; // not read ahead: the walk lists it again and says what went wrong
                 }
-                repos.put(key(e.getKey()), r);
+                listed.put(key(e.getKey()), r);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             listing.shutdownNow();
         }
+        return listed;
     }
 
     // --- files -----------------------------------------------------------------------------------------------------
@@ -164,10 +241,9 @@ final class GitHubPrefetch {
         }
     }
 
-    private final Map<String, Version> versions = new HashMap<>();
-
-    private void files(ScanContext ctx) {
-        for (Repo r : repos.values()) {
+    private void files(java.util.Collection<Repo> chunk) {
+        Map<String, Version> versions = new LinkedHashMap<>();
+        for (Repo r : chunk) {
             if (r.listing.failure() != null) {
                 continue;
             }
@@ -197,14 +273,14 @@ final class GitHubPrefetch {
                     r.files.put(name, f);
                 }
             }
-            wanted = analyseAll(ctx, round == FILE_ROUNDS - 1);
+            wanted = analyseAll(versions.values(), round == FILE_ROUNDS - 1);
         }
         for (Version v : versions.values()) {
             if (v.needsJobs == null) {
                 v.needsJobs = true; // undecided: read its jobs ahead, the walk may need them
             }
         }
-        for (Repo r : repos.values()) {
+        for (Repo r : chunk) {
             if (r.listing.failure() != null) {
                 continue;
             }
@@ -217,15 +293,14 @@ final class GitHubPrefetch {
                 }
             }
         }
-        versions.clear();
     }
 
     /**
      * {@link #analyse}s every undecided version, spread over {@code --concurrency} threads (thousands of versions;
      * the analysis is the files stage's CPU), and returns the files they want next, in the versions' order.
      */
-    private Map<RepoFile, Set<Repo>> analyseAll(ScanContext ctx, boolean last) {
-        List<Version> undecided = versions.values().stream().filter(v -> v.needsJobs == null).toList();
+    private Map<RepoFile, Set<Repo>> analyseAll(java.util.Collection<Version> versions, boolean last) {
+        List<Version> undecided = versions.stream().filter(v -> v.needsJobs == null).toList();
         List<Map<RepoFile, Set<Repo>>> wants = new ArrayList<>();
         undecided.forEach(v -> wants.add(new LinkedHashMap<>()));
         int threads = Math.max(1, Math.min(ctx.concurrency(), undecided.size()));
