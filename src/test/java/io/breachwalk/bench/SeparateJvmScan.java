@@ -56,7 +56,7 @@ final class SeparateJvmScan {
 
             long start = System.nanoTime();
             List<String> command = new ArrayList<>(List.of(java, "-Xmx" + scanXmxMb + "m"));
-            // Extra options for the scan JVM only, e.g. a flight recording: BENCH_SCAN_JVM="-XX:StartFlightRecording=..."
+            // Options for the scan JVM only, e.g. a flight recording: BENCH_SCAN_JVM="-XX:StartFlightRecording=..."
             String extra = System.getenv().getOrDefault("BENCH_SCAN_JVM", "").trim();
             if (!extra.isEmpty()) command.addAll(List.of(extra.split("\\s+")));
             command.addAll(List.of("-cp", cp, ScanProcess.class.getName(),

@@ -38,9 +38,12 @@ public final class SafeYaml {
     private record Key(YamlLimits limits, String text) {
     }
 
-    /** Texts kept in {@link #PARSED} at most, in characters (and entries), so the cache stays small. */
-    private static final int CACHE_CHARS = 4 * 1024 * 1024;
-    private static final int CACHE_ENTRIES = 1024;
+    /**
+     * Texts kept in {@link #PARSED} at most, in characters and entries: enough for the distinct workflows of the
+     * read-ahead's two chunks of repositories (a tree takes a few times its text), small beside a scan's heap.
+     */
+    private static final int CACHE_CHARS = 2 * 1024 * 1024;
+    private static final int CACHE_ENTRIES = 2048;
     private static int cachedChars;
 
     /**

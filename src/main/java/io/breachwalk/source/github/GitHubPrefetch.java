@@ -120,11 +120,7 @@ final class GitHubPrefetch {
         Future<?> f = prepared.get(chunk);
         if (f == null) {
             if (preparer == null) {
-                preparer = Executors.newSingleThreadExecutor(r -> {
-                    Thread t = new Thread(r, "github-read-ahead");
-                    t.setDaemon(true);
-                    return t;
-                });
+                preparer = Executors.newSingleThreadExecutor(daemon("github-read-ahead"));
             }
             f = preparer.submit(() -> prepare(chunk));
             prepared.put(chunk, f);
@@ -187,6 +183,15 @@ final class GitHubPrefetch {
         }
     }
 
+    /** Threads that never keep the JVM alive: a scan that ends or fails does not wait for its read-ahead. */
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
     private static String key(String fullName) {
         return fullName.toLowerCase(Locale.ROOT);
     }
@@ -197,11 +202,8 @@ final class GitHubPrefetch {
         Map<String, Repo> listed = new LinkedHashMap<>();
         Instant from = ctx.window().since().minus(RepoWalk.RERUN_REACH);
         Instant to = ctx.window().until().minusSeconds(1);
-        ExecutorService listing = Executors.newFixedThreadPool(Math.max(1, ctx.concurrency()), r -> {
-            Thread t = new Thread(r, "github-listing");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService listing = Executors.newFixedThreadPool(Math.max(1, ctx.concurrency()),
+                daemon("github-listing"));
         try {
             Map<String, Future<RunListing.Listed>> pending = new LinkedHashMap<>();
             for (String name : names) {
@@ -304,11 +306,7 @@ final class GitHubPrefetch {
         List<Map<RepoFile, Set<Repo>>> wants = new ArrayList<>();
         undecided.forEach(v -> wants.add(new LinkedHashMap<>()));
         int threads = Math.max(1, Math.min(ctx.concurrency(), undecided.size()));
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "github-analysis");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = Executors.newFixedThreadPool(threads, daemon("github-analysis"));
         try {
             List<Future<?>> done = new ArrayList<>();
             for (int i = 0; i < undecided.size(); i++) {
@@ -436,11 +434,7 @@ final class GitHubPrefetch {
             }
         }
         if (jobsReader == null) {
-            jobsReader = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "github-jobs-ahead");
-                t.setDaemon(true);
-                return t;
-            });
+            jobsReader = Executors.newSingleThreadExecutor(daemon("github-jobs-ahead"));
         }
         Future<?> read = jobsReader.submit(() -> readJobs(batch));
         batch.forEach(r -> r.jobsRead = read);

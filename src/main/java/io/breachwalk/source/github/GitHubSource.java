@@ -190,7 +190,8 @@ public final class GitHubSource implements CiSource<GHRepository> {
                 names.add(r.getFullName());
             }
         }
-        prefetch = GitHubPrefetch.read(names, rest, new GitHubGraphQlReads(graphql, Math.max(1, ctx.concurrency())), ctx);
+        GitHubGraphQlReads reads = new GitHubGraphQlReads(graphql, Math.max(1, ctx.concurrency()));
+        prefetch = GitHubPrefetch.read(names, rest, reads, ctx);
         if (api == GitHubProvider.Api.GRAPHQL && !graphql.available()) {
             ctx.findings().gap(new Gap(PROVIDER, host, "", "", Gap.API_ERROR, "--api graphql: GraphQL is not "
                     + "available at " + GitHubGraphQl.endpoint(apiUrl) + " (" + graphql.unavailableReason()

@@ -27,7 +27,8 @@ class RunTimesTest {
             char[] t = "2021-02-28T23:59:59Z".toCharArray();
             for (int k = random.nextInt(4); k > 0; k--) {
                 int at = random.nextInt(t.length);
-                t[at] = random.nextInt(5) == 0 ? "-T:Z+x ".charAt(random.nextInt(7)) : digits.charAt(random.nextInt(10));
+                t[at] = random.nextInt(5) == 0 ? "-T:Z+x ".charAt(random.nextInt(7))
+                        : digits.charAt(random.nextInt(10));
             }
             String text = new String(t);
             Instant expected;
