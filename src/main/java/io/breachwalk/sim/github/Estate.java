@@ -137,7 +137,16 @@ public record Estate(String webUrl, RateLimit rateLimit, List<Token> tokens, Lis
         }
     }
 
-    public record Attempt(int number, Instant runStartedAt, List<Job> jobs) {}
+    /**
+     * {@code checks}: check runs a step of this attempt created through the Checks API with the workflow's token. They
+     * land in the run's check suite (the GitHub Actions app's) but are no jobs of it: the REST jobs list omits them,
+     * and their detailsUrl is whatever the step set.
+     */
+    public record Attempt(int number, Instant runStartedAt, List<Job> jobs, List<Job> checks) {
+        public Attempt(int number, Instant runStartedAt, List<Job> jobs) {
+            this(number, runStartedAt, jobs, List.of());
+        }
+    }
 
     /** logStatus: 200 when {@code log} is served, else 410 (expired) or 404 (deleted). */
     public record Job(long id, String name, Instant startedAt, Instant completedAt, String status, String conclusion,

@@ -258,11 +258,11 @@ public final class EstateLoader {
                 if (started == null) {
                     throw new IllegalArgumentException(ctx + ": attempt " + n + " needs started_at");
                 }
-                attempts.add(new Attempt(n++, started, jobs(a.path("jobs"), started)));
+                attempts.add(new Attempt(n++, started, jobs(a.path("jobs"), started), jobs(a.path("checks"), started)));
             }
         } else {
             Instant started = time(run, "started_at", created);
-            attempts.add(new Attempt(1, started, jobs(run.path("jobs"), started)));
+            attempts.add(new Attempt(1, started, jobs(run.path("jobs"), started), jobs(run.path("checks"), started)));
         }
         return new Run(id, 0, workflow, commit.sha(), run.path("branch").asText("main"),
                 run.path("event").asText("push"), created,

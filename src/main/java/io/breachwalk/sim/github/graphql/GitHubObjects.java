@@ -346,6 +346,7 @@ final class GitHubObjects {
             }
             for (Attempt a : run.attempts()) {
                 a.jobs().forEach(j -> all.add(new CheckRunObject(ix, repo, run, a, j)));
+                a.checks().forEach(j -> all.add(new CheckRunObject(ix, repo, run, a, j)));
             }
             List<CheckRunObject> chosen = all;
             if (!"ALL".equals(f.get("checkType"))) {
@@ -416,7 +417,8 @@ final class GitHubObjects {
                 case "conclusion" -> conclusion();
                 case "startedAt" -> job.startedAt();
                 case "completedAt" -> completed() ? job.completedAt() : null;
-                case "detailsUrl" -> webPath(ix, "/" + repo.fullName() + "/actions/runs/" + run.id() + "/job/" + job.id());
+                case "detailsUrl" -> attempt.checks().contains(job) ? "https://reports.example/checks/" + job.id()
+                        : webPath(ix, "/" + repo.fullName() + "/actions/runs/" + run.id() + "/job/" + job.id());
                 case "permalink", "url" -> webPath(ix, "/" + repo.fullName() + "/runs/" + job.id());
                 case "resourcePath" -> "/" + repo.fullName() + "/runs/" + job.id();
                 case "externalId" -> null;

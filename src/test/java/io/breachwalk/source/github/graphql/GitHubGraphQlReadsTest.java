@@ -94,6 +94,12 @@ class GitHubGraphQlReadsTest {
                               - started_at: 2021-01-12T12:00:00Z
                                 jobs:
                                   - {name: build, steps: [Run a, Run b]}
+                          - id: 4294967703
+                            workflow: .github/workflows/ci.yml
+                            commit: c1
+                            created_at: 2021-01-12T18:00:00Z
+                            jobs: [{id: 5000000001, name: build, steps: [Run a]}]
+                            checks: [{id: 5000000002, name: coverage report, steps: []}]
                           - id: 502
                             workflow: .github/workflows/ci.yml
                             commit: c1
@@ -276,6 +282,26 @@ class GitHubGraphQlReadsTest {
         assertThat(matrix.jobs()).hasSize(12);
         assertThat(matrix.jobs().get(11).steps()).hasSize(62);
         assertThat(rest("/repos/acme/old/actions/runs/601/jobs?filter=all").path("total_count").asInt()).isZero();
+    }
+
+    /**
+     * A check run that a step made through the Checks API lands in the run's check suite but is no job of the run (its
+     * detailsUrl is not the run's job page): it is left out, as REST's jobs list leaves it out. Ids past 2^32 stay
+     * exact (databaseId is a long).
+     */
+    @Test
+    void checkRunsThatAreNotJobsOfTheRunAreLeftOutAndLongIdsStayExact() throws Exception {
+        JsonNode run = rest("/repos/acme/app/actions/runs/4294967703");
+        SuiteJobs suite = new GitHubGraphQlReads(client(new AtomicInteger()))
+                .jobsOfSuites(List.of(run.path("check_suite_node_id").asText())).values().iterator().next();
+        JsonNode restJobs = rest("/repos/acme/app/actions/runs/4294967703/jobs?filter=all").path("jobs");
+
+        assertThat(suite.known()).isTrue();
+        assertThat(suite.runId()).isEqualTo(4_294_967_703L);
+        assertThat(suite.jobs()).extracting(CheckRunJob::id).containsExactly(5_000_000_001L);
+        assertThat(suite.jobs()).extracting(CheckRunJob::name).containsExactly("build");
+        assertThat(restJobs).hasSize(1);
+        assertThat(restJobs.get(0).path("id").asLong()).isEqualTo(5_000_000_001L);
     }
 
     @Test
