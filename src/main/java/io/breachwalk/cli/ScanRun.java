@@ -442,11 +442,8 @@ final class ScanRun {
      */
     private static void writeAll(List<ReportFile> writers) throws IOException {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
-                Math.min(writers.size(), Math.max(1, Runtime.getRuntime().availableProcessors())), r -> {
-                    Thread t = new Thread(r, "report-writer");
-                    t.setDaemon(true);
-                    return t;
-                });
+                Math.min(writers.size(), Math.max(1, Runtime.getRuntime().availableProcessors())),
+                io.breachwalk.source.DaemonThreads.named("report-writer"));
         try {
             List<java.util.concurrent.Future<?>> running = new ArrayList<>();
             for (ReportFile w : writers) {

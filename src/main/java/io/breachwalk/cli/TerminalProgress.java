@@ -2,6 +2,7 @@ package io.breachwalk.cli;
 
 import io.breachwalk.text.SafeText;
 import io.breachwalk.model.WalkResult;
+import io.breachwalk.source.DaemonThreads;
 import io.breachwalk.source.Findings;
 import io.breachwalk.source.Progress;
 
@@ -163,11 +164,7 @@ final class TerminalProgress implements Progress {
         if (ticker != null) {
             return;
         }
-        ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "breachwalk-progress");
-            t.setDaemon(true);
-            return t;
-        });
+        ticker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("breachwalk-progress"));
         long every = (terminal ? REDRAW_EVERY : interval).toMillis();
         ticker.scheduleAtFixedRate(this::tick, every, every, TimeUnit.MILLISECONDS);
     }

@@ -24,11 +24,8 @@ public final class UnitDriver {
         try {
             List<U> units = source.units(ctx);
             ctx.progress().start(source.unitLabel(), units.size());
-            pool = Executors.newFixedThreadPool(Math.max(1, ctx.concurrency()), r -> {
-                Thread t = new Thread(r, source.provider() + "-walk");
-                t.setDaemon(true);
-                return t;
-            });
+            pool = Executors.newFixedThreadPool(Math.max(1, ctx.concurrency()),
+                    DaemonThreads.named(source.provider() + "-walk"));
             if (source.parallelUnits()) {
                 ExecutorService p = pool;
                 List<Future<?>> futures = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.breachwalk.source.github;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.breachwalk.detect.FileLookup;
 import io.breachwalk.playbook.Window;
+import io.breachwalk.source.DaemonThreads;
 import io.breachwalk.source.ScanContext;
 import io.breachwalk.source.github.graphql.FileRead;
 import io.breachwalk.source.github.graphql.GitHubGraphQlReads;
@@ -120,7 +121,7 @@ final class GitHubPrefetch {
         Future<?> f = prepared.get(chunk);
         if (f == null) {
             if (preparer == null) {
-                preparer = Executors.newSingleThreadExecutor(daemon("github-read-ahead"));
+                preparer = Executors.newSingleThreadExecutor(DaemonThreads.named("github-read-ahead"));
             }
             f = preparer.submit(() -> prepare(chunk));
             prepared.put(chunk, f);
@@ -183,15 +184,6 @@ final class GitHubPrefetch {
         }
     }
 
-    /** Threads that never keep the JVM alive: a scan that ends or fails does not wait for its read-ahead. */
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
-    }
-
     private static String key(String fullName) {
         return fullName.toLowerCase(Locale.ROOT);
     }
@@ -203,7 +195,7 @@ final class GitHubPrefetch {
         Instant from = ctx.window().since().minus(RepoWalk.RERUN_REACH);
         Instant to = ctx.window().until().minusSeconds(1);
         ExecutorService listing = Executors.newFixedThreadPool(Math.max(1, ctx.concurrency()),
-                daemon("github-listing"));
+                DaemonThreads.named("github-listing"));
         try {
             Map<String, Future<RunListing.Listed>> pending = new LinkedHashMap<>();
             for (String name : names) {
@@ -306,7 +298,7 @@ final class GitHubPrefetch {
         List<Map<RepoFile, Set<Repo>>> wants = new ArrayList<>();
         undecided.forEach(v -> wants.add(new LinkedHashMap<>()));
         int threads = Math.max(1, Math.min(ctx.concurrency(), undecided.size()));
-        ExecutorService pool = Executors.newFixedThreadPool(threads, daemon("github-analysis"));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, DaemonThreads.named("github-analysis"));
         try {
             List<Future<?>> done = new ArrayList<>();
             for (int i = 0; i < undecided.size(); i++) {
@@ -434,7 +426,7 @@ final class GitHubPrefetch {
             }
         }
         if (jobsReader == null) {
-            jobsReader = Executors.newSingleThreadExecutor(daemon("github-jobs-ahead"));
+            jobsReader = Executors.newSingleThreadExecutor(DaemonThreads.named("github-jobs-ahead"));
         }
         Future<?> read = jobsReader.submit(() -> readJobs(batch));
         batch.forEach(r -> r.jobsRead = read);

@@ -1,6 +1,7 @@
 package io.breachwalk.source.github.graphql;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.breachwalk.source.DaemonThreads;
 import io.breachwalk.source.github.graphql.GitHubGraphQl.Answer;
 import io.breachwalk.source.github.graphql.GitHubGraphQl.GraphQlError;
 
@@ -446,11 +447,8 @@ public final class GitHubGraphQlReads {
             }
         };
         int helpers = Math.min(parallel, (distinct.size() + size.get() - 1) / Math.max(1, size.get())) - 1;
-        ExecutorService pool = helpers <= 0 ? null : Executors.newFixedThreadPool(helpers, r -> {
-            Thread t = new Thread(r, "github-graphql");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = helpers <= 0 ? null
+                : Executors.newFixedThreadPool(helpers, DaemonThreads.named("github-graphql"));
         try {
             List<Future<?>> running = new ArrayList<>();
             for (int i = 0; i < helpers; i++) {
