@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -404,7 +403,7 @@ final class HistoryFallback {
             return null;
         }
         try {
-            return OffsetDateTime.parse(t).toInstant();
+            return io.breachwalk.text.IsoTime.parse(t);
         } catch (RuntimeException e) {
             return null;
         }

@@ -832,48 +832,10 @@ final class RepoWalk {
             return fallback;
         }
         try {
-            return instant(t);
+            return io.breachwalk.text.IsoTime.parse(t);
         } catch (RuntimeException e) {
             return fallback;
         }
-    }
-
-    /**
-     * An ISO-8601 time as GitHub writes it: {@code 2021-02-01T10:00:00Z} read directly (every run has several, and
-     * the formatter's general parse is costly at this count), any other form through {@code OffsetDateTime}.
-     */
-    static Instant instant(String t) {
-        if (t.length() == 20 && t.charAt(4) == '-' && t.charAt(7) == '-' && t.charAt(10) == 'T' && t.charAt(13) == ':'
-                && t.charAt(16) == ':' && t.charAt(19) == 'Z') {
-            int year = digits(t, 0, 4);
-            int month = digits(t, 5, 7);
-            int day = digits(t, 8, 10);
-            int hour = digits(t, 11, 13);
-            int minute = digits(t, 14, 16);
-            int second = digits(t, 17, 19);
-            if (year >= 0 && month >= 0 && day >= 0 && hour >= 0 && minute >= 0 && second >= 0) {
-                try {
-                    return java.time.LocalDateTime.of(year, month, day, hour, minute, second)
-                            .toInstant(java.time.ZoneOffset.UTC);
-                } catch (java.time.DateTimeException e) {
-                    // month 13, February 30, hour 24...: the general parse below decides, as before
-                }
-            }
-        }
-        return java.time.OffsetDateTime.parse(t).toInstant();
-    }
-
-    /** The ASCII decimal number in {@code t[from, to)}, or -1 when a character is not an ASCII digit. */
-    private static int digits(String t, int from, int to) {
-        int n = 0;
-        for (int i = from; i < to; i++) {
-            char c = t.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            n = n * 10 + (c - '0');
-        }
-        return n;
     }
 
     /**

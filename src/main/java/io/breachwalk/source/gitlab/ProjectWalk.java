@@ -26,7 +26,6 @@ import io.breachwalk.source.gitlab.pipeline.GitLabPipelineModel.ScriptLine;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -697,8 +696,8 @@ final class ProjectWalk {
     private static Instant time(JsonNode n) {
         if (n == null || n.isNull() || n.isMissingNode() || n.asText("").isBlank()) return null;
         try {
-            return java.time.OffsetDateTime.parse(n.asText()).toInstant();
-        } catch (DateTimeParseException e) {
+            return io.breachwalk.text.IsoTime.parse(n.asText());
+        } catch (java.time.DateTimeException e) {
             return null;
         }
     }

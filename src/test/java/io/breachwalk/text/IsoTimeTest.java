@@ -1,4 +1,4 @@
-package io.breachwalk.source.github;
+package io.breachwalk.text;
 
 import org.junit.jupiter.api.Test;
 
@@ -8,14 +8,14 @@ import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The walk reads run and job times with a fast path for GitHub's own form; it must agree with the general parse. */
-class RunTimesTest {
+/** Times are read with a fast path for the form GitHub writes; it must agree with the general parse. */
+class IsoTimeTest {
 
     @Test
     void readsGitHubsFormAndEveryOtherIsoForm() {
-        assertThat(RepoWalk.instant("2021-02-01T10:00:00Z")).isEqualTo(Instant.parse("2021-02-01T10:00:00Z"));
-        assertThat(RepoWalk.instant("2021-02-01T10:00:00+02:00")).isEqualTo(Instant.parse("2021-02-01T08:00:00Z"));
-        assertThat(RepoWalk.instant("2021-02-01T10:00:00.123Z")).isEqualTo(Instant.parse("2021-02-01T10:00:00.123Z"));
+        assertThat(IsoTime.parse("2021-02-01T10:00:00Z")).isEqualTo(Instant.parse("2021-02-01T10:00:00Z"));
+        assertThat(IsoTime.parse("2021-02-01T10:00:00+02:00")).isEqualTo(Instant.parse("2021-02-01T08:00:00Z"));
+        assertThat(IsoTime.parse("2021-02-01T10:00:00.123Z")).isEqualTo(Instant.parse("2021-02-01T10:00:00.123Z"));
     }
 
     /** Random near-misses of the 20-character form: same instant, or both refuse it. */
@@ -39,7 +39,7 @@ class RunTimesTest {
             }
             Instant got;
             try {
-                got = RepoWalk.instant(text);
+                got = IsoTime.parse(text);
             } catch (RuntimeException e) {
                 got = null;
             }
