@@ -191,31 +191,48 @@ final class GitHubPrefetch {
     // --- runs ------------------------------------------------------------------------------------------------------
 
     private Map<String, Repo> list(List<String> names) {
-        Map<String, Repo> listed = new LinkedHashMap<>();
         Instant from = ctx.window().since().minus(RepoWalk.RERUN_REACH);
         Instant to = ctx.window().until().minusSeconds(1);
-        ExecutorService listing = Executors.newFixedThreadPool(Math.max(1, ctx.concurrency()),
-                DaemonThreads.named("github-listing"));
-        try {
-            Map<String, Future<RunListing.Listed>> pending = new LinkedHashMap<>();
-            for (String name : names) {
-                pending.put(name, listing.submit(() -> RunListing.list(rest, name, from, to, true)));
+        List<RunListing.Listed> got = inParallel(names, "github-listing",
+                name -> RunListing.list(rest, name, from, to, true));
+        Map<String, Repo> listed = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            if (got.get(i) == null) {
+                continue; // not read ahead: the walk lists it again and says what went wrong
             }
-            for (Map.Entry<String, Future<RunListing.Listed>> e : pending.entrySet()) {
-                Repo r = new Repo(e.getKey());
+            Repo r = new Repo(names.get(i));
+            r.listing = got.get(i);
+            listed.put(key(r.fullName), r);
+        }
+        return listed;
+    }
+
+    /**
+     * {@code task} on every item, {@code --concurrency} at a time on threads of that name; the results in the items'
+     * order, null where the task failed (or the wait was interrupted).
+     */
+    private <T, R> List<R> inParallel(List<T> items, String threadName, java.util.function.Function<T, R> task) {
+        List<R> out = new ArrayList<>(java.util.Collections.nCopies(items.size(), null));
+        int threads = Math.max(1, Math.min(ctx.concurrency(), items.size()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, DaemonThreads.named(threadName));
+        try {
+            List<Future<R>> running = new ArrayList<>();
+            for (T item : items) {
+                running.add(pool.submit(() -> task.apply(item)));
+            }
+            for (int i = 0; i < running.size(); i++) {
                 try {
-                    r.listing = e.getValue().get();
-                } catch (ExecutionException ex) {
-                    continue; // not read ahead: the walk lists it again and says what went wrong
+                    out.set(i, running.get(i).get());
+                } catch (ExecutionException e) {
+                    // left null: the caller says what that means
                 }
-                listed.put(key(e.getKey()), r);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            listing.shutdownNow();
+            pool.shutdownNow();
         }
-        return listed;
+        return out;
     }
 
     // --- files -----------------------------------------------------------------------------------------------------
@@ -295,28 +312,18 @@ final class GitHubPrefetch {
      */
     private Map<RepoFile, Set<Repo>> analyseAll(java.util.Collection<Version> versions, boolean last) {
         List<Version> undecided = versions.stream().filter(v -> v.needsJobs == null).toList();
-        List<Map<RepoFile, Set<Repo>>> wants = new ArrayList<>();
-        undecided.forEach(v -> wants.add(new LinkedHashMap<>()));
-        int threads = Math.max(1, Math.min(ctx.concurrency(), undecided.size()));
-        ExecutorService pool = Executors.newFixedThreadPool(threads, DaemonThreads.named("github-analysis"));
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int i = 0; i < undecided.size(); i++) {
-                int k = i;
-                done.add(pool.submit(() -> analyse(undecided.get(k), wants.get(k), ctx, last)));
-            }
-            for (Future<?> f : done) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            // analyse catches what the analysis throws; a version left undecided has its jobs read ahead
-        } finally {
-            pool.shutdownNow();
-        }
+        // analyse catches what the analysis throws; a version left undecided has its jobs read ahead
+        List<Map<RepoFile, Set<Repo>>> wants = inParallel(undecided, "github-analysis", v -> {
+            Map<RepoFile, Set<Repo>> w = new LinkedHashMap<>();
+            analyse(v, w, ctx, last);
+            return w;
+        });
         Map<RepoFile, Set<Repo>> wanted = new LinkedHashMap<>();
-        wants.forEach(w -> w.forEach((f, who) -> wanted.computeIfAbsent(f, x -> new LinkedHashSet<>()).addAll(who)));
+        for (Map<RepoFile, Set<Repo>> w : wants) {
+            if (w != null) {
+                w.forEach((f, who) -> wanted.computeIfAbsent(f, x -> new LinkedHashSet<>()).addAll(who));
+            }
+        }
         return wanted;
     }
 
